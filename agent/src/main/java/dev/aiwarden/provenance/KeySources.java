@@ -1,0 +1,153 @@
+package dev.aiwarden.provenance;
+
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Where a key came from: the value of {@code aiwarden.key.source}.
+ *
+ * <ul>
+ *   <li>{@code entra_id} for an {@link KeyKind#ENTRA_ID_TOKEN} (whatever issued it).
+ *   <li>{@code env:NAME} when an environment variable's value, trimmed, equals the key.
+ *   <li>else {@code sysprop:NAME} when a system property's value, trimmed, equals it.
+ *   <li>else {@code unknown} (also for {@link ApiKey#NONE} and null).
+ * </ul>
+ *
+ * <p>The environment is looked at first; when several names hold the key, the alphabetically
+ * first (by {@link String#compareTo}) is reported, so the answer does not depend on map order.
+ *
+ * <p>Answers are cached by key fingerprint (the key itself is never kept; at most 256 entries). A
+ * found source is kept; {@code unknown} is looked up again at most once per 10 seconds, since a
+ * property may be set after the first call. Never throws, never returns null.
+ */
+public final class KeySources {
+  static final String UNKNOWN = "unknown";
+  static final String ENTRA_ID = "entra_id";
+  static final long RECHECK_NANOS = 10_000_000_000L;
+  static final int CACHE_SIZE = 256;
+
+  private static final KeySources DEFAULT =
+      new KeySources(System::getenv, System::getProperties, System::nanoTime);
+
+  private final Supplier<Map<String, String>> environment;
+  private final Supplier<Properties> systemProperties;
+  private final LongSupplier nanoTime;
+  private final ConcurrentHashMap<String, Entry> cache = new ConcurrentHashMap<>();
+
+  private static final class Entry {
+    final String source;
+    final long checkedAt;
+
+    Entry(String source, long checkedAt) {
+      this.source = source;
+      this.checkedAt = checkedAt;
+    }
+  }
+
+  /** For tests: a fake environment, fake properties and a fake clock. */
+  KeySources(
+      Supplier<Map<String, String>> environment,
+      Supplier<Properties> systemProperties,
+      LongSupplier nanoTime) {
+    this.environment = environment;
+    this.systemProperties = systemProperties;
+    this.nanoTime = nanoTime;
+  }
+
+  /** The source of {@code key}, e.g. {@code env:OPENAI_API_KEY}; see the class comment. */
+  public static String sourceOf(ApiKey key) {
+    return DEFAULT.lookup(key);
+  }
+
+  String lookup(ApiKey key) {
+    try {
+      if (key == null || key.kind() == KeyKind.NONE || key.secret() == null) {
+        return UNKNOWN;
+      }
+      if (key.kind() == KeyKind.ENTRA_ID_TOKEN) {
+        return ENTRA_ID;
+      }
+      String fingerprint = key.fingerprint();
+      if (fingerprint == null) {
+        return search(key.secret());
+      }
+      long now = nanoTime.getAsLong();
+      Entry cached = cache.get(fingerprint);
+      if (cached != null
+          && (!UNKNOWN.equals(cached.source) || now - cached.checkedAt < RECHECK_NANOS)) {
+        return cached.source;
+      }
+      String source = search(key.secret());
+      if (cache.size() >= CACHE_SIZE && !cache.containsKey(fingerprint)) {
+        Iterator<String> it = cache.keySet().iterator();
+        if (it.hasNext()) {
+          it.next();
+          it.remove();
+        }
+      }
+      cache.put(fingerprint, new Entry(source, now));
+      return source;
+    } catch (RuntimeException e) {
+      return UNKNOWN;
+    }
+  }
+
+  private String search(String secret) {
+    String env = bestMatch(environment.get(), secret);
+    if (env != null) {
+      return "env:" + env;
+    }
+    String prop = bestMatch(systemProperties.get(), secret);
+    if (prop != null) {
+      return "sysprop:" + prop;
+    }
+    return UNKNOWN;
+  }
+
+  /** The alphabetically first name whose value, trimmed, equals {@code secret}; or null. */
+  private static String bestMatch(Map<?, ?> values, String secret) {
+    if (values == null) {
+      return null;
+    }
+    String best = null;
+    // Since Java 9, Properties keeps its entries in a ConcurrentHashMap: iterating them while
+    // other threads set properties is safe.
+    for (Map.Entry<?, ?> e : values.entrySet()) {
+      Object name = e.getKey();
+      Object value = e.getValue();
+      if (name instanceof String
+          && value instanceof String
+          && equalsTrimmed((String) value, secret)
+          && (best == null || ((String) name).compareTo(best) < 0)) {
+        best = (String) name;
+      }
+    }
+    return best;
+  }
+
+  /** {@code value.trim().equals(secret)} without making the trimmed copy. */
+  static boolean equalsTrimmed(String value, String secret) {
+    int len = secret.length();
+    if (value.length() < len) {
+      return false;
+    }
+    int start = 0;
+    int end = value.length();
+    while (start < end && value.charAt(start) <= ' ') {
+      start++;
+    }
+    while (end > start && value.charAt(end - 1) <= ' ') {
+      end--;
+    }
+    return end - start == len && value.regionMatches(start, secret, 0, len);
+  }
+
+  /** Forgets every cached answer (for tests). */
+  void clear() {
+    cache.clear();
+  }
+}
