@@ -1,0 +1,453 @@
+package dev.aiwarden.telemetry;
+
+import static dev.aiwarden.telemetry.AttributeKeys.*;
+
+import dev.aiwarden.classify.Endpoint;
+import dev.aiwarden.core.AiCall;
+import dev.aiwarden.exchange.RequestInfo;
+import dev.aiwarden.exchange.ResponseInfo;
+import dev.aiwarden.policy.Decision;
+import dev.aiwarden.provenance.ApiKey;
+import dev.aiwarden.provenance.Caller;
+import dev.aiwarden.provenance.KeyKind;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.sdk.trace.ReadableSpan;
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+
+/**
+ * Records AI calls: one CLIENT span per call, named {@code {gen_ai.operation.name}
+ * {gen_ai.request.model}}, and one readable log line, e.g.
+ *
+ * <pre>
+ * [ai-warden] INFO chat gpt-4o -&gt; 200 openai api.openai.com key=sha256:0123456789abcdef (env:OPENAI_API_KEY) caller=com.acme.App.main(App.java:42) tokens=12/40 412ms policy=allow
+ * </pre>
+ *
+ * <p>Attributes are set only when known, never as placeholders. The prompt text and the raw key
+ * are never read here. Every method catches everything: a telemetry failure is logged once
+ * ({@link AgentLog#errorOnce}) and never reaches the application.
+ */
+public final class CallTelemetry {
+  private final Tracer tracer;
+  private volatile Logger log;
+
+  CallTelemetry(Tracer tracer) {
+    this.tracer = tracer;
+  }
+
+  /** The call was let through: starts its span (stored in {@code call.span}). */
+  public void onStart(AiCall call) {
+    try {
+      startSpan(call);
+    } catch (Throwable t) {
+      AgentLog.errorOnce("telemetry.onStart", "ai-warden could not start the span of an AI call", t);
+    }
+  }
+
+  /** The call's response (or stream, or failure) is complete: ends its span, logs its line. */
+  public void onEnd(AiCall call) {
+    try {
+      endSpan(call);
+    } catch (Throwable t) {
+      AgentLog.errorOnce("telemetry.onEnd", "ai-warden could not end the span of an AI call", t);
+    }
+    try {
+      Logger l = logger();
+      if (isWouldDeny(call)) {
+        if (l.isWarnEnabled()) {
+          l.warn("{}", line(call, false));
+        }
+      } else if (l.isInfoEnabled()) {
+        l.info("{}", line(call, false));
+      }
+    } catch (Throwable t) {
+      AgentLog.errorOnce("telemetry.log", "ai-warden could not log an AI call", t);
+    }
+  }
+
+  /** The policy blocked the call before it left: a span ended at once, and a WARN line. */
+  public void onDenied(AiCall call) {
+    try {
+      Span span = existingSpan(call);
+      if (span == null) {
+        span = startSpan(call);
+      }
+      if (!hasEnded(span)) {
+        setPolicyAttributes(span, call.decision);
+        span.setAttribute(ERROR_TYPE_KEY, ERROR_TYPE_POLICY_DENIED);
+        Decision d = call.decision;
+        span.setStatus(
+            StatusCode.ERROR,
+            "blocked by " + (d == null || d.rule() == null ? "policy" : d.rule()));
+        end(span, call);
+      }
+    } catch (Throwable t) {
+      AgentLog.errorOnce("telemetry.onDenied", "ai-warden could not record a denied AI call", t);
+    }
+    try {
+      Logger l = logger();
+      if (l.isWarnEnabled()) {
+        l.warn("{}", line(call, true));
+      }
+    } catch (Throwable t) {
+      AgentLog.errorOnce("telemetry.log", "ai-warden could not log an AI call", t);
+    }
+  }
+
+  // --- Spans ----------------------------------------------------------------------------------
+
+  Span startSpan(AiCall call) {
+    SpanBuilder builder =
+        tracer
+            .spanBuilder(spanName(call))
+            .setSpanKind(SpanKind.CLIENT)
+            .setParent(Context.current())
+            .setAllAttributes(requestAttributes(call));
+    if (call.startEpochNanos > 0) {
+      builder.setStartTimestamp(call.startEpochNanos, TimeUnit.NANOSECONDS);
+    }
+    Span span = builder.startSpan();
+    call.span = span;
+    return span;
+  }
+
+  private void endSpan(AiCall call) {
+    Span span = existingSpan(call);
+    if (span == null) {
+      span = startSpan(call); // onStart failed or was skipped: still record the call
+    }
+    if (hasEnded(span)) {
+      return;
+    }
+    span.setAllAttributes(responseAttributes(call));
+    setPolicyAttributes(span, call.decision); // the policy may have revised it on completion
+    String errorType = errorType(call);
+    if (errorType != null) {
+      span.setStatus(StatusCode.ERROR, statusDescription(call, errorType));
+    }
+    end(span, call);
+  }
+
+  private static Span existingSpan(AiCall call) {
+    Object s = call.span;
+    return s instanceof Span ? (Span) s : null;
+  }
+
+  private static boolean hasEnded(Span span) {
+    return span instanceof ReadableSpan && ((ReadableSpan) span).hasEnded();
+  }
+
+  private static void end(Span span, AiCall call) {
+    if (call.startEpochNanos > 0) {
+      span.end(endEpochNanos(call), TimeUnit.NANOSECONDS);
+    } else {
+      span.end();
+    }
+  }
+
+  /** The start epoch plus the monotonic duration (now, for a call not yet marked ended). */
+  static long endEpochNanos(AiCall call) {
+    long end = call.endNanoTime != 0 ? call.endNanoTime : System.nanoTime();
+    return call.startEpochNanos + Math.max(0, end - call.startNanoTime);
+  }
+
+  static String spanName(AiCall call) {
+    String operation = operation(call);
+    String model = model(call);
+    String name = operation == null ? "ai" : operation;
+    return model == null ? name : name + " " + model;
+  }
+
+  /** Everything known when the request leaves: set at span start, so samplers can see it. */
+  static Attributes requestAttributes(AiCall call) {
+    AttributesBuilder a = Attributes.builder();
+    put(a, GEN_AI_OPERATION_NAME_KEY, operation(call));
+    Endpoint endpoint = call.endpoint;
+    if (endpoint != null) {
+      put(a, GEN_AI_PROVIDER_NAME_KEY, endpoint.provider() == null ? null : endpoint.provider().id());
+      put(a, AIWARDEN_ENDPOINT_KIND_KEY, endpoint.kind() == null ? null : endpoint.kind().id());
+      put(a, SERVER_ADDRESS_KEY, endpoint.host());
+      if (endpoint.port() > 0) {
+        a.put(SERVER_PORT_KEY, (long) endpoint.port());
+      }
+    }
+    put(a, GEN_AI_REQUEST_MODEL_KEY, model(call));
+    put(a, AIWARDEN_CLIENT_KEY, call.client);
+
+    RequestInfo request = call.request;
+    if (request != null) {
+      put(a, GEN_AI_REQUEST_MAX_TOKENS_KEY, request.maxTokens);
+      put(a, GEN_AI_REQUEST_TEMPERATURE_KEY, request.temperature);
+      if (request.n != null) {
+        a.put(GEN_AI_REQUEST_CHOICE_COUNT_KEY, request.n.longValue());
+      }
+      put(a, AIWARDEN_IMAGE_SIZE_KEY, request.imageSize);
+      put(a, ENDUSER_ID_KEY, request.endUser);
+      if (request.stream) {
+        a.put(AIWARDEN_REQUEST_STREAM_KEY, true);
+      }
+      if (promptKnown(request)) {
+        a.put(AIWARDEN_PROMPT_CHARS_KEY, request.promptChars);
+      }
+      if (request.messages != null) {
+        a.put(AIWARDEN_PROMPT_MESSAGES_KEY, request.messages.longValue());
+      }
+      put(a, AIWARDEN_PROMPT_SHA256_KEY, request.promptSha256);
+    }
+
+    Caller caller = call.caller;
+    if (caller != null) {
+      put(a, CODE_FUNCTION_NAME_KEY, caller.function());
+      put(a, CODE_FILE_PATH_KEY, caller.file());
+      if (caller.line() > 0) {
+        a.put(CODE_LINE_NUMBER_KEY, (long) caller.line());
+      }
+    }
+
+    ApiKey key = call.key;
+    if (key != null) {
+      put(a, AIWARDEN_KEY_KIND_KEY, key.kind() == null ? null : key.kind().id());
+      put(a, AIWARDEN_KEY_FINGERPRINT_KEY, key.fingerprint());
+      put(a, AIWARDEN_KEY_HINT_KEY, key.hint());
+      put(a, AIWARDEN_KEY_ENTRA_TENANT_ID_KEY, key.entraTenantId());
+      put(a, AIWARDEN_KEY_ENTRA_APP_ID_KEY, key.entraAppId());
+    }
+    put(a, AIWARDEN_KEY_SOURCE_KEY, call.keySource);
+
+    putPolicy(a, call.decision);
+    return a.build();
+  }
+
+  /** Everything the response told. */
+  static Attributes responseAttributes(AiCall call) {
+    AttributesBuilder a = Attributes.builder();
+    ResponseInfo response = call.response;
+    if (response != null) {
+      put(a, GEN_AI_RESPONSE_ID_KEY, response.id);
+      put(a, GEN_AI_RESPONSE_MODEL_KEY, response.model);
+      put(a, GEN_AI_USAGE_INPUT_TOKENS_KEY, response.inputTokens);
+      put(a, GEN_AI_USAGE_OUTPUT_TOKENS_KEY, response.outputTokens);
+      if (!response.finishReasons.isEmpty()) {
+        a.put(GEN_AI_RESPONSE_FINISH_REASONS_KEY, new ArrayList<>(response.finishReasons));
+      }
+      if (response.contentFilterBlocked) {
+        a.put(AIWARDEN_CONTENT_FILTER_BLOCKED_KEY, true);
+      }
+      if (!response.contentFilterCategories.isEmpty()) {
+        a.put(
+            AIWARDEN_CONTENT_FILTER_CATEGORIES_KEY,
+            new ArrayList<>(response.contentFilterCategories));
+      }
+      Boolean revised = promptRevised(response);
+      if (revised != null) {
+        a.put(AIWARDEN_IMAGE_PROMPT_REVISED_KEY, revised);
+      }
+    }
+    if (call.status > 0) {
+      a.put(HTTP_RESPONSE_STATUS_CODE_KEY, (long) call.status);
+    }
+    if (call.streamed) {
+      a.put(AIWARDEN_REQUEST_STREAM_KEY, true);
+    }
+    put(a, ERROR_TYPE_KEY, errorType(call));
+    return a.build();
+  }
+
+  /**
+   * {@code aiwarden.image.prompt_revised}: for an image response with at least one image, whether
+   * any came back with a revised prompt; null (absent) for anything else.
+   */
+  static Boolean promptRevised(ResponseInfo response) {
+    if (response.images == null || response.images <= 0) {
+      return null;
+    }
+    return response.imagesRevised > 0;
+  }
+
+  private static void setPolicyAttributes(Span span, Decision decision) {
+    AttributesBuilder a = Attributes.builder();
+    putPolicy(a, decision);
+    span.setAllAttributes(a.build());
+  }
+
+  private static void putPolicy(AttributesBuilder a, Decision decision) {
+    if (decision == null) {
+      return;
+    }
+    put(a, AIWARDEN_POLICY_DECISION_KEY, decision.outcome() == null ? null : decision.outcome().id());
+    put(a, AIWARDEN_POLICY_RULE_KEY, decision.rule());
+    put(a, AIWARDEN_POLICY_REASON_KEY, decision.reason());
+  }
+
+  /** {@code error.type}: the hook's, else the HTTP status for 4xx/5xx; null for success. */
+  static String errorType(AiCall call) {
+    String e = call.errorType;
+    if (e != null && !e.isEmpty()) {
+      return e;
+    }
+    return call.status >= 400 ? String.valueOf(call.status) : null;
+  }
+
+  private static String statusDescription(AiCall call, String errorType) {
+    ResponseInfo response = call.response;
+    if (response != null && response.errorCode != null) {
+      return errorType + " " + response.errorCode;
+    }
+    return errorType;
+  }
+
+  /** Prompt size is known when the body had a prompt at all (an empty one counts). */
+  private static boolean promptKnown(RequestInfo request) {
+    return request.promptChars > 0
+        || request.messages != null
+        || request.promptSha256 != null
+        || request.promptText != null;
+  }
+
+  private static String operation(AiCall call) {
+    Endpoint endpoint = call.endpoint;
+    return endpoint == null || endpoint.operation() == null ? null : endpoint.operation().id();
+  }
+
+  private static String model(AiCall call) {
+    if (call.request != null && call.request.model != null) {
+      return call.request.model;
+    }
+    return call.endpoint == null ? null : call.requestModel();
+  }
+
+  private static <T> void put(AttributesBuilder a, AttributeKey<T> key, T value) {
+    if (value == null) {
+      return;
+    }
+    if (value instanceof String && ((String) value).isEmpty()) {
+      return;
+    }
+    a.put(key, value);
+  }
+
+  // --- The log line ---------------------------------------------------------------------------
+
+  private static boolean isWouldDeny(AiCall call) {
+    Decision d = call.decision;
+    return d != null && d.outcome() == Decision.Outcome.WOULD_DENY;
+  }
+
+  /**
+   * The readable line of a call: {@code chat gpt-4o -> 200 openai api.openai.com
+   * key=sha256:0123456789abcdef (env:OPENAI_API_KEY) caller=com.acme.App.main(App.java:42)
+   * tokens=12/40 412ms policy=allow}. Built from the same values as the span attributes: never the
+   * prompt text, never the key itself.
+   */
+  static String line(AiCall call, boolean denied) {
+    StringBuilder b = new StringBuilder(192);
+    String operation = operation(call);
+    b.append(operation == null ? "ai" : operation);
+    String model = model(call);
+    if (model != null) {
+      b.append(' ').append(model);
+    }
+    b.append(" -> ");
+    String errorType = errorType(call);
+    if (denied) {
+      b.append("blocked");
+    } else if (call.status > 0) {
+      b.append(call.status);
+      if (errorType != null && !errorType.equals(String.valueOf(call.status))) {
+        b.append(" (").append(errorType).append(')');
+      }
+    } else if (errorType != null) {
+      b.append(errorType);
+    } else {
+      b.append("no response");
+    }
+
+    Endpoint endpoint = call.endpoint;
+    if (endpoint != null) {
+      if (endpoint.kind() != null) {
+        b.append(' ').append(endpoint.kind().id());
+      }
+      if (endpoint.host() != null) {
+        b.append(' ').append(endpoint.host());
+        if (endpoint.port() > 0 && endpoint.port() != 443) {
+          b.append(':').append(endpoint.port());
+        }
+      }
+    }
+
+    ApiKey key = call.key;
+    b.append(" key=");
+    if (key == null || key.kind() == KeyKind.NONE) {
+      b.append("none");
+    } else if (key.fingerprint() != null) {
+      b.append(key.fingerprint());
+    } else {
+      b.append(key.kind() == null ? "unknown" : key.kind().id());
+    }
+    if (call.keySource != null && key != null && key.kind() != KeyKind.NONE) {
+      b.append(" (").append(call.keySource).append(')');
+    }
+    if (key != null && key.entraTenantId() != null) {
+      b.append(" tenant=").append(key.entraTenantId());
+    }
+
+    if (call.caller != null) {
+      b.append(" caller=").append(call.caller);
+    }
+
+    if (!denied) {
+      ResponseInfo response = call.response;
+      if (response != null && (response.inputTokens != null || response.outputTokens != null)) {
+        b.append(" tokens=")
+            .append(response.inputTokens == null ? "?" : response.inputTokens.toString())
+            .append('/')
+            .append(response.outputTokens == null ? "?" : response.outputTokens.toString());
+      }
+      if (call.endNanoTime != 0) {
+        b.append(' ').append(TimeUnit.NANOSECONDS.toMillis(call.durationNanos())).append("ms");
+      }
+      if (call.streamed || (call.request != null && call.request.stream)) {
+        b.append(" stream");
+      }
+      if (response != null) {
+        if (response.contentFilterBlocked || !response.contentFilterCategories.isEmpty()) {
+          b.append(" content_filter=")
+              .append(response.contentFilterBlocked ? "blocked" : "detected");
+          if (!response.contentFilterCategories.isEmpty()) {
+            b.append('(').append(String.join(",", response.contentFilterCategories)).append(')');
+          }
+        }
+      }
+    }
+
+    Decision decision = call.decision;
+    if (decision != null && decision.outcome() != null) {
+      b.append(" policy=").append(decision.outcome().id());
+      if (decision.rule() != null) {
+        b.append(" rule=").append(decision.rule());
+      }
+      if (decision.reason() != null) {
+        b.append(" (").append(decision.reason()).append(')');
+      }
+    }
+    return b.toString();
+  }
+
+  private Logger logger() {
+    Logger l = log;
+    if (l == null) {
+      l = AgentLog.get(CallTelemetry.class);
+      log = l;
+    }
+    return l;
+  }
+}
