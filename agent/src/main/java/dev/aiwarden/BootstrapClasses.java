@@ -1,0 +1,92 @@
+package dev.aiwarden;
+
+import java.io.File;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Method;
+import java.security.ProtectionDomain;
+import java.util.Collections;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.JarOutputStream;
+
+/**
+ * Defines the classes of {@code dev.aiwarden.bootstrap} in the bootstrap class loader, so that they
+ * are one and the same in every class loader (OpenTelemetry's Java agent does the same). They use
+ * JDK types only.
+ *
+ * <p>They are defined directly through the JDK's internal {@code Unsafe.defineClass}, made reachable
+ * with {@link Instrumentation#redefineModule}: appending a jar to the bootstrap class path instead
+ * would switch off class data sharing for the application's classes and make the JVM print a
+ * warning on the application's stderr. The jar is the fallback.
+ */
+final class BootstrapClasses {
+  /** Every class of the bootstrap package, supertypes first; a unit test keeps it complete. */
+  static final String[] CLASSES = {
+    "dev/aiwarden/bootstrap/WardenHooks",
+    "dev/aiwarden/bootstrap/PolicyDeniedException",
+    "dev/aiwarden/bootstrap/Warden",
+  };
+
+  private BootstrapClasses() {}
+
+  static void define(Instrumentation inst) throws IOException {
+    try {
+      defineDirectly(inst);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      appendJar(inst);
+    }
+  }
+
+  private static void defineDirectly(Instrumentation inst) throws ReflectiveOperationException,
+      IOException {
+    Module javaBase = Object.class.getModule();
+    Module agent = BootstrapClasses.class.getModule();
+    inst.redefineModule(
+        javaBase,
+        Collections.emptySet(),
+        Collections.singletonMap("jdk.internal.misc", Collections.singleton(agent)),
+        Collections.emptyMap(),
+        Collections.emptySet(),
+        Collections.emptyMap());
+    Class<?> unsafeClass = Class.forName("jdk.internal.misc.Unsafe");
+    Object unsafe = unsafeClass.getMethod("getUnsafe").invoke(null);
+    Method defineClass =
+        unsafeClass.getMethod(
+            "defineClass",
+            String.class,
+            byte[].class,
+            int.class,
+            int.class,
+            ClassLoader.class,
+            ProtectionDomain.class);
+    for (String name : CLASSES) {
+      byte[] bytes = read(name + ".class");
+      defineClass.invoke(unsafe, name.replace('/', '.'), bytes, 0, bytes.length, null, null);
+    }
+  }
+
+  private static void appendJar(Instrumentation inst) throws IOException {
+    File jar = File.createTempFile("ai-warden-bootstrap", ".jar");
+    jar.deleteOnExit();
+    try (JarOutputStream out = new JarOutputStream(new FileOutputStream(jar))) {
+      for (String name : CLASSES) {
+        out.putNextEntry(new JarEntry(name + ".class"));
+        out.write(read(name + ".class"));
+        out.closeEntry();
+      }
+    }
+    inst.appendToBootstrapClassLoaderSearch(new JarFile(jar));
+  }
+
+  private static byte[] read(String resource) throws IOException {
+    try (InputStream in = BootstrapClasses.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IOException("missing from the agent jar: " + resource);
+      }
+      return in.readAllBytes();
+    }
+  }
+}

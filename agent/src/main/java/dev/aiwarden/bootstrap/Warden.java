@@ -1,0 +1,146 @@
+package dev.aiwarden.bootstrap;
+
+/**
+ * The door between hooked client libraries and the agent core. Lives in the bootstrap class
+ * loader (JDK types only), so advice and adapters in any class loader can reach it. Until the
+ * agent installs its core every method is a cheap no-op, and none of them ever throws, except
+ * {@link #requestStarting} with a {@link PolicyDeniedException}.
+ */
+public final class Warden {
+  private static volatile WardenHooks hooks;
+
+  private Warden() {}
+
+  /** Called once by the agent when it starts. */
+  public static void install(WardenHooks core) {
+    hooks = core;
+  }
+
+  public static boolean installed() {
+    return hooks != null;
+  }
+
+  public static boolean isAiCall(String host, int port, String path) {
+    WardenHooks h = hooks;
+    if (h == null || host == null || path == null) {
+      return false;
+    }
+    try {
+      return h.isAiCall(host, port, path);
+    } catch (Throwable t) {
+      hookError("isAiCall", t);
+      return false;
+    }
+  }
+
+  public static Object captureCaller() {
+    WardenHooks h = hooks;
+    if (h == null) {
+      return null;
+    }
+    try {
+      return h.captureCaller();
+    } catch (Throwable t) {
+      hookError("captureCaller", t);
+      return null;
+    }
+  }
+
+  public static Object requestStarting(
+      String client,
+      String method,
+      String url,
+      String host,
+      int port,
+      String path,
+      String[] headers,
+      byte[] body,
+      Object caller)
+      throws PolicyDeniedException {
+    WardenHooks h = hooks;
+    if (h == null) {
+      return null;
+    }
+    try {
+      return h.requestStarting(client, method, url, host, port, path, headers, body, caller);
+    } catch (PolicyDeniedException denied) {
+      throw denied;
+    } catch (Throwable t) {
+      hookError("requestStarting", t);
+      return null;
+    }
+  }
+
+  public static void responseReceived(Object call, int status, String[] headers, byte[] body) {
+    WardenHooks h = hooks;
+    if (h == null || call == null) {
+      return;
+    }
+    try {
+      h.responseReceived(call, status, headers, body);
+    } catch (Throwable t) {
+      hookError("responseReceived", t);
+    }
+  }
+
+  public static void streamStarted(Object call, int status, String[] headers) {
+    WardenHooks h = hooks;
+    if (h == null || call == null) {
+      return;
+    }
+    try {
+      h.streamStarted(call, status, headers);
+    } catch (Throwable t) {
+      hookError("streamStarted", t);
+    }
+  }
+
+  public static void streamData(Object call, byte[] bytes, int offset, int length) {
+    WardenHooks h = hooks;
+    if (h == null || call == null) {
+      return;
+    }
+    try {
+      h.streamData(call, bytes, offset, length);
+    } catch (Throwable t) {
+      hookError("streamData", t);
+    }
+  }
+
+  public static void streamEnded(Object call, Throwable error) {
+    WardenHooks h = hooks;
+    if (h == null || call == null) {
+      return;
+    }
+    try {
+      h.streamEnded(call, error);
+    } catch (Throwable t) {
+      hookError("streamEnded", t);
+    }
+  }
+
+  public static void failed(Object call, Throwable error) {
+    WardenHooks h = hooks;
+    if (h == null || call == null) {
+      return;
+    }
+    try {
+      h.failed(call, error);
+    } catch (Throwable t) {
+      hookError("failed", t);
+    }
+  }
+
+  /** Reports an error inside a hook or adapter. Never throws. */
+  public static void hookError(String where, Throwable error) {
+    WardenHooks h = hooks;
+    if (h == null) {
+      return;
+    }
+    try {
+      h.hookError(where, error);
+    } catch (Throwable ignored) {
+      // Nothing left to tell: the application must not notice.
+    }
+  }
+}

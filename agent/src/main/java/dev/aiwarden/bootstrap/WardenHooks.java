@@ -1,0 +1,52 @@
+package dev.aiwarden.bootstrap;
+
+/**
+ * What the agent core offers the hooks. Implemented by the core in the agent's class loader;
+ * called only through {@link Warden}. JDK types only: this interface lives in the bootstrap
+ * class loader. Headers travel as flat {@code name, value, name, value...} arrays.
+ */
+public interface WardenHooks {
+
+  /** Cheap: is a request to this host and path an AI call? No allocation when it is not. */
+  boolean isAiCall(String host, int port, String path);
+
+  /** The application frame on the current thread, for calls that leave on another thread. */
+  Object captureCaller();
+
+  /**
+   * An AI request is about to leave. Returns the call handle (pass it back below), or null when
+   * ai-warden ignores the request.
+   *
+   * @param caller a value from {@link #captureCaller()} or null to look at the current thread
+   * @throws PolicyDeniedException when the policy blocks the call
+   */
+  Object requestStarting(
+      String client,
+      String method,
+      String url,
+      String host,
+      int port,
+      String path,
+      String[] headers,
+      byte[] body,
+      Object caller)
+      throws PolicyDeniedException;
+
+  /** The complete response has arrived ({@code body} may be null or truncated); ends the call. */
+  void responseReceived(Object call, int status, String[] headers, byte[] body);
+
+  /** The response is a stream: the call ends at {@link #streamEnded}. */
+  void streamStarted(Object call, int status, String[] headers);
+
+  /** Bytes of a streamed response as the application reads them. Must be cheap. */
+  void streamData(Object call, byte[] bytes, int offset, int length);
+
+  /** The stream ended, was closed early ({@code error} null) or failed. Idempotent. */
+  void streamEnded(Object call, Throwable error);
+
+  /** The call failed before a response arrived. Idempotent with the other endings. */
+  void failed(Object call, Throwable error);
+
+  /** An error inside a hook: logged once per key, never thrown. */
+  void hookError(String where, Throwable error);
+}

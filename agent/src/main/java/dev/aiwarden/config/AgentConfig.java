@@ -1,0 +1,103 @@
+package dev.aiwarden.config;
+
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The agent's settings, from three places, highest first: the agent argument string
+ * ({@code -javaagent:ai-warden-agent.jar=policy=/p.yaml,traces.file=/t.jsonl}), system properties
+ * ({@code -Daiwarden.policy=...}), environment variables ({@code AIWARDEN_POLICY=...}). A key
+ * {@code traces.file} is {@code aiwarden.traces.file} as a property and {@code AIWARDEN_TRACES_FILE}
+ * in the environment (dots and dashes become underscores, upper case), as OpenTelemetry's
+ * autoconfigure does for {@code otel.*}.
+ */
+public final class AgentConfig {
+  /** Path of the policy YAML. */
+  public static final String POLICY = "policy";
+  /** Also write every span as OTLP/JSON lines to this file. */
+  public static final String TRACES_FILE = "traces.file";
+  /** Append-only, hash-chained JSONL audit log. */
+  public static final String AUDIT_FILE = "audit.file";
+  /** Agent log level: error, warn, info (default), debug. */
+  public static final String LOG_LEVEL = "log.level";
+
+  private static final String PROPERTY_PREFIX = "aiwarden.";
+
+  private final Map<String, String> agentArgs;
+  private final Map<String, String> systemProperties;
+  private final Map<String, String> environment;
+
+  public AgentConfig(
+      Map<String, String> agentArgs,
+      Map<String, String> systemProperties,
+      Map<String, String> environment) {
+    this.agentArgs = agentArgs;
+    this.systemProperties = systemProperties;
+    this.environment = environment;
+  }
+
+  /** Settings of this JVM: the given agent argument string, the system properties, the environment. */
+  public static AgentConfig fromJvm(String agentArgString) {
+    Map<String, String> props = new HashMap<>();
+    for (String name : System.getProperties().stringPropertyNames()) {
+      if (name.startsWith(PROPERTY_PREFIX)) {
+        props.put(name, System.getProperty(name));
+      }
+    }
+    return new AgentConfig(parseAgentArgs(agentArgString), props, System.getenv());
+  }
+
+  /** {@code k=v,k=v}; a bare word is taken as {@code k=true}; blanks are skipped. */
+  public static Map<String, String> parseAgentArgs(String args) {
+    if (args == null || args.trim().isEmpty()) {
+      return Collections.emptyMap();
+    }
+    Map<String, String> map = new HashMap<>();
+    for (String part : args.split(",")) {
+      String p = part.trim();
+      if (p.isEmpty()) {
+        continue;
+      }
+      int eq = p.indexOf('=');
+      if (eq < 0) {
+        map.put(p, "true");
+      } else {
+        map.put(p.substring(0, eq).trim(), p.substring(eq + 1).trim());
+      }
+    }
+    return map;
+  }
+
+  /** The environment variable name of a key: {@code traces.file} -> {@code AIWARDEN_TRACES_FILE}. */
+  public static String environmentName(String key) {
+    return (PROPERTY_PREFIX + key).replace('.', '_').replace('-', '_').toUpperCase(Locale.ROOT);
+  }
+
+  /** The system property name of a key: {@code traces.file} -> {@code aiwarden.traces.file}. */
+  public static String propertyName(String key) {
+    return PROPERTY_PREFIX + key;
+  }
+
+  /** The value of a key, or null when set nowhere (an empty value counts as unset). */
+  public String get(String key) {
+    String v = agentArgs.get(key);
+    if (isBlank(v)) {
+      v = systemProperties.get(propertyName(key));
+    }
+    if (isBlank(v)) {
+      v = environment.get(environmentName(key));
+    }
+    return isBlank(v) ? null : v.trim();
+  }
+
+  public String get(String key, String defaultValue) {
+    String v = get(key);
+    return v == null ? defaultValue : v;
+  }
+
+  private static boolean isBlank(String v) {
+    return v == null || v.trim().isEmpty();
+  }
+}

@@ -1,0 +1,81 @@
+package dev.aiwarden.core;
+
+import dev.aiwarden.classify.Endpoint;
+import dev.aiwarden.exchange.RequestInfo;
+import dev.aiwarden.exchange.ResponseInfo;
+import dev.aiwarden.policy.Decision;
+import dev.aiwarden.provenance.ApiKey;
+import dev.aiwarden.provenance.Caller;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One AI call in flight, from the moment a hook hands over its request until its response (or
+ * stream) ends. Filled in order by classify, provenance, policy; read by telemetry.
+ */
+public final class AiCall {
+  /** Which hook saw the call, e.g. {@code okhttp}, {@code azure-core}. */
+  public final String client;
+  public final Endpoint endpoint;
+  public final String method;
+  /** The URL without query string, for logs; never carries a key. */
+  public final String url;
+  public final RequestInfo request;
+  public final ApiKey key;
+  /** {@code env:NAME}, {@code sysprop:NAME}, ... or {@code unknown}. */
+  public final String keySource;
+  /** The application frame that made the call, or null when none was on the stack. */
+  public final Caller caller;
+  public final long startEpochNanos;
+  public final long startNanoTime;
+
+  public volatile Decision decision = Decision.ALLOW;
+  /** The span of this call, owned by telemetry (an OpenTelemetry span), or null. */
+  public volatile Object span;
+
+  // Response side, set when it arrives.
+  public volatile int status = -1;
+  public volatile ResponseInfo response;
+  /** {@code error.type}: the HTTP status as text for 4xx/5xx, or the exception class name. */
+  public volatile String errorType;
+  public volatile boolean streamed;
+  public volatile long endNanoTime;
+  /** Set by whoever ends the call first: a call ends exactly once. */
+  public final AtomicBoolean ended = new AtomicBoolean();
+  /** The incremental parser of a streamed response, owned by the core. */
+  public volatile Object streamState;
+
+  public AiCall(
+      String client,
+      Endpoint endpoint,
+      String method,
+      String url,
+      RequestInfo request,
+      ApiKey key,
+      String keySource,
+      Caller caller,
+      long startEpochNanos,
+      long startNanoTime) {
+    this.client = client;
+    this.endpoint = endpoint;
+    this.method = method;
+    this.url = url;
+    this.request = request;
+    this.key = key;
+    this.keySource = keySource;
+    this.caller = caller;
+    this.startEpochNanos = startEpochNanos;
+    this.startNanoTime = startNanoTime;
+  }
+
+  /** The model the call asked for: the body's {@code model}, else the Azure deployment. */
+  public String requestModel() {
+    if (request != null && request.model != null) {
+      return request.model;
+    }
+    return endpoint.deployment();
+  }
+
+  public long durationNanos() {
+    return endNanoTime == 0 ? 0 : endNanoTime - startNanoTime;
+  }
+}

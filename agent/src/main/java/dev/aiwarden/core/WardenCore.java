@@ -1,0 +1,207 @@
+package dev.aiwarden.core;
+
+import dev.aiwarden.bootstrap.PolicyDeniedException;
+import dev.aiwarden.bootstrap.WardenHooks;
+import dev.aiwarden.classify.Endpoint;
+import dev.aiwarden.classify.EndpointClassifier;
+import dev.aiwarden.classify.RequestBodyParser;
+import dev.aiwarden.classify.ResponseBodyParser;
+import dev.aiwarden.classify.SseStreamParser;
+import dev.aiwarden.exchange.HeaderList;
+import dev.aiwarden.exchange.RequestInfo;
+import dev.aiwarden.exchange.ResponseInfo;
+import dev.aiwarden.policy.Decision;
+import dev.aiwarden.policy.PolicyEngine;
+import dev.aiwarden.provenance.ApiKey;
+import dev.aiwarden.provenance.Caller;
+import dev.aiwarden.provenance.CallerLocator;
+import dev.aiwarden.provenance.KeyExtractor;
+import dev.aiwarden.provenance.KeySources;
+import dev.aiwarden.telemetry.AgentLog;
+import dev.aiwarden.telemetry.CallTelemetry;
+import java.util.function.Supplier;
+
+/**
+ * The one direction of flow for every AI call a hook hands over: classify, provenance, policy,
+ * telemetry. Knows no client library: hooks speak to it through {@link
+ * dev.aiwarden.bootstrap.Warden} with JDK types only.
+ */
+public final class WardenCore implements WardenHooks {
+  private final Supplier<PolicyEngine> policy;
+  private final Supplier<CallTelemetry> telemetry;
+
+  /**
+   * @param policy the policy in force (looked up per call, so a reload takes effect at once)
+   * @param telemetry the span recorder (looked up lazily: the SDK starts off the calling thread)
+   */
+  public WardenCore(Supplier<PolicyEngine> policy, Supplier<CallTelemetry> telemetry) {
+    this.policy = policy;
+    this.telemetry = telemetry;
+  }
+
+  @Override
+  public boolean isAiCall(String host, int port, String path) {
+    return EndpointClassifier.classify(host, port, path) != null;
+  }
+
+  @Override
+  public Object captureCaller() {
+    return CallerLocator.find();
+  }
+
+  @Override
+  public Object requestStarting(
+      String client,
+      String method,
+      String url,
+      String host,
+      int port,
+      String path,
+      String[] headers,
+      byte[] body,
+      Object caller)
+      throws PolicyDeniedException {
+    long startEpochNanos = epochNanos();
+    long startNanoTime = System.nanoTime();
+    // Every AI operation is a POST; a GET on the same path reads back stored results.
+    if (!"POST".equalsIgnoreCase(method)) {
+      return null;
+    }
+    Endpoint endpoint = EndpointClassifier.classify(host, port, path);
+    if (endpoint == null) {
+      return null;
+    }
+    RequestInfo request =
+        RequestBodyParser.parse(
+            body,
+            0,
+            body == null ? 0 : body.length,
+            HeaderList.get(headers, "content-type"),
+            HeaderList.get(headers, "content-encoding"),
+            endpoint.operation());
+    ApiKey key =
+        KeyExtractor.fromHeaders(
+            HeaderList.get(headers, "authorization"), HeaderList.get(headers, "api-key"));
+    String keySource = KeySources.sourceOf(key);
+    Caller where = caller instanceof Caller ? (Caller) caller : CallerLocator.find();
+    AiCall call =
+        new AiCall(
+            client,
+            endpoint,
+            method,
+            withoutQuery(url),
+            request,
+            key,
+            keySource,
+            where,
+            startEpochNanos,
+            startNanoTime);
+
+    Decision decision = policy.get().decide(call);
+    call.decision = decision;
+    if (decision.blocks()) {
+      call.endNanoTime = System.nanoTime();
+      call.ended.set(true);
+      telemetry.get().onDenied(call);
+      throw new PolicyDeniedException(decision.rule(), decision.reason());
+    }
+    telemetry.get().onStart(call);
+    return call;
+  }
+
+  @Override
+  public void responseReceived(Object handle, int status, String[] headers, byte[] body) {
+    AiCall call = (AiCall) handle;
+    if (!call.ended.compareAndSet(false, true)) {
+      return;
+    }
+    call.endNanoTime = System.nanoTime();
+    call.status = status;
+    call.response =
+        ResponseBodyParser.parse(
+            body,
+            0,
+            body == null ? 0 : body.length,
+            HeaderList.get(headers, "content-type"),
+            HeaderList.get(headers, "content-encoding"),
+            status,
+            call.request);
+    if (status >= 400) {
+      call.errorType = String.valueOf(status);
+    }
+    finish(call);
+  }
+
+  @Override
+  public void streamStarted(Object handle, int status, String[] headers) {
+    AiCall call = (AiCall) handle;
+    call.status = status;
+    call.streamed = true;
+    if (status >= 400) {
+      call.errorType = String.valueOf(status);
+    }
+    call.streamState = new SseStreamParser();
+  }
+
+  @Override
+  public void streamData(Object handle, byte[] bytes, int offset, int length) {
+    AiCall call = (AiCall) handle;
+    Object state = call.streamState;
+    if (state instanceof SseStreamParser && !call.ended.get()) {
+      ((SseStreamParser) state).feed(bytes, offset, length);
+    }
+  }
+
+  @Override
+  public void streamEnded(Object handle, Throwable error) {
+    AiCall call = (AiCall) handle;
+    if (!call.ended.compareAndSet(false, true)) {
+      return;
+    }
+    call.endNanoTime = System.nanoTime();
+    Object state = call.streamState;
+    call.response = state instanceof SseStreamParser ? ((SseStreamParser) state).result() : null;
+    if (error != null) {
+      call.errorType = error.getClass().getName();
+    }
+    finish(call);
+  }
+
+  @Override
+  public void failed(Object handle, Throwable error) {
+    AiCall call = (AiCall) handle;
+    if (!call.ended.compareAndSet(false, true)) {
+      return;
+    }
+    call.endNanoTime = System.nanoTime();
+    call.errorType = error == null ? "cancelled" : error.getClass().getName();
+    finish(call);
+  }
+
+  @Override
+  public void hookError(String where, Throwable error) {
+    AgentLog.errorOnce("hook:" + where, "ai-warden hook error in " + where, error);
+  }
+
+  private void finish(AiCall call) {
+    try {
+      policy.get().onCompleted(call);
+    } catch (Throwable t) {
+      AgentLog.errorOnce("policy.onCompleted", "ai-warden policy error", t);
+    }
+    telemetry.get().onEnd(call);
+  }
+
+  private static String withoutQuery(String url) {
+    if (url == null) {
+      return null;
+    }
+    int q = url.indexOf('?');
+    return q < 0 ? url : url.substring(0, q);
+  }
+
+  private static long epochNanos() {
+    java.time.Instant now = java.time.Instant.now();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+  }
+}

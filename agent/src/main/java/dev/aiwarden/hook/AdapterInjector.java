@@ -1,0 +1,115 @@
+package dev.aiwarden.hook;
+
+import dev.aiwarden.telemetry.AgentLog;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Method;
+import java.security.ProtectionDomain;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+
+/**
+ * Defines a hook's adapter classes in the class loader of the library it adapts, so that the
+ * adapter can use the library's types directly whatever class loader layout the application has
+ * (Spring Boot jars, application servers). Uses {@link Instrumentation#redefineModule} to open
+ * {@code java.lang} to the agent, then {@code ClassLoader.defineClass}: no {@code Unsafe}, no
+ * warnings on new JDKs.
+ */
+public final class AdapterInjector {
+  private final Method defineClass;
+  private final Method findLoadedClass;
+  private final Map<ClassLoader, Set<String>> injected = new WeakHashMap<>();
+  private final Map<String, byte[]> bytesCache = new HashMap<>();
+
+  public AdapterInjector(Instrumentation inst) throws ReflectiveOperationException {
+    Module javaBase = ClassLoader.class.getModule();
+    Module agent = AdapterInjector.class.getModule();
+    if (inst != null && !javaBase.isOpen("java.lang", agent)) {
+      inst.redefineModule(
+          javaBase,
+          Collections.emptySet(),
+          Collections.emptyMap(),
+          Collections.singletonMap("java.lang", Collections.singleton(agent)),
+          Collections.emptySet(),
+          Collections.emptyMap());
+    }
+    defineClass =
+        ClassLoader.class.getDeclaredMethod(
+            "defineClass",
+            String.class,
+            byte[].class,
+            int.class,
+            int.class,
+            ProtectionDomain.class);
+    defineClass.setAccessible(true);
+    findLoadedClass = ClassLoader.class.getDeclaredMethod("findLoadedClass", String.class);
+    findLoadedClass.setAccessible(true);
+  }
+
+  /**
+   * Makes the adapter classes available in {@code loader}. Returns false (and logs once) when it
+   * could not: the hook then must leave the library alone.
+   */
+  public synchronized boolean inject(
+      ClassLoader loader, ProtectionDomain libraryDomain, List<String> classNames) {
+    if (loader == null) {
+      AgentLog.errorOnce(
+          "inject:bootstrap", "ai-warden cannot yet adapt a library in the bootstrap loader", null);
+      return false;
+    }
+    Set<String> done = injected.computeIfAbsent(loader, l -> new HashSet<>());
+    if (done.containsAll(classNames)) {
+      return true;
+    }
+    try {
+      for (String name : classNames) {
+        if (done.contains(name) || findLoadedClass.invoke(loader, name) != null) {
+          done.add(name);
+          continue;
+        }
+        byte[] bytes = classBytes(name);
+        // The agent's own protection domain: the library's may carry signers (Azure's jars are
+        // signed), and a package may not mix signers.
+        defineClass.invoke(
+            loader, name, bytes, 0, bytes.length, AdapterInjector.class.getProtectionDomain());
+        done.add(name);
+      }
+      return true;
+    } catch (Throwable t) {
+      AgentLog.errorOnce("inject:" + classNames.get(0), "ai-warden could not inject its adapter", t);
+      return false;
+    }
+  }
+
+  private byte[] classBytes(String name) throws IOException {
+    byte[] cached = bytesCache.get(name);
+    if (cached != null) {
+      return cached;
+    }
+    String resource = name.replace('.', '/') + ".class";
+    ClassLoader own = AdapterInjector.class.getClassLoader();
+    try (InputStream in =
+        own == null
+            ? ClassLoader.getSystemResourceAsStream(resource)
+            : own.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IOException("adapter class not found in the agent jar: " + resource);
+      }
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      byte[] buf = new byte[8192];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        out.write(buf, 0, n);
+      }
+      byte[] bytes = out.toByteArray();
+      bytesCache.put(name, bytes);
+      return bytes;
+    }
+  }
+}

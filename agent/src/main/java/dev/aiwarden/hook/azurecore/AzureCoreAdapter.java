@@ -1,0 +1,113 @@
+package dev.aiwarden.hook.azurecore;
+
+import com.azure.core.http.HttpHeader;
+import com.azure.core.http.HttpHeaders;
+import com.azure.core.http.HttpRequest;
+import com.azure.core.http.HttpResponse;
+import com.azure.core.util.BinaryData;
+import dev.aiwarden.bootstrap.PolicyDeniedException;
+import dev.aiwarden.bootstrap.Warden;
+import java.net.URL;
+import reactor.core.publisher.Mono;
+
+/**
+ * Turns azure-core's {@code HttpRequest}/{@code HttpResponse} into ai-warden's neutral exchange.
+ * Injected into the class loader that loaded azure-core; uses only azure-core, Reactor, JDK and
+ * {@link Warden} types; never throws.
+ */
+public final class AzureCoreAdapter {
+  private AzureCoreAdapter() {}
+
+  /**
+   * Returns the {@code Mono} the application's pipeline will subscribe to. For AI calls the call
+   * starts when it is subscribed (so a {@code Mono} never subscribed records nothing), the policy
+   * decides before the HTTP client runs, and the response is observed as its body is read.
+   */
+  @SuppressWarnings("unchecked")
+  public static Object wrapSend(Object request, Object mono) {
+    try {
+      HttpRequest req = (HttpRequest) request;
+      URL url = req.getUrl();
+      int port = url.getPort() == -1 ? url.getDefaultPort() : url.getPort();
+      if (!Warden.isAiCall(url.getHost(), port, url.getPath())) {
+        return mono;
+      }
+      Mono<HttpResponse> original = (Mono<HttpResponse>) mono;
+      Object caller = Warden.captureCaller();
+      return Mono.defer(() -> start(req, url, port, original, caller));
+    } catch (Throwable t) {
+      Warden.hookError("azure-core.send", t);
+      return mono;
+    }
+  }
+
+  private static Mono<HttpResponse> start(
+      HttpRequest req, URL url, int port, Mono<HttpResponse> original, Object caller) {
+    Object handle;
+    try {
+      handle =
+          Warden.requestStarting(
+              "azure-core",
+              req.getHttpMethod().name(),
+              url.toString(),
+              url.getHost(),
+              port,
+              url.getPath(),
+              headers(req.getHeaders()),
+              bodyBytes(req),
+              caller);
+    } catch (PolicyDeniedException denied) {
+      return Mono.error(denied);
+    } catch (Throwable t) {
+      Warden.hookError("azure-core.request", t);
+      return original;
+    }
+    if (handle == null) {
+      return original;
+    }
+    return original
+        .map(response -> observe(handle, response))
+        .doOnError(e -> Warden.failed(handle, e))
+        .doOnCancel(() -> Warden.failed(handle, null));
+  }
+
+  private static HttpResponse observe(Object handle, HttpResponse response) {
+    try {
+      String contentType = response.getHeaderValue("Content-Type");
+      String[] headers = headers(response.getHeaders());
+      int status = response.getStatusCode();
+      boolean stream =
+          contentType != null && contentType.regionMatches(true, 0, "text/event-stream", 0, 17);
+      if (stream) {
+        Warden.streamStarted(handle, status, headers);
+      }
+      return new ObservedHttpResponse(response, handle, stream, status, headers);
+    } catch (Throwable t) {
+      Warden.hookError("azure-core.response", t);
+      Warden.failed(handle, t);
+      return response;
+    }
+  }
+
+  static String[] headers(HttpHeaders headers) {
+    String[] flat = new String[headers.getSize() * 2];
+    int i = 0;
+    for (HttpHeader h : headers) {
+      if (i + 1 >= flat.length) {
+        break;
+      }
+      flat[i++] = h.getName();
+      flat[i++] = h.getValue();
+    }
+    return flat;
+  }
+
+  /** The request body's bytes when it can be read twice (azure-ai-openai's JSON bodies can). */
+  private static byte[] bodyBytes(HttpRequest req) {
+    BinaryData body = req.getBodyAsBinaryData();
+    if (body == null || !body.isReplayable()) {
+      return null;
+    }
+    return body.toBytes();
+  }
+}

@@ -1,0 +1,93 @@
+package dev.aiwarden.hook.azurecore;
+
+import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
+import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.isInterface;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import dev.aiwarden.bootstrap.PolicyDeniedException;
+import dev.aiwarden.hook.AdapterInjector;
+import dev.aiwarden.hook.Hook;
+import dev.aiwarden.hook.HookTargets;
+import java.util.Arrays;
+import java.util.List;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.implementation.bytecode.assign.Assigner;
+
+/**
+ * azure-core's HTTP layer (1.55 tracked; what {@code azure-ai-openai} and every Azure SDK use).
+ * Hooks {@code send(HttpRequest, Context)} of the {@code com.azure.core.http.HttpClient}
+ * implementations shipped under {@code com.azure.core} (Netty by default; its {@code sendSync}
+ * calls {@code send}, so sync and async clients meet here). This is below the retry and
+ * credential policies: the request carries its key, and each attempt is one exchange.
+ *
+ * <p>Also teaches {@code RetryPolicy} never to retry a policy denial (it retries every other
+ * exception, which would turn one blocked call into several seconds of back-off).
+ */
+public final class AzureCoreHook implements Hook {
+  private static final List<String> ADAPTERS =
+      Arrays.asList(
+          "dev.aiwarden.hook.azurecore.AzureCoreAdapter",
+          "dev.aiwarden.hook.azurecore.ObservedHttpResponse",
+          "dev.aiwarden.hook.azurecore.ObservedHttpResponse$TapInputStream");
+
+  @Override
+  public String name() {
+    return "azure-core";
+  }
+
+  @Override
+  public List<String> adapterClasses() {
+    return ADAPTERS;
+  }
+
+  @Override
+  public AgentBuilder extend(AgentBuilder builder, AdapterInjector injector) {
+    return builder
+        .type(
+            hasSuperType(named("com.azure.core.http.HttpClient"))
+                .and(not(isInterface()))
+                .and(not(isAbstract())))
+        .transform(
+            (b, type, loader, module, domain) ->
+                injector.inject(loader, domain, ADAPTERS)
+                    ? b.visit(
+                        Advice.to(SendAdvice.class)
+                            .on(
+                                named("send")
+                                    .and(takesArguments(2))
+                                    .and(takesArgument(0, named("com.azure.core.http.HttpRequest")))))
+                    : b)
+        .type(named(HookTargets.AZURE_CORE_RETRY_POLICY))
+        .transform(
+            (b, type, loader, module, domain) ->
+                b.visit(
+                    Advice.to(NoRetryOfDenialAdvice.class)
+                        .on(named("shouldRetryException").and(takesArguments(4)))));
+  }
+
+  /** Wraps the response {@code Mono}: the call starts on subscription, ends with the body. */
+  public static final class SendAdvice {
+    @Advice.OnMethodExit(suppress = Throwable.class)
+    public static void exit(
+        @Advice.Argument(0) Object request,
+        @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object mono) {
+      mono = AzureCoreAdapter.wrapSend(request, mono);
+    }
+  }
+
+  /** {@code RetryPolicy.shouldRetryException(strategy, throwable, tryCount, suppressed)}. */
+  public static final class NoRetryOfDenialAdvice {
+    @Advice.OnMethodExit(suppress = Throwable.class)
+    public static void exit(
+        @Advice.Argument(1) Throwable throwable, @Advice.Return(readOnly = false) boolean retry) {
+      if (PolicyDeniedException.isDenial(throwable)) {
+        retry = false;
+      }
+    }
+  }
+}

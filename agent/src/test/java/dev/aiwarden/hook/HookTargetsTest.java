@@ -1,0 +1,30 @@
+package dev.aiwarden.hook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class HookTargetsTest {
+
+  @Test
+  void wantsTheHookedClasses() {
+    assertThat(HookTargets.wanted("okhttp3/internal/connection/RealCall")).isTrue();
+    assertThat(HookTargets.wanted("com/azure/core/http/netty/NettyAsyncHttpClient")).isTrue();
+    assertThat(HookTargets.wanted("com/azure/core/http/okhttp/OkHttpAsyncHttpClient")).isTrue();
+    assertThat(HookTargets.wanted("com/azure/core/http/jdk/httpclient/JdkHttpClient")).isTrue();
+    assertThat(HookTargets.wanted("com/azure/core/http/policy/RetryPolicy")).isTrue();
+    assertThat(HookTargets.OKHTTP4_REAL_CALL.replace('.', '/'))
+        .isEqualTo("okhttp3/internal/connection/RealCall");
+    assertThat(HookTargets.AZURE_CORE_RETRY_POLICY.replace('.', '/'))
+        .isEqualTo("com/azure/core/http/policy/RetryPolicy");
+  }
+
+  @Test
+  void passesOverEverythingElse() {
+    assertThat(HookTargets.wanted("okhttp3/OkHttpClient")).isFalse();
+    assertThat(HookTargets.wanted("okhttp3/internal/connection/RealCall$AsyncCall")).isFalse();
+    assertThat(HookTargets.wanted("java/lang/String")).isFalse();
+    assertThat(HookTargets.wanted("com/azure/core/http/HttpPipeline")).isFalse();
+    assertThat(HookTargets.wanted("com/acme/MyHttpClient")).isFalse();
+  }
+}
