@@ -1,0 +1,194 @@
+package dev.aiwarden.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The official openai-java SDK (OkHttp underneath), sync and async, with the agent attached. */
+class OpenAiJavaIT {
+  private static final String MAIN = "dev.aiwarden.examples.openai.OpenAiJavaExample";
+  private static final String[] SCENARIOS = {
+    "chat", "chat-async", "stream", "embeddings", "image", "responses", "azure-chat", "azure-stream"
+  };
+
+  private static TestServer server;
+  private static ChildJvm.Result withAgent;
+
+  @BeforeAll
+  static void runOnce() throws Exception {
+    server = new TestServer();
+    withAgent = child().args(SCENARIOS).run();
+    assertThat(withAgent.exitCode).as(withAgent.toString()).isZero();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  static ChildJvm child() {
+    return ChildJvm.of(MAIN)
+        .against(server)
+        .env("OPENAI_BASE_URL", server.https("api.openai.com") + "/v1")
+        .env("OPENAI_API_KEY", server.openAiKey)
+        .env("AZURE_OPENAI_ENDPOINT", server.https("myres.openai.azure.com"))
+        .env("AZURE_OPENAI_API_KEY", server.azureKey);
+  }
+
+  @Test
+  void everyCallBecomesOneClientSpan() {
+    assertThat(withAgent.results()).hasSize(SCENARIOS.length);
+    assertThat(withAgent.spans).as(withAgent.toString()).hasSize(SCENARIOS.length);
+    assertThat(withAgent.spans).allSatisfy(s -> assertThat(s.kind).isEqualTo(Spans.KIND_CLIENT));
+    assertThat(withAgent.spans).allSatisfy(s -> assertThat(s.scope).isEqualTo("ai-warden"));
+    assertThat(withAgent.spans)
+        .allSatisfy(s -> assertThat(s.attr("aiwarden.policy.decision")).isEqualTo("allow"));
+    assertThat(withAgent.spans)
+        .allSatisfy(s -> assertThat(s.endNanos).isGreaterThan(s.startNanos));
+  }
+
+  @Test
+  void chatSpanCarriesRequestResponseKeyAndCaller() {
+    Spans.Span chat = openAi("chat").get(0);
+    assertThat(chat.name).isEqualTo("chat gpt-4o");
+    Map<String, Object> a = chat.attributes;
+    assertThat(a).containsEntry("gen_ai.operation.name", "chat");
+    assertThat(a).containsEntry("gen_ai.provider.name", "openai");
+    assertThat(a).containsEntry("aiwarden.endpoint.kind", "openai");
+    assertThat(a).containsEntry("gen_ai.request.model", "gpt-4o");
+    assertThat(a).containsEntry("gen_ai.request.max_tokens", 64L);
+    assertThat(a).containsEntry("gen_ai.request.temperature", 0.2);
+    assertThat(a).containsEntry("server.address", "api.openai.com");
+    assertThat(a).containsEntry("server.port", (long) server.httpsPort());
+    assertThat(a).containsEntry("http.response.status_code", 200L);
+    assertThat(a).containsEntry("enduser.id", "user-4711");
+    assertThat(a).containsEntry("aiwarden.prompt.messages", 2L);
+    assertThat((Long) a.get("aiwarden.prompt.chars")).isEqualTo(
+        (long) ("You are a concise assistant.".length()
+            + "Summarise our quarterly numbers in one friendly sentence.".length()));
+    assertThat((String) a.get("aiwarden.prompt.sha256")).matches("[0-9a-f]{16}");
+    assertThat((String) a.get("gen_ai.response.id")).startsWith("chatcmpl-");
+    assertThat(a).containsKey("gen_ai.response.model");
+    assertThat(a.get("gen_ai.response.finish_reasons")).isEqualTo(List.of("stop"));
+    assertThat((Long) a.get("gen_ai.usage.input_tokens")).isPositive();
+    assertThat((Long) a.get("gen_ai.usage.output_tokens")).isPositive();
+    assertThat(a).doesNotContainKey("aiwarden.request.stream");
+    assertThat(a).doesNotContainKey("error.type");
+
+    assertThat(a).containsEntry("aiwarden.key.kind", "openai_api_key");
+    assertThat(a).containsEntry("aiwarden.key.fingerprint", Keys.fingerprint(server.openAiKey));
+    assertThat(a).containsEntry("aiwarden.key.hint", "..." + server.openAiKey.substring(server.openAiKey.length() - 4));
+    assertThat(a).containsEntry("aiwarden.key.source", "env:OPENAI_API_KEY");
+
+    assertThat(a).containsEntry("code.function.name", "dev.aiwarden.examples.openai.OpenAiJavaExample.run");
+    assertThat(a).containsEntry("code.file.path", "OpenAiJavaExample.java");
+    assertThat((Long) a.get("code.line.number")).isPositive();
+  }
+
+  @Test
+  void asyncChatIsRecordedWithItsKeyAndResponse() {
+    List<Spans.Span> chats = openAi("chat");
+    assertThat(chats).hasSize(3); // chat, chat-async, stream
+    Spans.Span async = chats.get(1);
+    assertThat(async.attr("aiwarden.key.fingerprint")).isEqualTo(Keys.fingerprint(server.openAiKey));
+    assertThat(async.attr("aiwarden.key.source")).isEqualTo("env:OPENAI_API_KEY");
+    assertThat(async.attr("gen_ai.usage.output_tokens")).isNotNull();
+    assertThat(async.attr("gen_ai.response.finish_reasons")).isEqualTo(List.of("stop"));
+    // openai-java 4.x hands async requests to OkHttp from a CompletableFuture task on a pool
+    // thread (thenComposeAsync), so no application frame is on the stack when OkHttp's enqueue
+    // runs: the caller is absent rather than wrong (documented in docs/attributes.md).
+    assertThat(async.attributes).doesNotContainKey("code.function.name");
+  }
+
+  @Test
+  void streamedChatEndsWithTheStreamAndKeepsItsChunks() {
+    Spans.Span stream =
+        openAi("chat").stream()
+            .filter(s -> Boolean.TRUE.equals(s.attr("aiwarden.request.stream")))
+            .findFirst()
+            .orElseThrow();
+    assertThat(stream.attr("gen_ai.operation.name")).isEqualTo("chat");
+    assertThat(stream.attr("http.response.status_code")).isEqualTo(200L);
+    assertThat(stream.attr("gen_ai.response.finish_reasons")).isEqualTo(List.of("stop"));
+    assertThat((Long) stream.attr("gen_ai.usage.output_tokens")).isPositive();
+    assertThat(withAgent.results().get(2)).startsWith("RESULT stream chunks=");
+  }
+
+  @Test
+  void embeddingsImagesAndResponses() {
+    Spans.Span emb = withAgent.spans("embeddings").get(0);
+    assertThat(emb.name).isEqualTo("embeddings text-embedding-3-small");
+    assertThat((Long) emb.attr("gen_ai.usage.input_tokens")).isPositive();
+
+    Spans.Span img = withAgent.spans("image_generation").get(0);
+    assertThat(img.name).isEqualTo("image_generation dall-e-3");
+    assertThat(img.attr("aiwarden.image.prompt_revised")).isEqualTo(true);
+
+    Spans.Span resp = withAgent.spans("responses").get(0);
+    assertThat(resp.name).isEqualTo("responses gpt-4o");
+    assertThat((String) resp.attr("gen_ai.response.id")).startsWith("resp_");
+    assertThat((Long) resp.attr("gen_ai.usage.output_tokens")).isPositive();
+  }
+
+  @Test
+  void openAiJavaPointedAtAzureIsAzureWithTheDeploymentAsModel() {
+    List<Spans.Span> azure =
+        withAgent.spans.stream()
+            .filter(s -> "azure.ai.openai".equals(s.attr("gen_ai.provider.name")))
+            .collect(java.util.stream.Collectors.toList());
+    assertThat(azure).hasSize(2);
+    for (Spans.Span s : azure) {
+      assertThat(s.attr("aiwarden.endpoint.kind")).isEqualTo("azure_openai");
+      assertThat(s.attr("gen_ai.request.model")).isEqualTo("my-gpt4o-deployment");
+      assertThat(s.attr("server.address")).isEqualTo("myres.openai.azure.com");
+      assertThat(s.attr("aiwarden.key.kind")).isEqualTo("azure_api_key");
+      assertThat(s.attr("aiwarden.key.fingerprint")).isEqualTo(Keys.fingerprint(server.azureKey));
+      assertThat(s.attr("aiwarden.key.source")).isEqualTo("env:AZURE_OPENAI_API_KEY");
+    }
+  }
+
+  @Test
+  void resourceNamesTheHostAndProcess() {
+    Map<String, Object> resource = withAgent.spans.get(0).resource;
+    assertThat(resource).containsKeys("service.name", "host.name", "process.pid");
+  }
+
+  @Test
+  void readableLinePerCallOnStderr() {
+    long lines = withAgent.stderr.lines().filter(l -> l.contains("[ai-warden]") && l.contains("key=sha256:")).count();
+    assertThat(lines).as(withAgent.stderr).isEqualTo(SCENARIOS.length);
+  }
+
+  @Test
+  void noKeyAndNoPromptTextAnywhere() throws Exception {
+    Leaks.assertNoSecret(withAgent, server.openAiKey, server.azureKey);
+    assertThat(withAgent.stderr).doesNotContain("quarterly numbers");
+    assertThat(java.nio.file.Files.readString(withAgent.dir.resolve("traces.jsonl")))
+        .doesNotContain("quarterly numbers")
+        .doesNotContain("lighthouse");
+  }
+
+  @Test
+  void sdkResultsAreIdenticalWithoutTheAgent() throws Exception {
+    ChildJvm.Result without = child().withoutAgent().args(SCENARIOS).run();
+    assertThat(without.exitCode).as(without.toString()).isZero();
+    assertThat(masked(withAgent.results())).isEqualTo(masked(without.results()));
+    assertThat(without.spans).isEmpty();
+  }
+
+  private static List<String> masked(List<String> results) {
+    return results.stream()
+        .map(r -> r.replaceAll("id=\\S+", "id=*"))
+        .collect(java.util.stream.Collectors.toList());
+  }
+
+  private static List<Spans.Span> openAi(String operation) {
+    return withAgent.spans(operation).stream()
+        .filter(s -> "openai".equals(s.attr("gen_ai.provider.name")))
+        .collect(java.util.stream.Collectors.toList());
+  }
+}
