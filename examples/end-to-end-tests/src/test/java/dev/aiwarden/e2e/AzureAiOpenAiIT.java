@@ -35,6 +35,10 @@ class AzureAiOpenAiIT {
   }
 
   static ChildJvm child() {
+    return childFor(server);
+  }
+
+  static ChildJvm childFor(TestServer server) {
     return ChildJvm.of(MAIN)
         .against(server)
         .env("AZURE_OPENAI_ENDPOINT", server.https("myres.openai.azure.com"))

@@ -31,6 +31,10 @@ class OpenAiJavaIT {
   }
 
   static ChildJvm child() {
+    return childFor(server);
+  }
+
+  static ChildJvm childFor(TestServer server) {
     return ChildJvm.of(MAIN)
         .against(server)
         .env("OPENAI_BASE_URL", server.https("api.openai.com") + "/v1")
