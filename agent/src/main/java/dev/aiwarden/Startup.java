@@ -12,8 +12,10 @@ import dev.aiwarden.policy.PolicyEngine;
 import dev.aiwarden.telemetry.AgentLog;
 import dev.aiwarden.telemetry.Telemetry;
 import dev.aiwarden.telemetry.CallTelemetry;
+import dev.aiwarden.telemetry.audit.AuditLog;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -29,7 +31,10 @@ final class Startup {
     AgentConfig config = AgentConfig.fromJvm(args);
     Telemetry.configure(config);
 
-    Warden.install(new WardenCore(new FixedPolicy(MonitorOnlyPolicy.INSTANCE), new Calls()));
+    String auditFile = config.get(AgentConfig.AUDIT_FILE);
+    AuditLog audit = auditFile == null ? null : AuditLog.open(Paths.get(auditFile));
+    Warden.install(
+        new WardenCore(new FixedPolicy(MonitorOnlyPolicy.INSTANCE), new Calls(), audit));
 
     // Load the name filter before the transformer exists: it must not see its own class load.
     HookTargets.wanted("");

@@ -22,7 +22,7 @@ class OpenAiJavaIT {
   @BeforeAll
   static void runOnce() throws Exception {
     server = new TestServer();
-    withAgent = child().args(SCENARIOS).run();
+    withAgent = child().agentArgs("audit.file=audit/ai-calls.jsonl").args(SCENARIOS).run();
     assertThat(withAgent.exitCode).as(withAgent.toString()).isZero();
     requestsWithAgent = Requests.seenBy(server);
   }
@@ -155,6 +155,26 @@ class OpenAiJavaIT {
       assertThat(s.attr("aiwarden.key.fingerprint")).isEqualTo(Keys.fingerprint(server.azureKey));
       assertThat(s.attr("aiwarden.key.source")).isEqualTo("env:AZURE_OPENAI_API_KEY");
     }
+  }
+
+  @Test
+  void auditLogHasEveryCallAndVerifies() throws Exception {
+    java.nio.file.Path audit = withAgent.dir.resolve("audit/ai-calls.jsonl");
+    List<String> records = java.nio.file.Files.readAllLines(audit);
+    assertThat(records).hasSize(SCENARIOS.length);
+    assertThat(records)
+        .allSatisfy(r -> assertThat(r).contains("\"type\":\"ai_call\"", "\"decision\":\"allow\""));
+    assertThat(records.get(0))
+        .contains("\"key_fingerprint\":\"" + Keys.fingerprint(server.openAiKey) + "\"");
+    Process verify =
+        new ProcessBuilder(
+                java.nio.file.Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", ChildJvm.agentJar().toString(), "verify-audit", audit.toString())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(verify.getInputStream().readAllBytes());
+    assertThat(verify.waitFor()).as(out).isZero();
+    assertThat(out).contains("intact, " + SCENARIOS.length + " records");
   }
 
   @Test
