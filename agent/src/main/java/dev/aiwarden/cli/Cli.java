@@ -26,6 +26,8 @@ public final class Cli {
     switch (command) {
       case "fingerprint":
         return fingerprint(in, out, err);
+      case "scan":
+        return KeyScanner.run(java.util.Arrays.asList(args).subList(1, args.length), out, err);
       case "help":
       case "--help":
       case "-h":
@@ -54,6 +56,8 @@ public final class Cli {
   private static void usage(PrintStream out) {
     out.println("usage: java -jar ai-warden-agent.jar <command>");
     out.println("  fingerprint    read a key on stdin, print its fingerprint (sha256:...)");
+    out.println("  scan PATH...   find hard-coded AI keys in jars, class folders and text files");
+    out.println("                 (exit 1 found, 0 none, 2 a path could not be read)");
     out.println("  help           this text");
     out.println("attach as an agent: java -javaagent:ai-warden-agent.jar[=k=v,...] -jar app.jar");
   }
