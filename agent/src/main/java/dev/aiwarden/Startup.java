@@ -9,6 +9,8 @@ import dev.aiwarden.hook.HookTargets;
 import dev.aiwarden.hook.LazyTransformer;
 import dev.aiwarden.policy.MonitorOnlyPolicy;
 import dev.aiwarden.policy.PolicyEngine;
+import dev.aiwarden.provenance.KeySources;
+import dev.aiwarden.provenance.LiteralKeys;
 import dev.aiwarden.telemetry.AgentLog;
 import dev.aiwarden.telemetry.Telemetry;
 import java.lang.instrument.Instrumentation;
@@ -32,6 +34,8 @@ final class Startup {
     AdapterInjector injector = new AdapterInjector(inst);
     // Load the name filter before the transformer exists: it must not see its own class load.
     HookTargets.wanted("");
+    LiteralKeys.warmUp();
+    KeySources.rememberStartupProperties();
     inst.addTransformer(
         new LazyTransformer(() -> HookInstaller.build(injector), Telemetry::warmUp), true);
     retransformAlreadyLoaded(inst);
