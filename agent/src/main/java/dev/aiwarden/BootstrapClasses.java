@@ -28,6 +28,7 @@ final class BootstrapClasses {
     "dev/aiwarden/bootstrap/WardenHooks",
     "dev/aiwarden/bootstrap/PolicyDeniedException",
     "dev/aiwarden/bootstrap/Warden",
+    "dev/aiwarden/bootstrap/FileReads",
   };
 
   private BootstrapClasses() {}

@@ -7,6 +7,7 @@ import dev.aiwarden.hook.AdapterInjector;
 import dev.aiwarden.hook.HookInstaller;
 import dev.aiwarden.hook.HookTargets;
 import dev.aiwarden.hook.LazyTransformer;
+import dev.aiwarden.hook.jdkio.FileOpenTransformer;
 import dev.aiwarden.policy.MonitorOnlyPolicy;
 import dev.aiwarden.policy.PolicyEngine;
 import dev.aiwarden.provenance.KeySources;
@@ -36,6 +37,9 @@ final class Startup {
     HookTargets.wanted("");
     LiteralKeys.warmUp();
     KeySources.rememberStartupProperties();
+    if (!"false".equalsIgnoreCase(config.get(AgentConfig.PROVENANCE_FILES, "true").trim())) {
+      FileOpenTransformer.install(inst); // file:PATH key sources
+    }
     inst.addTransformer(
         new LazyTransformer(() -> HookInstaller.build(injector), Telemetry::warmUp), true);
     retransformAlreadyLoaded(inst);

@@ -5,7 +5,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -20,8 +20,9 @@ import java.util.function.Supplier;
  *       process started with it, so nothing can be earlier).
  *   <li>{@code sysprop:NAME} when a system property's value, trimmed, equals it and the property
  *       already had that value when the agent started (a {@code -D} option).
- *   <li>the origin recorded as it happened ({@link KeyOrigins}: {@code literal:CLASS} when the
- *       class holding the constant loaded), the earliest one.
+ *   <li>the origin recorded as it happened, the earliest one ({@link KeyOrigins}): {@code
+ *       literal:CLASS} when the class holding the constant loaded, {@code file:PATH} when the
+ *       application opened a file that holds the key.
  *   <li>{@code sysprop:NAME} for a property set or changed after start-up (its value came from
  *       somewhere; when that place is known, the place is reported, by the rule above).
  *   <li>else {@code unknown} (also for {@link ApiKey#NONE} and null). Never a guess.
@@ -31,14 +32,17 @@ import java.util.function.Supplier;
  * reported, so the answer does not depend on map order.
  *
  * <p>Answers are cached by key fingerprint (the key itself is never kept; at most 256 entries). A
- * found source is kept; {@code unknown} is looked up again when a new origin was recorded, and
- * otherwise at most once per 10 seconds, since a property may be set after the first call. Never
+ * found source is kept; {@code unknown} is looked up again at most once a second when new origins
+ * were recorded or files opened since, and otherwise once per 10 seconds, since a property may be
+ * set after the first call. Never
  * throws, never returns null.
  */
 public final class KeySources {
   static final String UNKNOWN = "unknown";
   static final String ENTRA_ID = "entra_id";
   static final long RECHECK_NANOS = 10_000_000_000L;
+  /** A cached unknown after new origins were recorded or files opened: at most once a second. */
+  static final long RECHECK_CHANGED_NANOS = 1_000_000_000L;
   static final int CACHE_SIZE = 256;
 
   private static final KeySources DEFAULT =
@@ -46,13 +50,14 @@ public final class KeySources {
           System::getenv,
           System::getProperties,
           System::nanoTime,
-          KeyOrigins::of,
-          KeyOrigins::version);
+          KeyOrigins::first,
+          KeyOrigins::changes);
 
   private final Supplier<Map<String, String>> environment;
   private final Supplier<Properties> systemProperties;
   private final LongSupplier nanoTime;
-  private final Function<String, String> recorded;
+  /** (secret, fingerprint) -> the first recorded origin ({@link KeyOrigins#first}), or null. */
+  private final BiFunction<String, String, String> recorded;
   private final LongSupplier recordedVersion;
   /** The system properties as they were at start-up; null: every property counts as such. */
   private volatile Map<Object, Object> startupProperties;
@@ -75,7 +80,7 @@ public final class KeySources {
       Supplier<Map<String, String>> environment,
       Supplier<Properties> systemProperties,
       LongSupplier nanoTime) {
-    this(environment, systemProperties, nanoTime, fingerprint -> null, () -> 0L);
+    this(environment, systemProperties, nanoTime, (secret, fingerprint) -> null, () -> 0L);
   }
 
   /** For tests: also the recorded origins ({@link KeyOrigins}) and their version. */
@@ -83,7 +88,7 @@ public final class KeySources {
       Supplier<Map<String, String>> environment,
       Supplier<Properties> systemProperties,
       LongSupplier nanoTime,
-      Function<String, String> recorded,
+      BiFunction<String, String, String> recorded,
       LongSupplier recordedVersion) {
     this.environment = environment;
     this.systemProperties = systemProperties;
@@ -130,7 +135,8 @@ public final class KeySources {
       Entry cached = cache.get(fingerprint);
       if (cached != null
           && (!UNKNOWN.equals(cached.source)
-              || (now - cached.checkedAt < RECHECK_NANOS && cached.version == version))) {
+              || (now - cached.checkedAt < RECHECK_NANOS
+                  && (cached.version == version || now - cached.checkedAt < RECHECK_CHANGED_NANOS)))) {
         return cached.source;
       }
       String source = search(key.secret(), fingerprint);
@@ -159,7 +165,7 @@ public final class KeySources {
     if (startupProp != null) {
       return "sysprop:" + startupProp;
     }
-    String origin = fingerprint == null ? null : recorded.apply(fingerprint);
+    String origin = recorded.apply(secret, fingerprint);
     if (origin != null) {
       return origin;
     }

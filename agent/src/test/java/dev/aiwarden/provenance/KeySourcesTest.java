@@ -118,7 +118,8 @@ class KeySourcesTest {
     Map<String, String> recorded = new HashMap<>();
     AtomicLong version = new AtomicLong();
     KeySources withOrigins =
-        new KeySources(() -> env, () -> props, clock::get, recorded::get, version::get);
+        new KeySources(
+            () -> env, () -> props, clock::get, (s, fp) -> recorded.get(fp), version::get);
     String fromStart = "sk-proj-FakeKeyStartupProperty0123456789";
     String copied = "sk-proj-FakeKeyCopiedAtRuntime0123456789";
     String runtimeOnly = "sk-proj-FakeKeySetAtRuntimeOnly012345678";
@@ -151,12 +152,15 @@ class KeySourcesTest {
     Map<String, String> recorded = new HashMap<>();
     AtomicLong version = new AtomicLong();
     KeySources withOrigins =
-        new KeySources(() -> env, () -> props, clock::get, recorded::get, version::get);
+        new KeySources(
+            () -> env, () -> props, clock::get, (s, fp) -> recorded.get(fp), version::get);
     ApiKey k = key(SECRET);
     assertThat(withOrigins.lookup(k)).isEqualTo("unknown");
     recorded.put(k.fingerprint(), "literal:com.acme.Keys");
     assertThat(withOrigins.lookup(k)).isEqualTo("unknown"); // nothing said a new origin came
     version.incrementAndGet();
+    assertThat(withOrigins.lookup(k)).isEqualTo("unknown"); // not within the same second
+    clock.addAndGet(1_000_000_000L);
     assertThat(withOrigins.lookup(k)).isEqualTo("literal:com.acme.Keys");
   }
 }
