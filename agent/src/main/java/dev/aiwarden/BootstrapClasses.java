@@ -29,6 +29,7 @@ final class BootstrapClasses {
     "dev/aiwarden/bootstrap/PolicyDeniedException",
     "dev/aiwarden/bootstrap/Warden",
     "dev/aiwarden/bootstrap/FileReads",
+    "dev/aiwarden/bootstrap/SecretReads",
   };
 
   private BootstrapClasses() {}

@@ -1,5 +1,6 @@
 package dev.aiwarden;
 
+import dev.aiwarden.bootstrap.SecretReads;
 import dev.aiwarden.bootstrap.Warden;
 import dev.aiwarden.config.AgentConfig;
 import dev.aiwarden.core.WardenCore;
@@ -11,6 +12,7 @@ import dev.aiwarden.hook.jdkio.FileOpenTransformer;
 import dev.aiwarden.policy.MonitorOnlyPolicy;
 import dev.aiwarden.policy.PolicyEngine;
 import dev.aiwarden.provenance.KeySources;
+import dev.aiwarden.provenance.KeyVaultOrigins;
 import dev.aiwarden.provenance.LiteralKeys;
 import dev.aiwarden.telemetry.AgentLog;
 import dev.aiwarden.telemetry.Telemetry;
@@ -37,6 +39,7 @@ final class Startup {
     HookTargets.wanted("");
     LiteralKeys.warmUp();
     KeySources.rememberStartupProperties();
+    SecretReads.install(KeyVaultOrigins::onSecretRead); // keyvault:VAULT/SECRET key sources
     if (!"false".equalsIgnoreCase(config.get(AgentConfig.PROVENANCE_FILES, "true").trim())) {
       FileOpenTransformer.install(inst); // file:PATH key sources
     }

@@ -48,7 +48,7 @@ class KeyProvenanceIT {
 
   @BeforeAll
   static void runOnce() throws Exception {
-    for (String s : new String[] {"env", "sysprop-runtime", "literal"}) {
+    for (String s : new String[] {"env", "sysprop-runtime", "literal", "keyvault"}) {
       KEYS.put(s, TestServer.newOpenAiKey());
     }
     for (String s : FILE_SCENARIOS) {
@@ -70,6 +70,7 @@ class KeyProvenanceIT {
     args.add("sysprop-runtime=" + KEYS.get("sysprop-runtime"));
     args.addAll(List.of(FILE_SCENARIOS));
     args.add("literal");
+    args.add("keyvault=" + KEYS.get("keyvault"));
     args.add("entra");
     run =
         ChildJvm.of(MAIN)
@@ -185,6 +186,12 @@ class KeyProvenanceIT {
   void literalInAnApplicationClass() {
     assertThat(spanOf(KEYS.get("literal")).attr("aiwarden.key.source"))
         .isEqualTo("literal:com.acme.generated.AiKeys");
+  }
+
+  @Test
+  void keyVaultSecretThroughTheRealSecretClient() {
+    assertThat(spanOf(KEYS.get("keyvault")).attr("aiwarden.key.source"))
+        .isEqualTo("keyvault:acme-ai/openai-api-key");
   }
 
   @Test

@@ -1,5 +1,7 @@
 package dev.aiwarden.examples.openai;
 
+import com.azure.security.keyvault.secrets.SecretClient;
+import com.azure.security.keyvault.secrets.SecretClientBuilder;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.models.chat.completions.ChatCompletion;
@@ -37,6 +39,8 @@ import java.util.Properties;
  *   <li>{@code copied}: read from {@code copy.properties}, copied into a system property, used
  *       from there
  *   <li>{@code entra}: an Entra ID access token from {@code AZURE_ACCESS_TOKEN}
+ *   <li>{@code keyvault=VALUE}: secret {@code openai-api-key} of vault {@code acme-ai} through the
+ *       real {@code SecretClient} ({@link KeyVaultStub} serves the vault's answers)
  * </ul>
  */
 public final class KeyProvenanceExample {
@@ -69,6 +73,16 @@ public final class KeyProvenanceExample {
   }
 
   private static String key(String scenario, Path input) throws Exception {
+    if (scenario.startsWith("keyvault=")) {
+      // The value stands for what the vault holds; the app gets it only through the real SDK.
+      SecretClient secrets =
+          new SecretClientBuilder()
+              .vaultUrl("https://acme-ai.vault.azure.net")
+              .credential(KeyVaultStub.credential())
+              .httpClient(new KeyVaultStub("acme-ai.vault.azure.net", scenario.substring("keyvault=".length())))
+              .buildClient();
+      return secrets.getSecret("openai-api-key").getValue();
+    }
     if (scenario.startsWith("sysprop-runtime=")) {
       System.setProperty("app.openai.key", scenario.substring("sysprop-runtime=".length()));
       return System.getProperty("app.openai.key");
