@@ -45,4 +45,23 @@ class FileOriginsTest {
     assertThat(FileOrigins.containsToken("k=_abc".getBytes(StandardCharsets.UTF_8), key)).isFalse();
     assertThat(FileOrigins.containsToken("k=xabc abc".getBytes(StandardCharsets.UTF_8), key)).isTrue();
   }
+
+  /** One lookup (once per distinct key) after a service opened 500 config-sized files. */
+  @Test
+  void lookupCostOverManyOpenedFiles() throws Exception {
+    Map<String, Long> opened = new LinkedHashMap<>();
+    String filler = "some.setting.name=some value that is not a key\n".repeat(20); // ~1 KB
+    for (int i = 0; i < 500; i++) {
+      Path p = dir.resolve("conf-" + i + ".properties");
+      Files.writeString(p, filler);
+      opened.put(p.toString(), (long) i);
+    }
+    String key = TestKeys.openAi();
+    FileOrigins.search(opened, key, Long.MAX_VALUE); // warm the file cache and the code
+    long start = System.nanoTime();
+    assertThat(FileOrigins.search(opened, key, Long.MAX_VALUE)).isNull();
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    System.out.printf("file lookup: 500 opened files of ~1 KB searched in %d ms%n", millis);
+    assertThat(millis).isLessThan(5_000);
+  }
 }
