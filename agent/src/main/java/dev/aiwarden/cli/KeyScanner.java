@@ -47,7 +47,7 @@ import java.util.zip.ZipInputStream;
  * </ul>
  */
 final class KeyScanner {
-  /** Entries and files larger than this are not read (they are reported on stderr). */
+  /** Non-archive files and entries larger than this are not read (reported on stderr). */
   static final long MAX_BYTES = 64L * 1024 * 1024;
 
   static final int MAX_NESTING = 8;
@@ -126,11 +126,8 @@ final class KeyScanner {
 
   private void scanFile(Path file) {
     try {
-      if (Files.size(file) > MAX_BYTES) {
-        err.println("ai-warden: scan: skipped (larger than 64 MB): " + file);
-        return;
-      }
-      try (InputStream in = Files.newInputStream(file)) {
+      // Archives are streamed whatever their size; other content is read up to MAX_BYTES.
+      try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 65536)) {
         scanStream(file.toString(), in, 0);
       }
     } catch (IOException | RuntimeException e) {
