@@ -29,21 +29,34 @@ public final class KeyShapes {
 
   static final int MIN_STRICT_OPENAI_LENGTH = 40;
 
+  /** {@code [A-Za-z0-9_-]}: a table, since this runs interpreted for the first classes. */
+  private static final boolean[] TOKEN = new boolean[256];
+
+  static {
+    for (int c = 0; c < 256; c++) {
+      TOKEN[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || c == '-' || c == '_';
+    }
+  }
+
   private KeyShapes() {}
 
   /** Reports every candidate in {@code b[from, to)}, in order. */
   public static void find(byte[] b, int from, int to, boolean strict, Sink sink) {
+    boolean[] token = TOKEN;
     int i = from;
     while (i < to) {
-      if (!isTokenByte(b[i])) {
+      if (!token[b[i] & 0xFF]) {
         i++;
         continue;
       }
       int end = i + 1;
-      while (end < to && isTokenByte(b[end])) {
+      while (end < to && token[b[end] & 0xFF]) {
         end++;
       }
-      examine(b, i, end, strict, sink);
+      if (end - i >= 20) {
+        examine(b, i, end, strict, sink);
+      }
       i = end;
     }
   }
@@ -160,10 +173,6 @@ public final class KeyShapes {
       }
     }
     return letter && digit;
-  }
-
-  private static boolean isTokenByte(byte c) {
-    return isAlnum(c) || c == '-' || c == '_';
   }
 
   private static boolean isAlnum(byte c) {

@@ -8,7 +8,8 @@ import java.nio.charset.StandardCharsets;
  * and records their fingerprints in {@link KeyOrigins}. The class is not changed.
  *
  * <p>The pre-filter is a walk over the class's constant pool that looks only at Utf8 entries of 20
- * bytes or more, scanning them for the {@link KeyShapes} (loose: any candidate is recorded; a
+ * bytes or more (string literals, but also annotation values such as a {@code @Value} default),
+ * scanning them for the {@link KeyShapes} (loose: any candidate is recorded; a
  * constant that is no key simply never matches a key used on a call). A candidate costs one
  * SHA-256. Classes of the boot class loader, of the JDK's packages and the agent's shaded
  * libraries are skipped.
