@@ -28,6 +28,8 @@ final class BootstrapClasses {
     "dev/aiwarden/bootstrap/WardenHooks",
     "dev/aiwarden/bootstrap/PolicyDeniedException",
     "dev/aiwarden/bootstrap/Warden",
+    "dev/aiwarden/bootstrap/FileReads",
+    "dev/aiwarden/bootstrap/SecretReads",
   };
 
   private BootstrapClasses() {}

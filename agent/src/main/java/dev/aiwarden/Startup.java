@@ -1,5 +1,6 @@
 package dev.aiwarden;
 
+import dev.aiwarden.bootstrap.SecretReads;
 import dev.aiwarden.bootstrap.Warden;
 import dev.aiwarden.config.AgentConfig;
 import dev.aiwarden.core.WardenCore;
@@ -7,8 +8,12 @@ import dev.aiwarden.hook.AdapterInjector;
 import dev.aiwarden.hook.HookInstaller;
 import dev.aiwarden.hook.HookTargets;
 import dev.aiwarden.hook.LazyTransformer;
+import dev.aiwarden.hook.jdkio.FileOpenTransformer;
 import dev.aiwarden.policy.MonitorOnlyPolicy;
 import dev.aiwarden.policy.PolicyEngine;
+import dev.aiwarden.provenance.KeySources;
+import dev.aiwarden.provenance.KeyVaultOrigins;
+import dev.aiwarden.provenance.LiteralKeys;
 import dev.aiwarden.telemetry.AgentLog;
 import dev.aiwarden.telemetry.Telemetry;
 import dev.aiwarden.telemetry.CallTelemetry;
@@ -18,6 +23,7 @@ import java.lang.instrument.Instrumentation;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -38,6 +44,12 @@ final class Startup {
 
     // Load the name filter before the transformer exists: it must not see its own class load.
     HookTargets.wanted("");
+    LiteralKeys.warmUp();
+    KeySources.rememberStartupProperties();
+    SecretReads.install(new KeyVaultListener()); // keyvault:VAULT/SECRET key sources
+    if (!"false".equalsIgnoreCase(config.get(AgentConfig.PROVENANCE_FILES, "true").trim())) {
+      FileOpenTransformer.install(inst); // file:PATH key sources
+    }
     inst.addTransformer(new LazyTransformer(new HookBuilder(inst), new WarmUp()), true);
     if (attachedLate) {
       retransformAlreadyLoaded(inst);
@@ -64,6 +76,13 @@ final class Startup {
     @Override
     public CallTelemetry get() {
       return Telemetry.calls();
+    }
+  }
+
+  private static final class KeyVaultListener implements BiConsumer<Object, String> {
+    @Override
+    public void accept(Object secret, String value) {
+      KeyVaultOrigins.onSecretRead(secret, value);
     }
   }
 

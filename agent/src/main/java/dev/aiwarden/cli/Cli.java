@@ -29,6 +29,8 @@ public final class Cli {
         return fingerprint(in, out, err);
       case "verify-audit":
         return verifyAudit(args, out, err);
+      case "scan":
+        return KeyScanner.run(java.util.Arrays.asList(args).subList(1, args.length), out, err);
       case "help":
       case "--help":
       case "-h":
@@ -81,6 +83,8 @@ public final class Cli {
     out.println("usage: java -jar ai-warden-agent.jar <command>");
     out.println("  fingerprint    read a key on stdin, print its fingerprint (sha256:...)");
     out.println("  verify-audit FILE   check an audit log's hash chain (0 intact, 1 broken)");
+    out.println("  scan PATH...   find hard-coded AI keys in jars, class folders and text files");
+    out.println("                 (exit 1 found, 0 none, 2 a path could not be read)");
     out.println("  help           this text");
     out.println("attach as an agent: java -javaagent:ai-warden-agent.jar[=k=v,...] -jar app.jar");
   }

@@ -22,6 +22,8 @@ public final class AgentConfig {
   public static final String AUDIT_FILE = "audit.file";
   /** Agent log level: error, warn, info (default), debug. */
   public static final String LOG_LEVEL = "log.level";
+  /** {@code false}: do not watch file reads (no {@code file:PATH} key sources). Default true. */
+  public static final String PROVENANCE_FILES = "provenance.files";
 
   private static final String PROPERTY_PREFIX = "aiwarden.";
 

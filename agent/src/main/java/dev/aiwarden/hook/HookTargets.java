@@ -15,6 +15,10 @@ public final class HookTargets {
   /** azure-core: the retry policy, taught not to retry a policy denial. */
   public static final String AZURE_CORE_RETRY_POLICY = "com.azure.core.http.policy.RetryPolicy";
 
+  /** azure-security-keyvault-secrets: the secret model whose {@code getValue()} is watched. */
+  public static final String KEYVAULT_SECRET =
+      "com.azure.security.keyvault.secrets.models.KeyVaultSecret";
+
   private HookTargets() {}
 
   /** True when a hook may change this class ({@code a/b/C} internal name). */
@@ -25,6 +29,9 @@ public final class HookTargets {
     if (internalName.startsWith(AZURE_CORE_PREFIX)) {
       return internalName.endsWith("HttpClient")
           || internalName.equals("com/azure/core/http/policy/RetryPolicy");
+    }
+    if (internalName.startsWith("com/azure/security/keyvault/")) {
+      return internalName.equals("com/azure/security/keyvault/secrets/models/KeyVaultSecret");
     }
     return false;
   }

@@ -1,5 +1,6 @@
 package dev.aiwarden.hook;
 
+import dev.aiwarden.provenance.LiteralKeys;
 import dev.aiwarden.telemetry.AgentLog;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
@@ -31,6 +32,10 @@ public final class LazyTransformer implements ClassFileTransformer {
       Class<?> classBeingRedefined,
       ProtectionDomain protectionDomain,
       byte[] classfileBuffer) {
+    if (classBeingRedefined == null) {
+      // literal:CLASS provenance: key-shaped constants of each class as it first loads.
+      LiteralKeys.onClassLoad(loader, className, classfileBuffer);
+    }
     if (className == null || !HookTargets.wanted(className)) {
       return null;
     }

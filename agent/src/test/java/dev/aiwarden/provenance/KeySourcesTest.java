@@ -112,4 +112,55 @@ class KeySourcesTest {
     assertThat(KeySources.equalsTrimmed("ab", "abc")).isFalse();
     assertThat(KeySources.equalsTrimmed(" a bc ", "abc")).isFalse();
   }
+
+  @Test
+  void firstKnownOriginWins() {
+    Map<String, String> recorded = new HashMap<>();
+    AtomicLong version = new AtomicLong();
+    KeySources withOrigins =
+        new KeySources(
+            () -> env, () -> props, clock::get, (s, fp) -> recorded.get(fp), version::get);
+    String fromStart = "sk-proj-FakeKeyStartupProperty0123456789";
+    String copied = "sk-proj-FakeKeyCopiedAtRuntime0123456789";
+    String runtimeOnly = "sk-proj-FakeKeySetAtRuntimeOnly012345678";
+    props.setProperty("start.key", fromStart);
+    withOrigins.snapshotStartupProperties();
+    props.setProperty("copy.key", copied);
+    props.setProperty("late.key", runtimeOnly);
+    recorded.put(Fingerprints.fingerprint(fromStart), "literal:com.acme.Late");
+    recorded.put(Fingerprints.fingerprint(copied), "literal:com.acme.Keys");
+
+    // a -D property existed before any class loaded
+    assertThat(withOrigins.lookup(key(fromStart))).isEqualTo("sysprop:start.key");
+    // a property set at run time holds a copy: the recorded origin is earlier
+    assertThat(withOrigins.lookup(key(copied))).isEqualTo("literal:com.acme.Keys");
+    // set at run time, nothing else known
+    assertThat(withOrigins.lookup(key(runtimeOnly))).isEqualTo("sysprop:late.key");
+    // a property changed after start-up counts as set at run time
+    String changed = "sk-proj-FakeKeyChangedAtRuntime012345678";
+    props.setProperty("start.key", changed);
+    recorded.put(Fingerprints.fingerprint(changed), "literal:com.acme.Changed");
+    assertThat(withOrigins.lookup(key(changed))).isEqualTo("literal:com.acme.Changed");
+    // the environment beats everything
+    env.put("OPENAI_API_KEY", copied);
+    withOrigins.clear();
+    assertThat(withOrigins.lookup(key(copied))).isEqualTo("env:OPENAI_API_KEY");
+  }
+
+  @Test
+  void cachedUnknownIsLookedUpAgainWhenAnOriginIsRecorded() {
+    Map<String, String> recorded = new HashMap<>();
+    AtomicLong version = new AtomicLong();
+    KeySources withOrigins =
+        new KeySources(
+            () -> env, () -> props, clock::get, (s, fp) -> recorded.get(fp), version::get);
+    ApiKey k = key(SECRET);
+    assertThat(withOrigins.lookup(k)).isEqualTo("unknown");
+    recorded.put(k.fingerprint(), "literal:com.acme.Keys");
+    assertThat(withOrigins.lookup(k)).isEqualTo("unknown"); // nothing said a new origin came
+    version.incrementAndGet();
+    assertThat(withOrigins.lookup(k)).isEqualTo("unknown"); // not within the same second
+    clock.addAndGet(1_000_000_000L);
+    assertThat(withOrigins.lookup(k)).isEqualTo("literal:com.acme.Keys");
+  }
 }

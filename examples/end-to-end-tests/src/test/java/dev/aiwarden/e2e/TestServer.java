@@ -28,10 +28,20 @@ final class TestServer implements AutoCloseable {
   private final Path hostsFile;
 
   TestServer() throws IOException {
+    this(new String[0]);
+  }
+
+  /** Also accepts {@code extraKeys} (tests that use keys of their own). */
+  TestServer(String... extraKeys) throws IOException {
     Path dir = Files.createTempDirectory("ai-warden-e2e");
     server =
         LocalAiServer.start(
-            new Options().httpPort(0).httpsPort(0).keystoreDir(dir).validKeys(openAiKey, azureKey));
+            new Options()
+                .httpPort(0)
+                .httpsPort(0)
+                .keystoreDir(dir)
+                .validKeys(openAiKey, azureKey)
+                .validKeys(extraKeys));
     hostsFile = LocalAiServer.writeHostsFile(dir.resolve("hosts"), HOSTS);
   }
 
@@ -52,7 +62,12 @@ final class TestServer implements AutoCloseable {
     return server.httpsPort();
   }
 
-  private static String random(String alphabet, int n) {
+  /** A random OpenAI-shaped project key. */
+  static String newOpenAiKey() {
+    return "sk-proj-" + random("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 48);
+  }
+
+  static String random(String alphabet, int n) {
     StringBuilder sb = new StringBuilder(n);
     for (int i = 0; i < n; i++) {
       sb.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));

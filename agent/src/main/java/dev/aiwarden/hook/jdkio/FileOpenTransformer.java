@@ -1,0 +1,144 @@
+package dev.aiwarden.hook.jdkio;
+
+import dev.aiwarden.bootstrap.FileReads;
+import dev.aiwarden.telemetry.AgentLog;
+import java.io.FileInputStream;
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.security.ProtectionDomain;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Set;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+
+/**
+ * {@code file:PATH} provenance: teaches the JDK's three file-opening entry points to tell {@link
+ * FileReads} which file they open. One static call is added at the start of each method; nothing
+ * else changes (the file opens, reads and fails exactly as before).
+ *
+ * <ul>
+ *   <li>{@code FileInputStream(File)}: also {@code FileInputStream(String)}, {@code FileReader},
+ *       {@code Properties.load(new FileInputStream(...))}.
+ *   <li>{@code Files.newByteChannel(Path, Set, FileAttribute...)}: {@code Files.readAllBytes},
+ *       {@code readString}, {@code readAllLines}, {@code newBufferedReader}, {@code
+ *       newInputStream} all open through it.
+ *   <li>{@code FileChannel.open(Path, Set, FileAttribute...)}: {@code Files.lines} and direct
+ *       channel users.
+ * </ul>
+ *
+ * <p>Written with the ASM that Byte Buddy bundles, not with Byte Buddy itself: these JDK classes
+ * are loaded before the agent starts, so they must be changed at start-up, and Byte Buddy's type
+ * pool and matchers would cost far more there than this one reader and writer.
+ */
+public final class FileOpenTransformer implements ClassFileTransformer {
+  static final String FILE_INPUT_STREAM = "java/io/FileInputStream";
+  static final String FILES = "java/nio/file/Files";
+  static final String FILE_CHANNEL = "java/nio/channels/FileChannel";
+  private static final String FILE_READS = "dev/aiwarden/bootstrap/FileReads";
+  private static final String PATH_SET_ATTRS =
+      "(Ljava/nio/file/Path;Ljava/util/Set;[Ljava/nio/file/attribute/FileAttribute;)";
+
+  /** Retransforms the three JDK classes; when that fails the agent goes on without file:PATH. */
+  public static void install(Instrumentation inst) {
+    try {
+      Module javaBase = Object.class.getModule();
+      Module bootstrap = FileReads.class.getModule();
+      // java.base must read the boot loader's unnamed module to call FileReads.
+      inst.redefineModule(
+          javaBase,
+          Collections.singleton(bootstrap),
+          Collections.<String, Set<Module>>emptyMap(),
+          Collections.<String, Set<Module>>emptyMap(),
+          Collections.<Class<?>>emptySet(),
+          Collections.<Class<?>, java.util.List<Class<?>>>emptyMap());
+      FileOpenTransformer transformer = new FileOpenTransformer();
+      inst.addTransformer(transformer, true);
+      inst.retransformClasses(FileInputStream.class, Files.class, FileChannel.class);
+      FileReads.enable();
+    } catch (Throwable t) {
+      AgentLog.errorOnce(
+          "file-hooks", "ai-warden could not watch file reads; file:PATH sources stay unknown", t);
+    }
+  }
+
+  /** True for the classes this transformer changes. */
+  static boolean wanted(String internalName) {
+    return FILE_INPUT_STREAM.equals(internalName)
+        || FILES.equals(internalName)
+        || FILE_CHANNEL.equals(internalName);
+  }
+
+  @Override
+  public byte[] transform(
+      ClassLoader loader,
+      String className,
+      Class<?> classBeingRedefined,
+      ProtectionDomain protectionDomain,
+      byte[] classfileBuffer) {
+    if (loader != null || className == null || !wanted(className)) {
+      return null;
+    }
+    try {
+      return rewrite(className, classfileBuffer);
+    } catch (Throwable t) {
+      AgentLog.errorOnce("file-hooks:" + className, "ai-warden could not hook " + className, t);
+      return null;
+    }
+  }
+
+  /** The class with the calls added, or null when none of its methods is a target. */
+  static byte[] rewrite(String className, byte[] classfile) {
+    ClassReader reader = new ClassReader(classfile);
+    ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
+    boolean[] changed = new boolean[1];
+    reader.accept(
+        new ClassVisitor(Opcodes.ASM9, writer) {
+          @Override
+          public MethodVisitor visitMethod(
+              int access, String name, String descriptor, String signature, String[] exceptions) {
+            MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
+            Map.Entry<int[], String> call = callFor(className, name, descriptor);
+            if (call == null) {
+              return mv;
+            }
+            changed[0] = true;
+            return new MethodVisitor(Opcodes.ASM9, mv) {
+              @Override
+              public void visitCode() {
+                super.visitCode();
+                for (int local : call.getKey()) {
+                  super.visitVarInsn(Opcodes.ALOAD, local);
+                }
+                super.visitMethodInsn(
+                    Opcodes.INVOKESTATIC, FILE_READS, "opened", call.getValue(), false);
+              }
+            };
+          }
+        },
+        0);
+    return changed[0] ? writer.toByteArray() : null;
+  }
+
+  /** {locals to pass, descriptor of FileReads.opened} for a target method, else null. */
+  private static Map.Entry<int[], String> callFor(String owner, String name, String descriptor) {
+    if (FILE_INPUT_STREAM.equals(owner)
+        && "<init>".equals(name)
+        && "(Ljava/io/File;)V".equals(descriptor)) {
+      return new java.util.AbstractMap.SimpleEntry<>(new int[] {1}, "(Ljava/io/File;)V");
+    }
+    if ((FILES.equals(owner) && "newByteChannel".equals(name)
+            && (PATH_SET_ATTRS + "Ljava/nio/channels/SeekableByteChannel;").equals(descriptor))
+        || (FILE_CHANNEL.equals(owner) && "open".equals(name)
+            && (PATH_SET_ATTRS + "Ljava/nio/channels/FileChannel;").equals(descriptor))) {
+      return new java.util.AbstractMap.SimpleEntry<>(
+          new int[] {0, 1}, "(Ljava/nio/file/Path;Ljava/util/Set;)V");
+    }
+    return null;
+  }
+}
