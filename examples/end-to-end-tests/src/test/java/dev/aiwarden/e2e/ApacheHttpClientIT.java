@@ -45,6 +45,15 @@ class ApacheHttpClientIT {
   void everyCallBecomesOneClientSpanInOrder() {
     assertThat(withAgent.results()).hasSize(SCENARIOS.length);
     assertThat(withAgent.spans).as(withAgent.toString()).hasSize(SCENARIOS.length);
+    assertThat(withAgent.spans)
+        .extracting(s -> s.attr("aiwarden.client"))
+        .containsExactly(
+            "apache-httpclient-5",
+            "apache-httpclient-5",
+            "apache-httpclient-5-async",
+            "apache-httpclient-4",
+            "apache-httpclient-4",
+            "apache-httpclient-4");
     for (Spans.Span s : withAgent.spans) {
       assertThat(s.kind).isEqualTo(Spans.KIND_CLIENT);
       assertThat(s.attr("gen_ai.provider.name")).isEqualTo("openai");

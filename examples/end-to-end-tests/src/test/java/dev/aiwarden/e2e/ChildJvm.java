@@ -108,9 +108,11 @@ final class ChildJvm {
     }
     cmd.addAll(jvmArgs);
     cmd.add("-cp");
-    cmd.add(classpath != null ? classpath : childClasspath());
+    String cp = classpath != null ? classpath : childClasspath();
+    cmd.add(cp);
     cmd.add(mainClass);
     cmd.addAll(args);
+    Files.writeString(dir.resolve("classpath.txt"), cp);
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("OTEL_") || k.startsWith("AIWARDEN_"));
     pb.environment().putAll(env);
