@@ -16,6 +16,13 @@ public final class Warden {
    */
   private static final ThreadLocal<int[]> HANDLING = new ThreadLocal<>();
 
+  /**
+   * The Reactor {@code Context} key an outer reactive hook (azure-core) writes into the
+   * subscription of the inner client's {@code Mono}: the per-request form of {@link
+   * #enterHandled()} for clients whose exchange runs on event-loop threads (Reactor Netty).
+   */
+  public static final String HANDLED_CONTEXT_KEY = "dev.aiwarden.handled";
+
   private Warden() {}
 
   /** Called once by the agent when it starts. */

@@ -29,6 +29,14 @@ public final class HookTargets {
     "org.apache.http.impl.client.AbstractHttpClient"
   };
 
+  /** Reactor Netty: one instance per HTTP client request attempt. */
+  public static final String REACTOR_NETTY_CLIENT_OPERATIONS =
+      "reactor.netty.http.client.HttpClientOperations";
+
+  /** Reactor Netty: the base class, where {@code onInboundError} is declared. */
+  public static final String REACTOR_NETTY_CHANNEL_OPERATIONS =
+      "reactor.netty.channel.ChannelOperations";
+
   /** azure-core: implementations of {@code com.azure.core.http.HttpClient} live under here. */
   public static final String AZURE_CORE_PREFIX = "com/azure/core/";
 
@@ -42,6 +50,10 @@ public final class HookTargets {
     if (internalName.startsWith("okhttp3/")) {
       return internalName.equals("okhttp3/internal/connection/RealCall")
           || internalName.equals("okhttp3/RealCall");
+    }
+    if (internalName.startsWith("reactor/netty/")) {
+      return internalName.equals("reactor/netty/http/client/HttpClientOperations")
+          || internalName.equals("reactor/netty/channel/ChannelOperations");
     }
     if (internalName.startsWith("org/apache/")) {
       return internalName.startsWith("org/apache/hc/client5/http/impl/")

@@ -5,6 +5,7 @@ import dev.aiwarden.hook.apache.ApacheHttpClient5Hook;
 import dev.aiwarden.hook.azurecore.AzureCoreHook;
 import dev.aiwarden.hook.okhttp.OkHttp3Hook;
 import dev.aiwarden.hook.okhttp.OkHttp4Hook;
+import dev.aiwarden.hook.reactornetty.ReactorNettyHook;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -17,7 +18,8 @@ public final class Hooks {
               new AzureCoreHook(),
               new OkHttp3Hook(),
               new ApacheHttpClient5Hook(),
-              new ApacheHttpClient4Hook()));
+              new ApacheHttpClient4Hook(),
+              new ReactorNettyHook()));
 
   private Hooks() {}
 

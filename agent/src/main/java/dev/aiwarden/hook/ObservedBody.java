@@ -44,7 +44,8 @@ public final class ObservedBody {
     return in == null ? null : new TapInputStream(in, this);
   }
 
-  void tap(byte[] bytes, int offset, int length) {
+  /** Bytes of the body as they pass (the caller's array is not kept). */
+  public void tap(byte[] bytes, int offset, int length) {
     if (length <= 0 || ended.get()) {
       return;
     }

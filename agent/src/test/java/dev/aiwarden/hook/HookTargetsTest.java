@@ -44,5 +44,8 @@ class HookTargetsTest {
         .isFalse();
     assertThat(HookTargets.wanted("org/apache/http/impl/client/CloseableHttpClient")).isFalse();
     assertThat(HookTargets.wanted("org/apache/commons/lang3/StringUtils")).isFalse();
+    assertThat(HookTargets.wanted(HookTargets.REACTOR_NETTY_CLIENT_OPERATIONS.replace('.', '/'))).isTrue();
+    assertThat(HookTargets.wanted(HookTargets.REACTOR_NETTY_CHANNEL_OPERATIONS.replace('.', '/'))).isTrue();
+    assertThat(HookTargets.wanted("reactor/netty/http/client/HttpClient")).isFalse();
   }
 }

@@ -31,10 +31,15 @@ public final class AzureCoreAdapter {
       HttpRequest req = (HttpRequest) request;
       URL url = req.getUrl();
       int port = url.getPort() == -1 ? url.getDefaultPort() : url.getPort();
-      if (!Warden.isAiCall(url.getHost(), port, url.getPath()) || Warden.handledOutside()) {
+      if (!Warden.isAiCall(url.getHost(), port, url.getPath())) {
         return mono;
       }
       Mono<HttpResponse> original = (Mono<HttpResponse>) mono;
+      if (Warden.handledOutside()) {
+        // sendSync (Netty: send(...).block()) has the call; carry its mark into the Reactor
+        // context, where the Reactor Netty hook on the event loop can see it.
+        return new HandledMono(original);
+      }
       Object caller = Warden.captureCaller();
       return Mono.defer(() -> start(req, url, port, original, caller));
     } catch (Throwable t) {
@@ -145,9 +150,13 @@ public final class AzureCoreAdapter {
   /**
    * The client's own {@code Mono}, subscribed with this thread marked {@linkplain
    * Warden#enterHandled() handled}: an inner client that starts its exchange on the subscribing
-   * thread (OkHttp's {@code enqueue}, the JDK's {@code sendAsync}) sees that azure-core has it.
+   * thread (OkHttp's {@code enqueue}, the JDK's {@code sendAsync}) sees that azure-core has it;
+   * one that runs it on an event loop (Reactor Netty) finds {@link Warden#HANDLED_CONTEXT_KEY}
+   * in the subscription's Reactor context.
    */
   static final class HandledMono extends Mono<HttpResponse> {
+    private static final reactor.util.context.Context HANDLED =
+        reactor.util.context.Context.of(Warden.HANDLED_CONTEXT_KEY, Boolean.TRUE);
     private final Mono<HttpResponse> source;
 
     HandledMono(Mono<HttpResponse> source) {
@@ -158,7 +167,7 @@ public final class AzureCoreAdapter {
     public void subscribe(CoreSubscriber<? super HttpResponse> actual) {
       Warden.enterHandled();
       try {
-        source.subscribe(actual);
+        source.contextWrite(HANDLED).subscribe(actual);
       } finally {
         Warden.exitHandled();
       }
