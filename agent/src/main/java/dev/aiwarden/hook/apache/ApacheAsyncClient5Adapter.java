@@ -97,6 +97,11 @@ public final class ApacheAsyncClient5Adapter {
       }
     }
 
+    /** {@code execute} itself threw: the client will never call back. */
+    public void abandon(Throwable error) {
+      Warden.failed(handle, error);
+    }
+
     @Override
     public void failed(Exception ex) {
       Warden.failed(handle, ex);

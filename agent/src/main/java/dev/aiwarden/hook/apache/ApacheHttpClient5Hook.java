@@ -107,12 +107,16 @@ public final class ApacheHttpClient5Hook implements Hook {
       return r;
     }
 
-    @Advice.OnMethodExit(suppress = Throwable.class)
+    @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
     public static void exit(
         @Advice.Enter Object entered,
-        @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object future) {
+        @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object future,
+        @Advice.Thrown Throwable thrown) {
       if (entered instanceof Future) {
         future = entered;
+      } else if (thrown != null && entered instanceof ApacheAsyncClient5Adapter.ObservingCallback) {
+        // execute threw (a client not started): the callback will never be told; end the call.
+        ((ApacheAsyncClient5Adapter.ObservingCallback) entered).abandon(thrown);
       }
     }
   }

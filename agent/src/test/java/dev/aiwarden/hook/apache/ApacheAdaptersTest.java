@@ -158,6 +158,8 @@ class ApacheAdaptersTest {
     cb.completed(SimpleHttpResponse.create(200, "{\"id\":\"x\"}", ContentType.APPLICATION_JSON));
     assertThat(core.ended).containsExactly("received 200 {\"id\":\"x\"}");
     assertThat(order).containsExactly("app {\"id\":\"x\"}");
+    ((ApacheAsyncClient5Adapter.ObservingCallback) r).abandon(new IllegalStateException("not started"));
+    assertThat(core.ended).last().isEqualTo("failed");
   }
 
   /** Records what the adapters hand the core. */
