@@ -9,6 +9,20 @@ package dev.aiwarden.bootstrap;
 public final class Warden {
   private static volatile WardenHooks hooks;
 
+  /**
+   * How many hooks on this thread are handling an AI call right now (an {@code int[1]}, a JDK
+   * type: this class lives in the bootstrap loader and must pin no application class loader).
+   * See {@link #enterHandled()}.
+   */
+  private static final ThreadLocal<int[]> HANDLING = new ThreadLocal<>();
+
+  /**
+   * The Reactor {@code Context} key an outer reactive hook (azure-core) writes into the
+   * subscription of the inner client's {@code Mono}: the per-request form of {@link
+   * #enterHandled()} for clients whose exchange runs on event-loop threads (Reactor Netty).
+   */
+  public static final String HANDLED_CONTEXT_KEY = "dev.aiwarden.handled";
+
   private Warden() {}
 
   /** Called once by the agent when it starts. */
@@ -18,6 +32,38 @@ public final class Warden {
 
   public static boolean installed() {
     return hooks != null;
+  }
+
+  /**
+   * One AI call, one span, when one client sits on another (azure-core over OkHttp or the JDK
+   * client, Spring over the JDK client): the outermost hook wins. A hook that takes an AI call
+   * marks the current thread with this for as long as the inner client may run on it, and ends
+   * with {@link #exitHandled()} in a {@code finally}. Inner hooks ask {@link #handledOutside()}
+   * before they start a call; where an inner client hands the request to another thread
+   * ({@code enqueue}, {@code sendAsync}), the inner hook asks on the calling thread and carries
+   * the answer with its own request object. Never throws.
+   */
+  public static void enterHandled() {
+    int[] depth = HANDLING.get();
+    if (depth == null) {
+      depth = new int[1];
+      HANDLING.set(depth);
+    }
+    depth[0]++;
+  }
+
+  /** Ends one {@link #enterHandled()} on this thread. */
+  public static void exitHandled() {
+    int[] depth = HANDLING.get();
+    if (depth != null && depth[0] > 0) {
+      depth[0]--;
+    }
+  }
+
+  /** True when an outer hook on this thread already handles the AI call being made. */
+  public static boolean handledOutside() {
+    int[] depth = HANDLING.get();
+    return depth != null && depth[0] > 0;
   }
 
   public static boolean isAiCall(String host, int port, String path) {

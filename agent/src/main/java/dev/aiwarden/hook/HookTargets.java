@@ -9,6 +9,34 @@ public final class HookTargets {
   /** OkHttp 4.x: the class behind {@code Call.execute()} and {@code Call.enqueue()}. */
   public static final String OKHTTP4_REAL_CALL = "okhttp3.internal.connection.RealCall";
 
+  /** OkHttp 3.x: {@code RealCall} sits directly in {@code okhttp3} (moved in 4.0). */
+  public static final String OKHTTP3_REAL_CALL = "okhttp3.RealCall";
+
+  /** Apache HttpClient 5 classic: the two concrete clients behind every {@code execute}. */
+  public static final String[] APACHE5_CLASSIC_CLIENTS = {
+    "org.apache.hc.client5.http.impl.classic.InternalHttpClient",
+    "org.apache.hc.client5.http.impl.classic.MinimalHttpClient"
+  };
+
+  /** Apache HttpClient 5 async: the base class with the {@code SimpleHttpRequest} entry. */
+  public static final String APACHE5_ASYNC_CLIENT =
+      "org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient";
+
+  /** Apache HttpClient 4.x classic: the concrete clients behind every {@code execute}. */
+  public static final String[] APACHE4_CLIENTS = {
+    "org.apache.http.impl.client.InternalHttpClient",
+    "org.apache.http.impl.client.MinimalHttpClient",
+    "org.apache.http.impl.client.AbstractHttpClient"
+  };
+
+  /** Reactor Netty: one instance per HTTP client request attempt. */
+  public static final String REACTOR_NETTY_CLIENT_OPERATIONS =
+      "reactor.netty.http.client.HttpClientOperations";
+
+  /** Reactor Netty: the base class, where {@code onInboundError} is declared. */
+  public static final String REACTOR_NETTY_CHANNEL_OPERATIONS =
+      "reactor.netty.channel.ChannelOperations";
+
   /** azure-core: implementations of {@code com.azure.core.http.HttpClient} live under here. */
   public static final String AZURE_CORE_PREFIX = "com/azure/core/";
 
@@ -24,7 +52,22 @@ public final class HookTargets {
   /** True when a hook may change this class ({@code a/b/C} internal name). */
   public static boolean wanted(String internalName) {
     if (internalName.startsWith("okhttp3/")) {
-      return internalName.equals("okhttp3/internal/connection/RealCall");
+      return internalName.equals("okhttp3/internal/connection/RealCall")
+          || internalName.equals("okhttp3/RealCall");
+    }
+    if (internalName.startsWith("reactor/netty/")) {
+      return internalName.equals("reactor/netty/http/client/HttpClientOperations")
+          || internalName.equals("reactor/netty/channel/ChannelOperations");
+    }
+    if (internalName.startsWith("org/apache/")) {
+      return internalName.startsWith("org/apache/hc/client5/http/impl/")
+              && (internalName.endsWith("/classic/InternalHttpClient")
+                  || internalName.endsWith("/classic/MinimalHttpClient")
+                  || internalName.endsWith("/async/CloseableHttpAsyncClient"))
+          || internalName.startsWith("org/apache/http/impl/client/")
+              && (internalName.endsWith("/InternalHttpClient")
+                  || internalName.endsWith("/MinimalHttpClient")
+                  || internalName.endsWith("/AbstractHttpClient"));
     }
     if (internalName.startsWith(AZURE_CORE_PREFIX)) {
       return internalName.endsWith("HttpClient")

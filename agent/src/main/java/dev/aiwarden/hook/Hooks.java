@@ -1,8 +1,12 @@
 package dev.aiwarden.hook;
 
+import dev.aiwarden.hook.apache.ApacheHttpClient4Hook;
+import dev.aiwarden.hook.apache.ApacheHttpClient5Hook;
 import dev.aiwarden.hook.azurecore.AzureCoreHook;
 import dev.aiwarden.hook.keyvault.KeyVaultSecretsHook;
+import dev.aiwarden.hook.okhttp.OkHttp3Hook;
 import dev.aiwarden.hook.okhttp.OkHttp4Hook;
+import dev.aiwarden.hook.reactornetty.ReactorNettyHook;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -10,7 +14,14 @@ import java.util.List;
 /** Every hook ai-warden has, one per client library. */
 public final class Hooks {
   private static final List<Hook> ALL =
-      Collections.unmodifiableList(Arrays.asList(new OkHttp4Hook(), new AzureCoreHook(), new KeyVaultSecretsHook()));
+      Collections.unmodifiableList(Arrays.asList(
+              new OkHttp4Hook(),
+              new AzureCoreHook(),
+              new OkHttp3Hook(),
+              new ApacheHttpClient5Hook(),
+              new ApacheHttpClient4Hook(),
+              new ReactorNettyHook(),
+              new KeyVaultSecretsHook()));
 
   private Hooks() {}
 

@@ -49,6 +49,7 @@ public final class CallerLocator {
     "com.fasterxml.jackson.",
     "org.slf4j.",
     "io.opentelemetry.",
+    "io.micrometer.",
     "org.apache.http.",
     "org.apache.hc.",
   };

@@ -27,4 +27,25 @@ class HookTargetsTest {
     assertThat(HookTargets.wanted("com/azure/core/http/HttpPipeline")).isFalse();
     assertThat(HookTargets.wanted("com/acme/MyHttpClient")).isFalse();
   }
+
+  @Test
+  void wantsTheApacheAndOkHttp3Classes() {
+    assertThat(HookTargets.wanted("okhttp3/RealCall")).isTrue();
+    assertThat(HookTargets.wanted("okhttp3/RealCall$AsyncCall")).isFalse();
+    for (String name : HookTargets.APACHE5_CLASSIC_CLIENTS) {
+      assertThat(HookTargets.wanted(name.replace('.', '/'))).as(name).isTrue();
+    }
+    for (String name : HookTargets.APACHE4_CLIENTS) {
+      assertThat(HookTargets.wanted(name.replace('.', '/'))).as(name).isTrue();
+    }
+    assertThat(HookTargets.wanted(HookTargets.APACHE5_ASYNC_CLIENT.replace('.', '/'))).isTrue();
+    assertThat(HookTargets.wanted(HookTargets.OKHTTP3_REAL_CALL.replace('.', '/'))).isTrue();
+    assertThat(HookTargets.wanted("org/apache/hc/client5/http/impl/classic/CloseableHttpClient"))
+        .isFalse();
+    assertThat(HookTargets.wanted("org/apache/http/impl/client/CloseableHttpClient")).isFalse();
+    assertThat(HookTargets.wanted("org/apache/commons/lang3/StringUtils")).isFalse();
+    assertThat(HookTargets.wanted(HookTargets.REACTOR_NETTY_CLIENT_OPERATIONS.replace('.', '/'))).isTrue();
+    assertThat(HookTargets.wanted(HookTargets.REACTOR_NETTY_CHANNEL_OPERATIONS.replace('.', '/'))).isTrue();
+    assertThat(HookTargets.wanted("reactor/netty/http/client/HttpClient")).isFalse();
+  }
 }

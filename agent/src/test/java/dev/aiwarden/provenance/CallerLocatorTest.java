@@ -113,6 +113,7 @@ class CallerLocatorTest {
       "org.slf4j.Logger", "io.opentelemetry.X", "dev.langchain4j.model.openai.OpenAiChatModel",
       "org.springframework.ai.openai.OpenAiChatModel", "org.apache.http.impl.X",
       "org.apache.hc.client5.X", "org.reactivestreams.X", "dev.aiwarden.AiWardenAgent",
+      "io.micrometer.observation.Observation",
     };
     for (String name : skipped) {
       assertThat(CallerLocator.isApplicationClass(name)).as(name).isFalse();

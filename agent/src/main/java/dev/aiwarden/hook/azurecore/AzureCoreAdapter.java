@@ -7,7 +7,9 @@ import com.azure.core.http.HttpResponse;
 import com.azure.core.util.BinaryData;
 import dev.aiwarden.bootstrap.PolicyDeniedException;
 import dev.aiwarden.bootstrap.Warden;
+import java.io.UncheckedIOException;
 import java.net.URL;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
 
 /**
@@ -33,6 +35,11 @@ public final class AzureCoreAdapter {
         return mono;
       }
       Mono<HttpResponse> original = (Mono<HttpResponse>) mono;
+      if (Warden.handledOutside()) {
+        // sendSync (Netty: send(...).block()) has the call; carry its mark into the Reactor
+        // context, where the Reactor Netty hook on the event loop can see it.
+        return new HandledMono(original);
+      }
       Object caller = Warden.captureCaller();
       return Mono.defer(() -> start(req, url, port, original, caller));
     } catch (Throwable t) {
@@ -65,7 +72,7 @@ public final class AzureCoreAdapter {
     if (handle == null) {
       return original;
     }
-    return original
+    return new HandledMono(original)
         .map(response -> observe(handle, response))
         .doOnError(e -> Warden.failed(handle, e))
         .doOnCancel(() -> Warden.failed(handle, null));
@@ -86,6 +93,84 @@ public final class AzureCoreAdapter {
       Warden.hookError("azure-core.response", t);
       Warden.failed(handle, t);
       return response;
+    }
+  }
+
+  /**
+   * {@code sendSync}: returns null (not an AI call, or an outer hook has it), the call handle
+   * (this thread is then marked {@linkplain Warden#enterHandled() handled} until {@link
+   * #onSyncResponse}), or, for a denied call, the {@link UncheckedIOException} the advice throws:
+   * what azure-core's own {@code sendSync} throws for an {@code IOException}, here wrapping the
+   * {@link PolicyDeniedException}.
+   */
+  public static Object onSendSync(Object request) {
+    try {
+      HttpRequest req = (HttpRequest) request;
+      URL url = req.getUrl();
+      int port = url.getPort() == -1 ? url.getDefaultPort() : url.getPort();
+      if (!Warden.isAiCall(url.getHost(), port, url.getPath()) || Warden.handledOutside()) {
+        return null;
+      }
+      Object handle;
+      try {
+        handle =
+            Warden.requestStarting(
+                "azure-core",
+                req.getHttpMethod().name(),
+                url.toString(),
+                url.getHost(),
+                port,
+                url.getPath(),
+                headers(req.getHeaders()),
+                bodyBytes(req),
+                null);
+      } catch (PolicyDeniedException denied) {
+        return new UncheckedIOException(denied.getMessage(), denied);
+      }
+      if (handle != null) {
+        Warden.enterHandled();
+      }
+      return handle;
+    } catch (Throwable t) {
+      Warden.hookError("azure-core.sendSync", t);
+      return null;
+    }
+  }
+
+  /** Ends {@link #onSendSync}'s mark and observes the response. Never throws. */
+  public static Object onSyncResponse(Object handle, Object response, Throwable thrown) {
+    Warden.exitHandled();
+    if (thrown != null || response == null) {
+      Warden.failed(handle, thrown);
+      return response;
+    }
+    return observe(handle, (HttpResponse) response);
+  }
+
+  /**
+   * The client's own {@code Mono}, subscribed with this thread marked {@linkplain
+   * Warden#enterHandled() handled}: an inner client that starts its exchange on the subscribing
+   * thread (OkHttp's {@code enqueue}, the JDK's {@code sendAsync}) sees that azure-core has it;
+   * one that runs it on an event loop (Reactor Netty) finds {@link Warden#HANDLED_CONTEXT_KEY}
+   * in the subscription's Reactor context.
+   */
+  static final class HandledMono extends Mono<HttpResponse> {
+    private static final reactor.util.context.Context HANDLED =
+        reactor.util.context.Context.of(Warden.HANDLED_CONTEXT_KEY, Boolean.TRUE);
+    private final Mono<HttpResponse> source;
+
+    HandledMono(Mono<HttpResponse> source) {
+      this.source = source;
+    }
+
+    @Override
+    public void subscribe(CoreSubscriber<? super HttpResponse> actual) {
+      Warden.enterHandled();
+      try {
+        source.contextWrite(HANDLED).subscribe(actual);
+      } finally {
+        Warden.exitHandled();
+      }
     }
   }
 

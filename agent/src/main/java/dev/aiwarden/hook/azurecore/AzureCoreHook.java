@@ -20,9 +20,11 @@ import net.bytebuddy.implementation.bytecode.assign.Assigner;
 
 /**
  * azure-core's HTTP layer (1.55 tracked; what {@code azure-ai-openai} and every Azure SDK use).
- * Hooks {@code send(HttpRequest, Context)} of the {@code com.azure.core.http.HttpClient}
- * implementations shipped under {@code com.azure.core} (Netty by default; its {@code sendSync}
- * calls {@code send}, so sync and async clients meet here). This is below the retry and
+ * Hooks {@code send(HttpRequest, Context)} and {@code sendSync(HttpRequest, Context)} of the
+ * {@code com.azure.core.http.HttpClient} implementations shipped under {@code com.azure.core}
+ * (Netty by default, OkHttp, the JDK client). azure-core is the outermost hook: while it handles
+ * an AI call it marks the thread ({@code Warden.enterHandled}), so the OkHttp (and java.net.http)
+ * hooks underneath leave that call to it: one AI call, one span. This is below the retry and
  * credential policies: the request carries its key, and each attempt is one exchange.
  *
  * <p>Also teaches {@code RetryPolicy} never to retry a policy denial (it retries every other
@@ -32,6 +34,7 @@ public final class AzureCoreHook implements Hook {
   private static final List<String> ADAPTERS =
       Arrays.asList(
           "dev.aiwarden.hook.azurecore.AzureCoreAdapter",
+          "dev.aiwarden.hook.azurecore.AzureCoreAdapter$HandledMono",
           "dev.aiwarden.hook.azurecore.ObservedHttpResponse",
           "dev.aiwarden.hook.azurecore.ObservedHttpResponse$TapInputStream");
 
@@ -56,11 +59,21 @@ public final class AzureCoreHook implements Hook {
             (b, type, loader, module, domain) ->
                 injector.inject(loader, domain, ADAPTERS)
                     ? b.visit(
-                        Advice.to(SendAdvice.class)
-                            .on(
-                                named("send")
-                                    .and(takesArguments(2))
-                                    .and(takesArgument(0, named("com.azure.core.http.HttpRequest")))))
+                            Advice.to(SendAdvice.class)
+                                .on(
+                                    named("send")
+                                        .and(takesArguments(2))
+                                        .and(
+                                            takesArgument(
+                                                0, named("com.azure.core.http.HttpRequest")))))
+                        .visit(
+                            Advice.to(SendSyncAdvice.class)
+                                .on(
+                                    named("sendSync")
+                                        .and(takesArguments(2))
+                                        .and(
+                                            takesArgument(
+                                                0, named("com.azure.core.http.HttpRequest")))))
                     : b)
         .type(named(HookTargets.AZURE_CORE_RETRY_POLICY))
         .transform(
@@ -77,6 +90,31 @@ public final class AzureCoreHook implements Hook {
         @Advice.Argument(0) Object request,
         @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object mono) {
       mono = AzureCoreAdapter.wrapSend(request, mono);
+    }
+  }
+
+  /**
+   * {@code sendSync(HttpRequest, Context)}, where a client declares its own (OkHttp and JDK
+   * clients call their library's blocking API; Netty's calls {@code send(...).block()}, which
+   * then sees the thread marked and leaves the call to this advice). A denial is thrown as the
+   * {@code UncheckedIOException} the adapter made; the client never runs.
+   */
+  public static final class SendSyncAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = RuntimeException.class)
+    public static Object enter(@Advice.Argument(0) Object request) {
+      return AzureCoreAdapter.onSendSync(request);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class)
+    public static void exit(
+        @Advice.Enter Object handle,
+        @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object response,
+        @Advice.Thrown(readOnly = false) Throwable thrown) {
+      if (handle instanceof RuntimeException) {
+        thrown = (RuntimeException) handle;
+      } else if (handle != null) {
+        response = AzureCoreAdapter.onSyncResponse(handle, response, thrown);
+      }
     }
   }
 

@@ -26,12 +26,22 @@ public final class OkHttp4Adapter {
   /** Callers of enqueued AI calls, captured on the application thread. Removed when they run. */
   private static final ConcurrentHashMap<Object, Object> CALLERS = new ConcurrentHashMap<>();
 
+  /**
+   * In {@link #CALLERS} for an enqueued call an outer hook (azure-core) already handles: the
+   * per-request form of {@link Warden#handledOutside()}, carried to the dispatcher thread.
+   */
+  private static final Object HANDLED_OUTSIDE = new Object();
+
   private OkHttp4Adapter() {}
 
   public static void onEnqueue(Object call) {
     try {
       HttpUrl url = ((Call) call).request().url();
       if (Warden.isAiCall(url.host(), url.port(), url.encodedPath())) {
+        if (Warden.handledOutside()) {
+          CALLERS.put(call, HANDLED_OUTSIDE);
+          return;
+        }
         Object caller = Warden.captureCaller();
         if (caller != null) {
           CALLERS.put(call, caller);
@@ -45,10 +55,13 @@ public final class OkHttp4Adapter {
   /** Returns the call handle, a {@link PolicyDeniedException}, or null when not an AI call. */
   public static Object onRequest(Object call) {
     Object caller = CALLERS.isEmpty() ? null : CALLERS.remove(call);
+    if (caller == HANDLED_OUTSIDE) {
+      return null;
+    }
     try {
       Request request = ((Call) call).request();
       HttpUrl url = request.url();
-      if (!Warden.isAiCall(url.host(), url.port(), url.encodedPath())) {
+      if (!Warden.isAiCall(url.host(), url.port(), url.encodedPath()) || Warden.handledOutside()) {
         return null;
       }
       RequestBody body = request.body();
@@ -116,8 +129,15 @@ public final class OkHttp4Adapter {
 
   /** The request body's bytes, written into a private buffer: the body itself is not consumed. */
   private static byte[] bodyBytes(RequestBody body) throws java.io.IOException {
-    if (body == null || body.isOneShot() || body.isDuplex()) {
+    if (body == null) {
       return null;
+    }
+    try {
+      if (body.isOneShot() || body.isDuplex()) {
+        return null;
+      }
+    } catch (NoSuchMethodError olderThan314) {
+      // OkHttp 3.x before 3.14 has neither; its bodies are replayable unless the app says not.
     }
     Buffer buffer = new Buffer();
     body.writeTo(buffer);

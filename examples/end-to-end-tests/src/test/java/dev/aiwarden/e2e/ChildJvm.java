@@ -24,6 +24,7 @@ final class ChildJvm {
   private final List<String> jvmArgs = new ArrayList<>();
   private final Map<String, String> env = new LinkedHashMap<>();
   private String agentArgs;
+  private String classpath;
   private boolean withAgent = true;
   private String javaExecutable = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
 
@@ -53,6 +54,22 @@ final class ChildJvm {
   /** Extra agent arguments ({@code k=v,k=v}); {@code traces.file} is always set by us. */
   ChildJvm agentArgs(String a) {
     agentArgs = a;
+    return this;
+  }
+
+  /**
+   * Runs on an example module's own runtime classpath ({@code examples/MODULE/target/classes}
+   * plus the {@code classpath.txt} its build writes) instead of the shared one: for libraries
+   * that cannot share a class path with the others (OkHttp 3 beside 4, azure-core with a second
+   * HTTP client implementation, which would change the default client of the other examples).
+   */
+  ChildJvm module(String module) throws IOException {
+    Path dir = Paths.get(System.getProperty("aiwarden.test.examplesDir", "..")).resolve(module).resolve("target");
+    Path cp = dir.resolve("classpath.txt");
+    if (!Files.isRegularFile(cp)) {
+      throw new IllegalStateException("build the example module first: " + cp.toAbsolutePath());
+    }
+    classpath = dir.resolve("classes").toAbsolutePath() + java.io.File.pathSeparator + Files.readString(cp).trim();
     return this;
   }
 
@@ -91,9 +108,11 @@ final class ChildJvm {
     }
     cmd.addAll(jvmArgs);
     cmd.add("-cp");
-    cmd.add(childClasspath());
+    String cp = classpath != null ? classpath : childClasspath();
+    cmd.add(cp);
     cmd.add(mainClass);
     cmd.addAll(args);
+    Files.writeString(dir.resolve("classpath.txt"), cp);
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("OTEL_") || k.startsWith("AIWARDEN_"));
     pb.environment().putAll(env);
