@@ -55,6 +55,8 @@ public final class Telemetry {
   private final Path tracesFile;
   private final Tracer tracer;
   private final CallTelemetry calls;
+  /** Null for the no-op instance. */
+  private final CallMetrics metrics;
 
   Telemetry(
       OpenTelemetry openTelemetry, OpenTelemetrySdk sdk, ConfigProperties otelConfig, Path tracesFile) {
@@ -68,7 +70,8 @@ public final class Telemetry {
       builder.setInstrumentationVersion(version);
     }
     this.tracer = builder.build();
-    this.calls = new CallTelemetry(tracer);
+    this.metrics = sdk == null ? null : new CallMetrics(openTelemetry.getMeterProvider());
+    this.calls = new CallTelemetry(tracer, metrics);
   }
 
   // --- Life cycle -----------------------------------------------------------------------------
@@ -245,6 +248,11 @@ public final class Telemetry {
   /** The configuration autoconfigure resolved (null unless built by {@link SdkFactory#build}). */
   ConfigProperties otelConfig() {
     return otelConfig;
+  }
+
+  /** The agent's metric instruments, or null for the no-op instance. */
+  CallMetrics metrics() {
+    return metrics;
   }
 
   OpenTelemetrySdk sdk() {
