@@ -1,7 +1,10 @@
 package dev.aiwarden.telemetry;
 
 import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
+import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporterBuilder;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporterBuilder;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.export.MemoryMode;
 import io.opentelemetry.sdk.metrics.Aggregation;
@@ -24,25 +27,48 @@ final class ExporterSetup {
   private ExporterSetup() {}
 
   /** A span exporter as the agent uses it. */
-  static SpanExporter span(SpanExporter exporter, AtomicBoolean shutdownReleased) {
+  static SpanExporter span(
+      SpanExporter exporter, ConfigProperties config, AtomicBoolean shutdownReleased) {
     SpanExporter e = exporter;
+    if (ConsoleExporters.isLoggingSpanExporter(e)) {
+      e.shutdown();
+      return new ConsoleExporters.Spans();
+    }
     if (e instanceof OtlpHttpSpanExporter) {
       SpanExporter original = e;
-      e = ((OtlpHttpSpanExporter) e).toBuilder().setExecutorService(ExportThreads.executor(2)).build();
+      OtlpHttpSpanExporterBuilder b =
+          ((OtlpHttpSpanExporter) e).toBuilder().setExecutorService(ExportThreads.executor(2));
+      if (retryDisabled(config)) {
+        b.setRetryPolicy(null); // toBuilder() does not carry a disabled retry policy over
+      }
+      e = b.build();
       original.shutdown();
     }
     return new GatedSpanExporter(e, shutdownReleased);
   }
 
   /** A metric exporter as the agent uses it. */
-  static MetricExporter metric(MetricExporter exporter) {
+  static MetricExporter metric(MetricExporter exporter, ConfigProperties config) {
     MetricExporter e = exporter;
+    if (ConsoleExporters.isLoggingMetricExporter(e)) {
+      e.shutdown();
+      return new ConsoleExporters.Metrics();
+    }
     if (e instanceof OtlpHttpMetricExporter) {
       MetricExporter original = e;
-      e = ((OtlpHttpMetricExporter) e).toBuilder().setExecutorService(ExportThreads.executor(2)).build();
+      OtlpHttpMetricExporterBuilder b =
+          ((OtlpHttpMetricExporter) e).toBuilder().setExecutorService(ExportThreads.executor(2));
+      if (retryDisabled(config)) {
+        b.setRetryPolicy(null);
+      }
+      e = b.build();
       original.shutdown();
     }
     return new SuppressedMetricExporter(e);
+  }
+
+  private static boolean retryDisabled(ConfigProperties config) {
+    return config != null && config.getBoolean("otel.java.exporter.otlp.retry.disabled", false);
   }
 
   /** Forwards everything; {@code shutdown} only once released (see {@link SdkFactory}). */

@@ -101,8 +101,8 @@ final class SdkFactory {
               return Collections.emptyMap();
             })
         .addResourceCustomizer((resource, c) -> withoutCommandLine(resource))
-        .addSpanExporterCustomizer((exporter, c) -> ExporterSetup.span(exporter, exportersReleased))
-        .addMetricExporterCustomizer((exporter, c) -> ExporterSetup.metric(exporter))
+        .addSpanExporterCustomizer((exporter, c) -> ExporterSetup.span(exporter, c, exportersReleased))
+        .addMetricExporterCustomizer((exporter, c) -> ExporterSetup.metric(exporter, c))
         .addSpanProcessorCustomizer(
             (processor, c) -> replaceBatchProcessor(processor, c, exportersReleased, metrics))
         .addTracerProviderCustomizer(
