@@ -49,18 +49,11 @@ class TelemetryIT {
 
   @BeforeAll
   static void runOnce() throws Exception {
+    ZipkinServer.begin(); // boots while the other runs go
     server = new TestServer();
-    zipkin = ZipkinServer.get();
     otlp = new OtlpReceiver();
     deadBackendMetrics = new OtlpReceiver();
 
-    zipkinRun =
-        OtelConfig.apply(
-                openAi("api.openai.com").env("OTEL_RESOURCE_ATTRIBUTES", "host.name=web-1"),
-                "zipkin.env",
-                Map.of("OTEL_EXPORTER_ZIPKIN_ENDPOINT", zipkin.spansEndpoint()))
-            .args("chat", "stream")
-            .run();
     Map<String, String> collectorEnv = OtelConfig.env("otlp-collector.env");
     otlpRun =
         OtelConfig.apply(
@@ -107,6 +100,14 @@ class TelemetryIT {
             .env("OTEL_METRICS_EXPORTER", "otlp")
             .env("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", deadBackendMetrics.endpoint() + "/v1/metrics")
             .args("chat", "stream", "embeddings")
+            .run();
+    zipkin = ZipkinServer.get();
+    zipkinRun =
+        OtelConfig.apply(
+                openAi("api.openai.com").env("OTEL_RESOURCE_ATTRIBUTES", "host.name=web-1"),
+                "zipkin.env",
+                Map.of("OTEL_EXPORTER_ZIPKIN_ENDPOINT", zipkin.spansEndpoint()))
+            .args("chat", "stream")
             .run();
     for (ChildJvm.Result r : List.of(zipkinRun, otlpRun, consoleRun, ownSdkRun, javaagentRun, deadBackendRun)) {
       assertThat(r.exitCode).as(r.toString()).isZero();

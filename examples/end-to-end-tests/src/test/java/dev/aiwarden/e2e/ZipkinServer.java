@@ -36,21 +36,34 @@ final class ZipkinServer {
     this.log = log;
   }
 
-  /** The suite's Zipkin, started (and healthy) on first use. */
-  static synchronized ZipkinServer get() throws Exception {
+  /**
+   * Starts the suite's Zipkin if it is not running yet, without waiting for it: a test may do
+   * other work while Zipkin boots (several seconds), then call {@link #get}.
+   */
+  static synchronized void begin() throws Exception {
     if (instance == null) {
-      instance = start();
+      instance = launch();
       ZipkinServer started = instance;
       Runtime.getRuntime().addShutdownHook(new Thread(started::stop));
     }
-    return instance;
+  }
+
+  /** The suite's Zipkin, started on first use and healthy. */
+  static ZipkinServer get() throws Exception {
+    begin();
+    ZipkinServer server;
+    synchronized (ZipkinServer.class) {
+      server = instance;
+    }
+    server.awaitHealthy();
+    return server;
   }
 
   static Path jar() {
     return Paths.get(System.getProperty("aiwarden.test.zipkinJar", "target/tools/zipkin-server-exec.jar"));
   }
 
-  private static ZipkinServer start() throws Exception {
+  private static ZipkinServer launch() throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
@@ -68,25 +81,33 @@ final class ZipkinServer {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("OTEL_") || k.startsWith("JAVA_TOOL"));
     pb.environment().put("STORAGE_TYPE", "mem");
-    Process p = pb.start();
-    ZipkinServer server = new ZipkinServer(p, port, log);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    return new ZipkinServer(pb.start(), port, log);
+  }
+
+  private volatile boolean healthy;
+
+  private synchronized void awaitHealthy() throws Exception {
+    if (healthy) {
+      return;
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {
-      if (!p.isAlive()) {
+      if (!process.isAlive()) {
         throw new IllegalStateException("Zipkin exited early; see " + log + "\n" + Files.readString(log));
       }
       try {
-        HttpResponse<String> health = server.get("/health");
+        HttpResponse<String> health = get("/health");
         if (health.statusCode() == 200 && health.body().contains("UP")) {
-          return server;
+          healthy = true;
+          return;
         }
       } catch (IOException notYet) {
         // still starting
       }
       Thread.sleep(250);
     }
-    p.destroyForcibly();
-    throw new IllegalStateException("Zipkin did not become healthy in 90 s; see " + log);
+    process.destroyForcibly();
+    throw new IllegalStateException("Zipkin did not become healthy in 120 s; see " + log);
   }
 
   int port() {
