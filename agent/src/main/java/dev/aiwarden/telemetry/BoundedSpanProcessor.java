@@ -137,8 +137,9 @@ final class BoundedSpanProcessor implements SpanProcessor {
         drainAndExport(batch);
         nextExport = System.nanoTime() + delayNanos;
         if (flush != null) {
-          flushRequest.set(null);
-          exporter.flush().whenComplete(flush::succeed);
+          flushRequest.compareAndSet(flush, null); // a newer request stays for the next round
+          CompletableResultCode flushed = flush;
+          exporter.flush().whenComplete(flushed::succeed);
         }
         if (stopping) {
           break;

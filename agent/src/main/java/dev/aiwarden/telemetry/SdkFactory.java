@@ -48,7 +48,7 @@ final class SdkFactory {
   /** Builds the SDK from the agent's settings, or answers the no-op (logged once) when that fails. */
   static Telemetry buildOrNoop(AgentConfig config) {
     try {
-      return build(config, Collections.emptyMap(), true);
+      return build(config, ownOtelSettings(config), true);
     } catch (Throwable t) {
       // Most likely a setting: say which (OpenTelemetry's messages name the property at fault).
       Throwable root = t;
@@ -210,6 +210,16 @@ final class SdkFactory {
                 + " (an OpenTelemetry Collector listens for it on port 4318)");
       }
     }
+  }
+
+  /**
+   * OpenTelemetry settings for ai-warden's SDK alone, winning over the standard {@code otel.*} /
+   * {@code OTEL_*} ones (which an OpenTelemetry Java agent in the same JVM reads too): agent
+   * arguments {@code otel.*}, system properties {@code aiwarden.otel.*}, environment variables
+   * {@code AIWARDEN_OTEL_*}.
+   */
+  static Map<String, String> ownOtelSettings(AgentConfig config) {
+    return config.withPrefix("otel.");
   }
 
   // --- Defaults -------------------------------------------------------------------------------
