@@ -23,7 +23,38 @@ public final class Warden {
    */
   public static final String HANDLED_CONTEXT_KEY = "dev.aiwarden.handled";
 
+  /**
+   * Threads whose HTTP traffic is the agent's own (its span and metric exporters): hooks skip
+   * them. A plain {@code ThreadLocal} of JDK types (no initial-value lambda: this class is defined
+   * in the bootstrap loader).
+   */
+  private static final ThreadLocal<Boolean> SUPPRESSED = new ThreadLocal<Boolean>();
+
   private Warden() {}
+
+  /**
+   * True on a thread that is doing the agent's own I/O (exporting spans or metrics): a hook must
+   * then let the call through untouched and unrecorded, before any other work. Cheap (one
+   * thread-local read), never throws. Every hook of an HTTP client the agent's exporters might use
+   * (the JDK {@code HttpClient}, {@code HttpURLConnection}) checks it first.
+   */
+  public static boolean suppressed() {
+    return SUPPRESSED.get() == Boolean.TRUE;
+  }
+
+  /**
+   * Marks the current thread as doing (or no longer doing) the agent's own I/O; returns the
+   * previous state, to be given back to {@link #setSuppressed} in a {@code finally}.
+   */
+  public static boolean setSuppressed(boolean suppressed) {
+    boolean previous = SUPPRESSED.get() == Boolean.TRUE;
+    if (suppressed) {
+      SUPPRESSED.set(Boolean.TRUE);
+    } else {
+      SUPPRESSED.remove();
+    }
+    return previous;
+  }
 
   /** Called once by the agent when it starts. */
   public static void install(WardenHooks core) {

@@ -94,6 +94,37 @@ public final class AgentConfig {
     return isBlank(v) ? null : v.trim();
   }
 
+  /**
+   * Every key under {@code prefix} (e.g. {@code otel.}) set for ai-warden alone: as an agent
+   * argument ({@code otel.traces.sampler=always_on}), a system property ({@code
+   * aiwarden.otel.traces.sampler}) or an environment variable ({@code AIWARDEN_OTEL_TRACES_SAMPLER},
+   * read as {@code otel.traces.sampler}); same precedence as {@link #get}.
+   */
+  public Map<String, String> withPrefix(String prefix) {
+    Map<String, String> found = new HashMap<>();
+    String envPrefix = environmentName(prefix);
+    for (Map.Entry<String, String> e : environment.entrySet()) {
+      if (e.getKey().startsWith(envPrefix) && !isBlank(e.getValue())) {
+        // AIWARDEN_OTEL_TRACES_SAMPLER -> otel.traces.sampler
+        String key =
+            e.getKey().substring(PROPERTY_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+        found.put(key, e.getValue().trim());
+      }
+    }
+    String propertyPrefix = propertyName(prefix);
+    for (Map.Entry<String, String> e : systemProperties.entrySet()) {
+      if (e.getKey().startsWith(propertyPrefix) && !isBlank(e.getValue())) {
+        found.put(e.getKey().substring(PROPERTY_PREFIX.length()), e.getValue().trim());
+      }
+    }
+    for (Map.Entry<String, String> e : agentArgs.entrySet()) {
+      if (e.getKey().startsWith(prefix) && !isBlank(e.getValue())) {
+        found.put(e.getKey(), e.getValue().trim());
+      }
+    }
+    return found;
+  }
+
   public String get(String key, String defaultValue) {
     String v = get(key);
     return v == null ? defaultValue : v;

@@ -164,4 +164,11 @@ public final class AttributeKeys {
       AttributeKey.stringKey(AIWARDEN_POLICY_RULE);
   public static final AttributeKey<String> AIWARDEN_POLICY_REASON_KEY =
       AttributeKey.stringKey(AIWARDEN_POLICY_REASON);
+
+  // --- Metric-only attributes (see CallMetrics) -------------------------------------------------
+
+  /** On {@code gen_ai.client.token.usage}: {@code input} or {@code output}. */
+  public static final String GEN_AI_TOKEN_TYPE = "gen_ai.token.type";
+  public static final AttributeKey<String> GEN_AI_TOKEN_TYPE_KEY =
+      AttributeKey.stringKey(GEN_AI_TOKEN_TYPE);
 }

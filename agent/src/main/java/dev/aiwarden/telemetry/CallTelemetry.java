@@ -15,6 +15,7 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
@@ -38,10 +39,17 @@ import org.slf4j.Logger;
  */
 public final class CallTelemetry {
   private final Tracer tracer;
+  /** Null for the no-op telemetry. */
+  private final CallMetrics metrics;
   private volatile Logger log;
 
   CallTelemetry(Tracer tracer) {
+    this(tracer, null);
+  }
+
+  CallTelemetry(Tracer tracer, CallMetrics metrics) {
     this.tracer = tracer;
+    this.metrics = metrics;
   }
 
   /** The call was let through: starts its span (stored in {@code call.span}). */
@@ -59,6 +67,13 @@ public final class CallTelemetry {
       endSpan(call);
     } catch (Throwable t) {
       AgentLog.errorOnce("telemetry.onEnd", "ai-warden could not end the span of an AI call", t);
+    }
+    try {
+      if (metrics != null) {
+        metrics.onEnd(call);
+      }
+    } catch (Throwable t) {
+      AgentLog.errorOnce("telemetry.metrics", "ai-warden could not record the metrics of an AI call", t);
     }
     try {
       Logger l = logger();
@@ -94,6 +109,13 @@ public final class CallTelemetry {
       AgentLog.errorOnce("telemetry.onDenied", "ai-warden could not record a denied AI call", t);
     }
     try {
+      if (metrics != null) {
+        metrics.onDenied(call);
+      }
+    } catch (Throwable t) {
+      AgentLog.errorOnce("telemetry.metrics", "ai-warden could not record the metrics of an AI call", t);
+    }
+    try {
       Logger l = logger();
       if (l.isWarnEnabled()) {
         l.warn("{}", line(call, true));
@@ -110,7 +132,7 @@ public final class CallTelemetry {
         tracer
             .spanBuilder(spanName(call))
             .setSpanKind(SpanKind.CLIENT)
-            .setParent(Context.current())
+            .setParent(parentContext())
             .setAllAttributes(requestAttributes(call));
     if (call.startEpochNanos > 0) {
       builder.setStartTimestamp(call.startEpochNanos, TimeUnit.NANOSECONDS);
@@ -118,6 +140,19 @@ public final class CallTelemetry {
     Span span = builder.startSpan();
     call.span = span;
     return span;
+  }
+
+  /**
+   * The parent of a call's span: the agent's own current context when it has a span (tests),
+   * else the application's active span ({@link ApplicationSpan}), else none (a new trace).
+   */
+  static Context parentContext() {
+    Context current = Context.current();
+    if (Span.fromContext(current).getSpanContext().isValid()) {
+      return current;
+    }
+    SpanContext application = ApplicationSpan.current();
+    return application == null ? current : current.with(Span.wrap(application));
   }
 
   private void endSpan(AiCall call) {

@@ -10,7 +10,9 @@ import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdkBuilder;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.Arrays;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -45,7 +48,7 @@ final class SdkFactory {
   /** Builds the SDK from the agent's settings, or answers the no-op (logged once) when that fails. */
   static Telemetry buildOrNoop(AgentConfig config) {
     try {
-      return build(config, Collections.emptyMap(), true);
+      return build(config, ownOtelSettings(config), true);
     } catch (Throwable t) {
       // Most likely a setting: say which (OpenTelemetry's messages name the property at fault).
       Throwable root = t;
@@ -75,12 +78,15 @@ final class SdkFactory {
     AgentLog.captureJul(openTelemetryLoggerName());
 
     final TracesFileExporter opened = openTracesFile(config.get(AgentConfig.TRACES_FILE));
+    // Bound once the SDK exists: the span processors count their drops into it.
+    AtomicReference<CallMetrics> metrics = new AtomicReference<>();
+    AtomicBoolean exportersReleased = new AtomicBoolean();
     AtomicReference<ConfigProperties> resolved = new AtomicReference<>();
 
     AutoConfiguredOpenTelemetrySdkBuilder builder =
         AutoConfiguredOpenTelemetrySdk.builder()
             // not setResultAsGlobal(): the application's GlobalOpenTelemetry is never touched
-            .setServiceClassLoader(Telemetry.class.getClassLoader())
+            .setComponentLoader(new AgentComponentLoader())
             .disableShutdownHook()
             .addPropertiesSupplier(SdkFactory::defaultProperties);
     if (overrides != null && !overrides.isEmpty()) {
@@ -89,15 +95,29 @@ final class SdkFactory {
     }
     builder
         .addPropertiesCustomizer(SdkFactory::serviceNameDefault)
+        .addPropertiesCustomizer(
+            c -> {
+              checkProtocols(c);
+              return Collections.emptyMap();
+            })
         .addResourceCustomizer((resource, c) -> withoutCommandLine(resource))
+        .addSpanExporterCustomizer((exporter, c) -> ExporterSetup.span(exporter, c, exportersReleased))
+        .addMetricExporterCustomizer((exporter, c) -> ExporterSetup.metric(exporter, c))
+        .addSpanProcessorCustomizer(
+            (processor, c) -> replaceBatchProcessor(processor, c, exportersReleased, metrics))
         .addTracerProviderCustomizer(
             (tracerProvider, c) -> {
               resolved.set(c);
               if (opened != null) {
                 tracerProvider.addSpanProcessor(
-                    BatchSpanProcessor.builder(opened)
-                        .setScheduleDelay(Duration.ofMillis(FILE_SCHEDULE_DELAY_MILLIS))
-                        .build());
+                    new BoundedSpanProcessor(
+                        opened,
+                        BoundedSpanProcessor.DEFAULT_MAX_QUEUE,
+                        BoundedSpanProcessor.DEFAULT_MAX_BATCH,
+                        Duration.ofMillis(FILE_SCHEDULE_DELAY_MILLIS),
+                        BoundedSpanProcessor.DEFAULT_EXPORT_TIMEOUT,
+                        metrics,
+                        "traces.file"));
               }
               return tracerProvider;
             });
@@ -119,6 +139,7 @@ final class SdkFactory {
     }
     Telemetry telemetry =
         new Telemetry(sdk, sdk, resolved.get(), fileExporter == null ? null : fileExporter.file());
+    metrics.set(telemetry.metrics());
     if (shutdownHook) {
       Thread hook =
           new Thread(
@@ -142,6 +163,63 @@ final class SdkFactory {
             serviceName(telemetry.otelConfig()),
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     return telemetry;
+  }
+
+  /**
+   * Puts a {@link BoundedSpanProcessor} (same {@code otel.bsp.*} settings) in place of the {@link
+   * BatchSpanProcessor} autoconfigure made for the configured exporters; any other processor stays.
+   */
+  static SpanProcessor replaceBatchProcessor(
+      SpanProcessor processor,
+      ConfigProperties config,
+      AtomicBoolean exportersReleased,
+      AtomicReference<CallMetrics> metrics) {
+    if (!(processor instanceof BatchSpanProcessor)) {
+      return processor;
+    }
+    BatchSpanProcessor batch = (BatchSpanProcessor) processor;
+    SpanExporter exporter = batch.getSpanExporter();
+    // Its queue is empty: retire it without shutting the exporters down (they are gated).
+    batch.shutdown().join(1, TimeUnit.SECONDS);
+    exportersReleased.set(true);
+    return new BoundedSpanProcessor(
+        exporter,
+        config.getInt("otel.bsp.max.queue.size", BoundedSpanProcessor.DEFAULT_MAX_QUEUE),
+        config.getInt("otel.bsp.max.export.batch.size", BoundedSpanProcessor.DEFAULT_MAX_BATCH),
+        config.getDuration("otel.bsp.schedule.delay", BoundedSpanProcessor.DEFAULT_DELAY),
+        config.getDuration("otel.bsp.export.timeout", BoundedSpanProcessor.DEFAULT_EXPORT_TIMEOUT),
+        metrics,
+        String.join(",", config.getList("otel.traces.exporter")));
+  }
+
+  /**
+   * Refuses OTLP over gRPC with a message that names the fix: the agent carries only the JDK HTTP
+   * sender, and the JDK's HTTP client cannot speak gRPC (no HTTP/2 without TLS, no trailers).
+   */
+  static void checkProtocols(ConfigProperties config) {
+    for (String key :
+        Arrays.asList(
+            "otel.exporter.otlp.protocol",
+            "otel.exporter.otlp.traces.protocol",
+            "otel.exporter.otlp.metrics.protocol",
+            "otel.exporter.otlp.logs.protocol")) {
+      if ("grpc".equalsIgnoreCase(config.getString(key))) {
+        throw new IllegalArgumentException(
+            key
+                + "=grpc is not supported by ai-warden (it ships no gRPC stack); use http/protobuf"
+                + " (an OpenTelemetry Collector listens for it on port 4318)");
+      }
+    }
+  }
+
+  /**
+   * OpenTelemetry settings for ai-warden's SDK alone, winning over the standard {@code otel.*} /
+   * {@code OTEL_*} ones (which an OpenTelemetry Java agent in the same JVM reads too): agent
+   * arguments {@code otel.*}, system properties {@code aiwarden.otel.*}, environment variables
+   * {@code AIWARDEN_OTEL_*}.
+   */
+  static Map<String, String> ownOtelSettings(AgentConfig config) {
+    return config.withPrefix("otel.");
   }
 
   // --- Defaults -------------------------------------------------------------------------------

@@ -26,8 +26,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * own settings override: the traces, metrics and logs exporters default to {@code none} (no
  * exporter configured: nothing is sent anywhere), {@code otel.service.name} defaults to the
  * application's main class or jar name, and OTLP goes over HTTP ({@code http/protobuf}: the agent
- * has no gRPC sender). The {@code traces.file} setting adds an OTLP/JSON-lines file exporter next
- * to whatever exporter is configured. A JVM shutdown hook flushes and shuts the SDK down, bounded
+ * has no gRPC sender; {@code grpc} is refused with a message). {@code zipkin} is served by a JDK
+ * HttpClient sender ({@link ZipkinExporterProvider}). {@code otel.*} agent arguments, {@code
+ * aiwarden.otel.*} properties and {@code AIWARDEN_OTEL_*} variables apply to ai-warden alone and
+ * win. The {@code traces.file} setting adds an OTLP/JSON-lines file exporter next to whatever
+ * exporter is configured. Spans are exported off the calling thread by {@link
+ * BoundedSpanProcessor} (bounded queue, drops counted); the metrics are {@link CallMetrics}; a
+ * span's parent is the application's active span ({@link ApplicationSpan}); exporter threads are
+ * marked {@code Warden.suppressed()} ({@link ExportThreads}). A JVM shutdown hook flushes and shuts the SDK down, bounded
  * to 5 s. The resource carries what the OpenTelemetry resource detectors find (host, OS, process,
  * container), without the process command line, which can hold a key. The building is in {@link
  * SdkFactory}; this class stays cheap to load, so premain may call {@link #configure}.
@@ -55,6 +61,8 @@ public final class Telemetry {
   private final Path tracesFile;
   private final Tracer tracer;
   private final CallTelemetry calls;
+  /** Null for the no-op instance. */
+  private final CallMetrics metrics;
 
   Telemetry(
       OpenTelemetry openTelemetry, OpenTelemetrySdk sdk, ConfigProperties otelConfig, Path tracesFile) {
@@ -68,7 +76,8 @@ public final class Telemetry {
       builder.setInstrumentationVersion(version);
     }
     this.tracer = builder.build();
-    this.calls = new CallTelemetry(tracer);
+    this.metrics = sdk == null ? null : new CallMetrics(openTelemetry.getMeterProvider());
+    this.calls = new CallTelemetry(tracer, metrics);
   }
 
   // --- Life cycle -----------------------------------------------------------------------------
@@ -245,6 +254,11 @@ public final class Telemetry {
   /** The configuration autoconfigure resolved (null unless built by {@link SdkFactory#build}). */
   ConfigProperties otelConfig() {
     return otelConfig;
+  }
+
+  /** The agent's metric instruments, or null for the no-op instance. */
+  CallMetrics metrics() {
+    return metrics;
   }
 
   OpenTelemetrySdk sdk() {

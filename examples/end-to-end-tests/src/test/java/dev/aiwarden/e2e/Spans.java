@@ -43,7 +43,9 @@ final class Spans {
                     Long.parseLong(s.path("endTimeUnixNano").asText("0")),
                     scope,
                     attributes(s.path("attributes")),
-                    resource));
+                    resource,
+                    s.path("spanId").asText(""),
+                    s.path("parentSpanId").asText("")));
           }
         }
       }
@@ -93,6 +95,26 @@ final class Spans {
     final String scope;
     final Map<String, Object> attributes;
     final Map<String, Object> resource;
+    /** Hex ids; the parent's is empty for a root span. */
+    String spanId = "";
+    String parentSpanId = "";
+
+    Span(
+        String name,
+        String kind,
+        String traceId,
+        String statusCode,
+        long startNanos,
+        long endNanos,
+        String scope,
+        Map<String, Object> attributes,
+        Map<String, Object> resource,
+        String spanId,
+        String parentSpanId) {
+      this(name, kind, traceId, statusCode, startNanos, endNanos, scope, attributes, resource);
+      this.spanId = spanId;
+      this.parentSpanId = parentSpanId;
+    }
 
     Span(
         String name,
