@@ -1,4 +1,4 @@
-package dev.aiwarden.benchmarks;
+package dev.aiwarden.examples.benchmarks;
 
 import com.azure.ai.openai.OpenAIClientBuilder;
 import com.azure.core.credential.AzureKeyCredential;

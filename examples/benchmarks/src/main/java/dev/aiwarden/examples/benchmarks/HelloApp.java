@@ -1,4 +1,4 @@
-package dev.aiwarden.benchmarks;
+package dev.aiwarden.examples.benchmarks;
 
 /** An application that never calls an AI endpoint: the start-up floor. */
 public final class HelloApp {
