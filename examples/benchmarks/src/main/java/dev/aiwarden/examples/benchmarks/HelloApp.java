@@ -4,5 +4,6 @@ package dev.aiwarden.examples.benchmarks;
 public final class HelloApp {
   public static void main(String[] args) {
     System.out.println("hello");
+    ProcessCpu.print();
   }
 }

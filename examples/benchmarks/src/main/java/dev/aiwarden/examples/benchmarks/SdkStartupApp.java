@@ -22,5 +22,6 @@ public final class SdkStartupApp {
     com.azure.core.http.HttpClient.createDefault();
     System.out.println("clients ready: " + (openai != null) + " " + (azure != null));
     openai.close();
+    ProcessCpu.print();
   }
 }

@@ -58,6 +58,10 @@ public final class Worker {
   /** About 2 KB: what a real chat prompt with some context looks like. */
   static final String PROMPT_2K = prompt(2048);
 
+  /** CPU time of the whole JVM (all threads): what a call costs even when the cores are shared. */
+  private static final com.sun.management.OperatingSystemMXBean CPU =
+      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
   private final Map<String, String> p;
   private final double scale;
 
@@ -396,13 +400,16 @@ public final class Worker {
     }
     Thread.sleep((long) (warmSeconds * 1000));
     long c0 = done.get();
+    long cpu0 = CPU.getProcessCpuTime();
     long t0 = System.nanoTime();
     Thread.sleep((long) (seconds * 1000));
     long c1 = done.get();
+    long cpu1 = CPU.getProcessCpuTime();
     long t1 = System.nanoTime();
     stop.set(true);
     finished.await();
     metric("concurrency.calls_per_s", (c1 - c0) / ((t1 - t0) / 1e9));
+    metric("concurrency.cpu.us", (cpu1 - cpu0) / 1e3 / Math.max(1, c1 - c0));
     metric("concurrency.errors", errors.get());
   }
 
@@ -419,6 +426,7 @@ public final class Worker {
         call.run();
       }
       long[] times = new long[n];
+      long cpu0 = CPU.getProcessCpuTime();
       long a0 = Allocation.total();
       for (int i = 0; i < n; i++) {
         long t0 = System.nanoTime();
@@ -426,7 +434,9 @@ public final class Worker {
         times[i] = System.nanoTime() - t0;
       }
       long allocated = Allocation.total() - a0;
+      long cpu = CPU.getProcessCpuTime() - cpu0;
       metric(name + ".us", median(times) / 1e3);
+      metric(name + ".cpu.us", cpu / 1e3 / n);
       metric(name + ".p90.us", percentile(times, 0.9) / 1e3);
       metric(name + ".alloc", allocated / (double) n);
     } catch (Exception e) {
