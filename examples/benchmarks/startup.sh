@@ -5,4 +5,4 @@ cd "$(dirname "$0")/../.."
 [ -f agent/target/ai-warden-agent.jar ] && [ -f examples/benchmarks/target/classpath.txt ] \
   || mvn -B -q -DskipTests package
 cp="examples/benchmarks/target/classes:$(cat examples/benchmarks/target/classpath.txt)"
-java -cp "$cp" dev.aiwarden.benchmarks.StartupBenchmark agent/target/ai-warden-agent.jar "$cp" "${1:-11}"
+java -cp "$cp" dev.aiwarden.examples.benchmarks.StartupBenchmark agent/target/ai-warden-agent.jar "$cp" "${1:-11}"

@@ -1,4 +1,4 @@
-package dev.aiwarden.benchmarks;
+package dev.aiwarden.examples.benchmarks;
 
 import com.azure.ai.openai.OpenAIClientBuilder;
 import com.azure.core.credential.AzureKeyCredential;
@@ -22,5 +22,6 @@ public final class SdkStartupApp {
     com.azure.core.http.HttpClient.createDefault();
     System.out.println("clients ready: " + (openai != null) + " " + (azure != null));
     openai.close();
+    ProcessCpu.print();
   }
 }

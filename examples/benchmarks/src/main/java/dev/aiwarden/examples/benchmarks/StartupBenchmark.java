@@ -1,4 +1,4 @@
-package dev.aiwarden.benchmarks;
+package dev.aiwarden.examples.benchmarks;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -67,7 +67,7 @@ public final class StartupBenchmark {
     String added = baseline < 0 ? "" : String.valueOf(med - baseline);
     String ratio = baseline < 0 ? "" : String.format("%.2f", (double) med / baseline);
     System.out.printf("%-44s %10d %16s %10s %8s%n",
-        label.replace("dev.aiwarden.benchmarks.", ""), med, v[0] + ".." + v[v.length - 1], added, ratio);
+        label.replace("dev.aiwarden.examples.benchmarks.", ""), med, v[0] + ".." + v[v.length - 1], added, ratio);
   }
 
   private StartupBenchmark() {}

@@ -1,8 +1,9 @@
-package dev.aiwarden.benchmarks;
+package dev.aiwarden.examples.benchmarks;
 
 /** An application that never calls an AI endpoint: the start-up floor. */
 public final class HelloApp {
   public static void main(String[] args) {
     System.out.println("hello");
+    ProcessCpu.print();
   }
 }

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The performance suite (issue 7): ai-warden beside no agent and beside the OpenTelemetry Java agent.
+# Writes docs/performance.md. Usage: examples/benchmarks/run.sh [--quick] [options] (see Suite.java).
+#   --quick          tiny iteration counts, ~1-2 min: a smoke test, not figures to quote
+#   --rounds N       rounds of forked JVMs (default 5; quick 2)
+#   --startup-runs N start-up runs per app and configuration (default 11; quick 2)
+#   --policy P       auto (default: the bundled full policy if the agent has a policy engine),
+#                    full, none, or a policy FILE
+#   --no-otel        leave the OpenTelemetry Java agent out
+#   --profile        record a JFR file per measured JVM (target/bench/runs/*.jfr): profile a miss
+#   --only GROUPS    openai,azure,nonai,memory,stream,large,concurrency,startup
+#   --out FILE       default docs/performance.md
+# Run it on a quiet machine: every other process adds noise to the timings.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+if [ "${BENCH_SKIP_BUILD:-}" != 1 ]; then
+  mvn -B -q -DskipTests package -pl agent,examples/benchmarks -am
+fi
+cp="examples/benchmarks/target/classes:$(cat examples/benchmarks/target/classpath.txt)"
+exec java -cp "$cp" dev.aiwarden.examples.benchmarks.Suite "$@"

@@ -1,0 +1,475 @@
+package dev.aiwarden.examples.benchmarks;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Writes {@code docs/performance.md} from a {@link Suite} run: one table row per figure, PASS/FAIL. */
+final class Report {
+  /** How a figure is judged. */
+  enum Kind {
+    /** Reported, no target. */
+    INFO,
+    /** ai-warden may add at most {@code limit} (and less than OTel adds, when {@code belowOtel}). */
+    ADDED_AT_MOST,
+    /** Like ADDED_AT_MOST, and at most a fifth of what OTel adds. */
+    STARTUP,
+    /** ai-warden / no agent at least {@code limit}. */
+    RATIO_AT_LEAST,
+    /** ai-warden's added allocation per call, in bodies of the call's size, at most {@code limit}. */
+    BODY_COPIES
+  }
+
+  /** One row of the table. */
+  static final class Row {
+    final String group;
+    final String figure;
+    final String metric;
+    final String unit;
+    final Kind kind;
+    final double limit;
+    final boolean belowOtel;
+    final String target;
+
+    Row(String group, String figure, String metric, String unit, Kind kind, double limit, boolean belowOtel,
+        String target) {
+      this.group = group;
+      this.figure = figure;
+      this.metric = metric;
+      this.unit = unit;
+      this.kind = kind;
+      this.limit = limit;
+      this.belowOtel = belowOtel;
+      this.target = target;
+    }
+  }
+
+  static final List<Row> ROWS = List.of(
+      new Row("1", "openai-java chat, 2 KB prompt, TLS loopback: time per call", "openai.chat.us", "µs",
+          Kind.ADDED_AT_MOST, 30, true, "≤ 30 µs added, and less than OTel adds"),
+      new Row("1", "openai-java chat: CPU per call, whole client JVM", "openai.chat.cpu.us", "µs",
+          Kind.INFO, 0, false, "— (less sensitive to load)"),
+      new Row("1", "azure-ai-openai chat, 2 KB prompt, TLS loopback: time per call", "azure.chat.us", "µs",
+          Kind.ADDED_AT_MOST, 30, true, "≤ 30 µs added, and less than OTel adds"),
+      new Row("1", "azure-ai-openai chat: CPU per call, whole client JVM", "azure.chat.cpu.us", "µs",
+          Kind.INFO, 0, false, "— (less sensitive to load)"),
+      new Row("2", "non-AI GET through OkHttp: time per call", "okhttp.get.us", "µs",
+          Kind.ADDED_AT_MOST, 1, false, "≤ 1 µs added"),
+      new Row("2", "non-AI GET through OkHttp: CPU per call, whole client JVM", "okhttp.get.cpu.us", "µs",
+          Kind.INFO, 0, false, "—"),
+      new Row("2", "non-AI GET through java.net.http.HttpClient: time per call", "jdkhttp.get.us", "µs",
+          Kind.ADDED_AT_MOST, 1, false, "≤ 1 µs added"),
+      new Row("2", "non-AI GET through java.net.http: CPU per call, whole client JVM", "jdkhttp.get.cpu.us", "µs",
+          Kind.INFO, 0, false, "—"),
+      new Row("3", "start-up to exit: hello world (no SDK)", "startup.hello.ms", "ms",
+          Kind.INFO, 0, false, "—"),
+      new Row("3", "start-up to exit: small app building both SDK clients", "startup.sdk.ms", "ms",
+          Kind.STARTUP, 150, false, "≤ 150 ms added, ≤ ⅕ of what OTel adds"),
+      new Row("3", "start-up CPU (user+sys) at main done: small SDK app", "startup.sdk.cpu.ms", "ms",
+          Kind.INFO, 0, false, "— (less sensitive to load)"),
+      new Row("3", "start-up to exit: the same app with 2000 more classes (literals)", "startup.many.ms", "ms",
+          Kind.STARTUP, 150, false, "≤ 150 ms added, ≤ ⅕ of what OTel adds (our reading)"),
+      new Row("3", "start-up CPU (user+sys) at main done: 2000-class app", "startup.many.cpu.ms", "ms",
+          Kind.INFO, 0, false, "— (less sensitive to load)"),
+      new Row("4", "RSS after warm-up", "mem.rss.mb", "MB", Kind.ADDED_AT_MOST, 25, false, "≤ 25 MB added"),
+      new Row("4", "heap used after warm-up and GC", "mem.heap.mb", "MB", Kind.INFO, 0, false, "—"),
+      new Row("4", "non-heap used (classes, JIT code) after warm-up", "mem.nonheap.mb", "MB", Kind.INFO, 0, false,
+          "—"),
+      new Row("4", "allocated per openai-java chat call (all threads)", "openai.chat.alloc", "B",
+          Kind.ADDED_AT_MOST, 2048, false, "≤ 2 KB added"),
+      new Row("4", "allocated per azure-ai-openai chat call (all threads)", "azure.chat.alloc", "B",
+          Kind.ADDED_AT_MOST, 2048, false, "≤ 2 KB added"),
+      new Row("4", "allocated per non-AI OkHttp GET", "okhttp.get.alloc", "B", Kind.ADDED_AT_MOST, 64, false,
+          "≤ 64 B added (our reading: nothing)"),
+      new Row("4", "allocated per non-AI java.net.http GET", "jdkhttp.get.alloc", "B", Kind.ADDED_AT_MOST, 64, false,
+          "≤ 64 B added (our reading: nothing)"),
+      new Row("5", "10 MB request (base64 image in a chat): time per call", "large.request.ms", "ms",
+          Kind.INFO, 0, false, "—"),
+      new Row("5", "10 MB request: allocated per call", "large.request.alloc", "MB",
+          Kind.BODY_COPIES, 1, false, "≤ 1 body copy added (one bounded inspection buffer)"),
+      new Row("5", "10 MB request: peak heap during a call", "large.request.peak.mb", "MB", Kind.INFO, 0, false, "—"),
+      new Row("5", "10 MB response (chat, many choices): time per call", "large.response.ms", "ms",
+          Kind.INFO, 0, false, "—"),
+      new Row("5", "10 MB response: allocated per call", "large.response.alloc", "MB",
+          Kind.BODY_COPIES, 1, false, "≤ 1 body copy added (one bounded inspection buffer)"),
+      new Row("5", "10 MB response: peak heap during a call", "large.response.peak.mb", "MB", Kind.INFO, 0, false,
+          "—"),
+      new Row("6", "500-chunk SSE stream, 1 ms between events: time to first chunk", "stream.first.ms", "ms",
+          Kind.ADDED_AT_MOST, 1, false, "≤ 1 ms added"),
+      new Row("6", "500-chunk SSE stream, 1 ms between events: total", "stream.total.ms", "ms",
+          Kind.INFO, 0, false, "—"),
+      new Row("6", "500-chunk SSE stream, no pause: total (per-chunk cost)", "stream.fast.total.ms", "ms",
+          Kind.INFO, 0, false, "—"),
+      new Row("7", "64 threads of openai-java chats: throughput", "concurrency.calls_per_s", "calls/s",
+          Kind.RATIO_AT_LEAST, 0.95, false, "≥ 95 % of no agent"),
+      new Row("7", "64 threads: CPU per call, whole client JVM", "concurrency.cpu.us", "µs",
+          Kind.INFO, 0, false, "—"));
+
+  private final Suite suite;
+
+  Report(Suite suite) {
+    this.suite = suite;
+  }
+
+  void write(Path out) throws IOException {
+    Map<String, Map<String, List<Double>>> r = suite.results;
+    boolean hasPolicy = r.containsKey(Suite.POLICY);
+    boolean hasOtel = r.containsKey(Suite.OTEL);
+    StringBuilder b = new StringBuilder();
+    b.append("# Performance: what ai-warden costs\n\n");
+    if (suite.quick()) {
+      b.append("> **Smoke run (`--quick`): tiny iteration counts, not the reference figures.** Run the full suite")
+          .append(" on a quiet machine for numbers to quote.\n\n");
+    }
+    String loadAfter = Suite.loadAverage();
+    if (loadLooksBusy(suite.loadBefore()) || loadLooksBusy(loadAfter)) {
+      b.append("> **The machine was busy during this run** (load average ").append(suite.loadBefore())
+          .append(" before, ").append(loadAfter).append(" after, on ")
+          .append(Runtime.getRuntime().availableProcessors())
+          .append(" cores): timings are noise-dominated. Allocation counts do not depend on load.\n\n");
+    }
+    b.append("Written by `examples/benchmarks/run.sh").append(suite.argv().isEmpty() ? "" : " ")
+        .append(String.join(" ", suite.argv())).append("` on ")
+        .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME.withZone(ZoneOffset.UTC).format(suite.started().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)))
+        .append(" UTC in ").append(Duration.between(suite.started(), Instant.now()).toSeconds()).append(" s.\n\n");
+    machine(b, loadAfter);
+
+    b.append("\n## Results\n\n");
+    b.append("Each cell: median over ").append(suite.rounds()).append(" rounds (start-up: ")
+        .append(suite.startupRuns()).append(" runs) of each JVM's median, with the spread (min–max) over rounds.")
+        .append(" *Added* is the median of the per-round differences to the no-agent JVM of the same round,")
+        .append(" with their spread, and the ratio of medians.\n\n");
+    List<String> head = new ArrayList<>(List.of("#", "figure", "no agent", "ai-warden"));
+    if (hasPolicy) {
+      head.add("ai-warden, full policy");
+    }
+    if (hasOtel) {
+      head.add("OpenTelemetry agent");
+    }
+    head.add("ai-warden added (ratio)");
+    if (hasPolicy) {
+      head.add("full policy added");
+    }
+    if (hasOtel) {
+      head.add("OTel added (ratio)");
+    }
+    head.add("target");
+    head.add("result");
+    b.append("| ").append(String.join(" | ", head)).append(" |\n");
+    b.append("|").append("---|".repeat(head.size())).append("\n");
+    int pass = 0;
+    int fail = 0;
+    for (Row row : ROWS) {
+      List<Double> none = values(Suite.NONE, row.metric);
+      if (none.isEmpty()) {
+        continue;
+      }
+      List<Double> warden = values(Suite.WARDEN, row.metric);
+      List<Double> pol = values(Suite.POLICY, row.metric);
+      List<Double> ot = values(Suite.OTEL, row.metric);
+      double scale = row.unit.equals("MB") && row.metric.endsWith(".alloc") ? 1e-6 : 1;
+      List<String> cells = new ArrayList<>(List.of(row.group, row.figure, cell(none, row.unit, scale),
+          cell(warden, row.unit, scale)));
+      if (hasPolicy) {
+        cells.add(cell(pol, row.unit, scale));
+      }
+      if (hasOtel) {
+        cells.add(cell(ot, row.unit, scale));
+      }
+      cells.add(added(warden, none, row, scale));
+      if (hasPolicy) {
+        cells.add(added(pol, none, row, scale));
+      }
+      if (hasOtel) {
+        cells.add(added(ot, none, row, scale));
+      }
+      cells.add(row.target);
+      String verdict = verdict(row, none, warden, pol, ot);
+      if (verdict.contains("FAIL")) {
+        fail++;
+      } else if (verdict.contains("PASS")) {
+        pass++;
+      }
+      cells.add(verdict);
+      b.append("| ").append(String.join(" | ", cells)).append(" |\n");
+    }
+    b.append("\n").append(pass).append(" PASS, ").append(fail).append(" FAIL.\n");
+
+    b.append("\n## Notes\n\n");
+    for (String note : suite.notes()) {
+      b.append("- ").append(note).append('\n');
+    }
+    b.append("- Body sizes: 10 MB request = ").append(fmt(first(Suite.NONE, "large.request.bytes") / 1e6))
+        .append(" MB on the wire; 10 MB response = ").append(fmt(suite.largeResponseBytes() / 1e6)).append(" MB.")
+        .append(" *Body copies* = ai-warden's added allocation per call / body size.\n");
+    b.append("- Checks: in every ai-warden run the agent logged one line per AI call it saw (")
+        .append(fmt(sum(Suite.WARDEN, "agent.logged_calls"))).append(" lines in all default-policy runs);")
+        .append(" no run printed either key.\n");
+    b.append(METHOD);
+    b.append("\n## Per-round values\n\n<details><summary>each JVM's median, per configuration and round</summary>\n\n");
+    b.append("| metric | configuration | values |\n|---|---|---|\n");
+    for (Map.Entry<String, Map<String, List<Double>>> c : r.entrySet()) {
+      for (Map.Entry<String, List<Double>> m : c.getValue().entrySet()) {
+        List<String> v = new ArrayList<>();
+        for (double d : m.getValue()) {
+          v.add(fmt(d));
+        }
+        b.append("| ").append(m.getKey()).append(" | ").append(c.getKey()).append(" | ")
+            .append(String.join(", ", v)).append(" |\n");
+      }
+    }
+    b.append("\n</details>\n");
+    if (out.getParent() != null) {
+      Files.createDirectories(out.getParent());
+    }
+    Files.write(out, b.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static final String METHOD = String.join("\n",
+      "",
+      "## How it is measured",
+      "",
+      "- `examples/benchmarks/run.sh` (full, ~15–20 min on 2 cores) or `--quick` (~1–2 min, a smoke test).",
+      "  Sources: `examples/benchmarks/src/main/java/dev/aiwarden/examples/benchmarks/` (`Suite` drives, `Worker` measures).",
+      "- The project's local OpenAI/Azure server (`LocalAiServer`) runs in the driving JVM: HTTPS on 127.0.0.1",
+      "  under the real host names (`-Djdk.net.hosts.file`), certificate trusted by the workers. Non-AI calls go",
+      "  to a JDK `HttpServer` answering `GET /ping` over plain HTTP.",
+      "- Every configuration is its own forked JVM running the same `Worker` (same flags, `-Xmx1g`): no agent;",
+      "  `-javaagent:ai-warden-agent.jar` (default monitor-only policy, no exporter configured, its per-call log",
+      "  line on); ai-warden with `policy=` the full policy (`examples/benchmarks/full-policy.yaml`, every rule",
+      "  type, allowing these calls) when the agent has a policy engine; the OpenTelemetry Java agent 2.33.1",
+      "  with `-Dotel.{traces,metrics,logs}.exporter=none`. Rounds rotate the order of configurations.",
+      "- Per-call figures: a warm-up loop, then N sequential calls each timed with `System.nanoTime`: the JVM's",
+      "  median. Allocation: HotSpot's per-thread allocated-bytes counters summed over all threads across the",
+      "  measured loop, divided by N (so SDK I/O threads count too).",
+      "- Memory: after the per-call loops, three `System.gc()`, then heap/non-heap used and `VmRSS`.",
+      "- Large bodies: a chat request carrying a base64 image data URL of ~10 MB; a chat response of 100000-word",
+      "  choices, as many as make 10 MB. Peak heap: heap pools' peak usage reset before each call.",
+      "- Streaming: openai-java `createStreaming`, `x-test-words: 500` (500 content chunks); paced by a second",
+      "  server that pauses 1 ms between events (`streamChunkDelayMillis`), and unpaced.",
+      "- Concurrency: 64 threads sharing one openai-java client, calls completed per second after a warm-up.",
+      "- Start-up: wall time from launching `java` to the process exiting, whole processes, alternating; and",
+      "  the CPU time (user+sys, `/proc/self/stat`) the app has used when its main is done.",
+      "- CPU rows: the client JVM's process CPU time over the measured loop / N (the server runs elsewhere).",
+      "- Targets are issue 7's; where it is silent (many-classes start-up, non-AI allocation, what counts as one",
+      "  inspection buffer) the row says \"our reading\". Timings on a loaded machine are noise; allocation is not.",
+      "");
+
+  private static boolean loadLooksBusy(String load) {
+    try {
+      return Double.parseDouble(load.split(" ")[0]) > Runtime.getRuntime().availableProcessors() * 0.75;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private void machine(StringBuilder b, String loadAfter) {
+    b.append("## Machine\n\n");
+    b.append("- CPU: ").append(cpuModel()).append(", ").append(Runtime.getRuntime().availableProcessors())
+        .append(" cores; memory ").append(memTotal()).append('\n');
+    b.append("- OS: ").append(System.getProperty("os.name")).append(' ').append(System.getProperty("os.version"))
+        .append(' ').append(System.getProperty("os.arch")).append('\n');
+    b.append("- JVM: ").append(System.getProperty("java.vm.name")).append(' ')
+        .append(System.getProperty("java.runtime.version")).append(" (").append(suite.java()).append(")\n");
+    b.append("- Load average (1/5/15 min): ").append(suite.loadBefore()).append(" before, ").append(loadAfter)
+        .append(" after\n");
+    b.append("- Settings: ").append(suite.rounds()).append(" rounds, scale ").append(fmt(suite.scale()))
+        .append(" of the full iteration counts, ").append(suite.startupRuns()).append(" start-up runs per app\n");
+  }
+
+  private static String cpuModel() {
+    try {
+      for (String line : Files.readAllLines(Paths.get("/proc/cpuinfo"))) {
+        if (line.startsWith("model name")) {
+          return line.substring(line.indexOf(':') + 1).trim();
+        }
+      }
+    } catch (IOException | RuntimeException ignored) {
+      // not Linux
+    }
+    return System.getProperty("os.arch");
+  }
+
+  private static String memTotal() {
+    try {
+      for (String line : Files.readAllLines(Paths.get("/proc/meminfo"))) {
+        if (line.startsWith("MemTotal:")) {
+          return fmt(Long.parseLong(line.replaceAll("[^0-9]", "")) / 1e6) + " GB";
+        }
+      }
+    } catch (IOException | RuntimeException ignored) {
+      // not Linux
+    }
+    return "unknown";
+  }
+
+  // --- Figures --------------------------------------------------------------------------------
+
+  private List<Double> values(String config, String metric) {
+    Map<String, List<Double>> m = suite.results.get(config);
+    if (m == null || !m.containsKey(metric)) {
+      return List.of();
+    }
+    return m.get(metric);
+  }
+
+  private double first(String config, String metric) {
+    for (double d : values(config, metric)) {
+      if (!Double.isNaN(d)) {
+        return d;
+      }
+    }
+    return Double.NaN;
+  }
+
+  private double sum(String config, String metric) {
+    double s = 0;
+    for (double d : values(config, metric)) {
+      if (!Double.isNaN(d)) {
+        s += d;
+      }
+    }
+    return s;
+  }
+
+  /** Per-round differences {@code with[i] - without[i]} (rounds where both have a value). */
+  static List<Double> diffs(List<Double> with, List<Double> without) {
+    List<Double> d = new ArrayList<>();
+    for (int i = 0; i < Math.min(with.size(), without.size()); i++) {
+      if (!Double.isNaN(with.get(i)) && !Double.isNaN(without.get(i))) {
+        d.add(with.get(i) - without.get(i));
+      }
+    }
+    return d;
+  }
+
+  static double median(List<Double> values) {
+    double[] v = clean(values);
+    if (v.length == 0) {
+      return Double.NaN;
+    }
+    Arrays.sort(v);
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+
+  private static double[] clean(List<Double> values) {
+    return values.stream().filter(d -> !Double.isNaN(d)).mapToDouble(Double::doubleValue).toArray();
+  }
+
+  private static String cell(List<Double> values, String unit, double scale) {
+    double[] v = clean(values);
+    if (v.length == 0) {
+      return "—";
+    }
+    Arrays.sort(v);
+    String med = fmt(median(values) * scale);
+    if (v.length == 1) {
+      return med + " " + unit;
+    }
+    return med + " " + unit + " (" + fmt(v[0] * scale) + "–" + fmt(v[v.length - 1] * scale) + ")";
+  }
+
+  private String added(List<Double> with, List<Double> without, Row row, double scale) {
+    List<Double> d = diffs(with, without);
+    if (d.isEmpty()) {
+      return "—";
+    }
+    double[] v = clean(d);
+    Arrays.sort(v);
+    double med = median(d);
+    StringBuilder s = new StringBuilder(signed(med * scale)).append(' ').append(row.unit);
+    if (v.length > 1) {
+      s.append(" (").append(signed(v[0] * scale)).append("…").append(signed(v[v.length - 1] * scale)).append(')');
+    }
+    if (row.kind == Kind.BODY_COPIES) {
+      double body = bodyBytes(row);
+      if (body > 0) {
+        s.append(", ").append(fmt(med / body)).append(" body copies");
+      }
+    } else {
+      double base = median(without);
+      if (base != 0 && !Double.isNaN(base)) {
+        s.append(" (").append(String.format(Locale.ROOT, "%.3f", median(with) / base)).append("×)");
+      }
+    }
+    return s.toString();
+  }
+
+  private double bodyBytes(Row row) {
+    if (row.metric.startsWith("large.request")) {
+      return first(Suite.NONE, "large.request.bytes");
+    }
+    return suite.largeResponseBytes();
+  }
+
+  private String verdict(Row row, List<Double> none, List<Double> warden, List<Double> pol, List<Double> ot) {
+    if (row.kind == Kind.INFO) {
+      return "—";
+    }
+    String w = judge(row, none, warden, ot);
+    if (pol.isEmpty()) {
+      return w;
+    }
+    String p = judge(row, none, pol, ot);
+    if (w.equals(p)) {
+      return w;
+    }
+    return w + " / full policy: " + p;
+  }
+
+  private String judge(Row row, List<Double> none, List<Double> with, List<Double> ot) {
+    if (clean(with).length == 0) {
+      return "n/a";
+    }
+    double added = median(diffs(with, none));
+    double otelAdded = ot.isEmpty() ? Double.NaN : median(diffs(ot, none));
+    boolean ok;
+    switch (row.kind) {
+      case ADDED_AT_MOST:
+        ok = added <= row.limit && (!row.belowOtel || Double.isNaN(otelAdded) || added < otelAdded);
+        break;
+      case STARTUP:
+        ok = added <= row.limit && (Double.isNaN(otelAdded) || added <= otelAdded / 5);
+        break;
+      case RATIO_AT_LEAST:
+        ok = median(with) / median(none) >= row.limit;
+        break;
+      case BODY_COPIES:
+        double body = bodyBytes(row);
+        ok = body > 0 && added / body <= row.limit;
+        break;
+      default:
+        return "—";
+    }
+    return ok ? "PASS" : "**FAIL**";
+  }
+
+  static String fmt(double d) {
+    if (Double.isNaN(d)) {
+      return "—";
+    }
+    double a = Math.abs(d);
+    if (a >= 100) {
+      return String.format(Locale.ROOT, "%.0f", d);
+    }
+    if (a >= 10) {
+      return String.format(Locale.ROOT, "%.1f", d);
+    }
+    return String.format(Locale.ROOT, "%.2f", d);
+  }
+
+  private static String signed(double d) {
+    return (d >= 0 ? "+" : "") + fmt(d);
+  }
+}

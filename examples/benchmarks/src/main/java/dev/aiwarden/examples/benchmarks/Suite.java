@@ -1,0 +1,544 @@
+package dev.aiwarden.examples.benchmarks;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.aiwarden.examples.server.LocalAiServer;
+import dev.aiwarden.examples.server.Options;
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The performance suite of issue 7: what ai-warden costs beside no agent and beside the
+ * OpenTelemetry Java agent, written to {@code docs/performance.md}. {@code run.sh} builds and runs it.
+ *
+ * <p>Method: the local OpenAI/Azure server runs here (TLS on loopback, real host names through a
+ * hosts file); every configuration (no agent, ai-warden, ai-warden with a full policy, the
+ * OpenTelemetry Java agent with its exporters off) runs the same {@link Worker} in its own forked
+ * JVM (an agent cannot be removed from a JVM). A round runs each configuration once, in an order
+ * that rotates from round to round, so drift of the machine falls on all of them alike. Each figure
+ * is the median over rounds of each JVM's own median, with the spread (min..max) over rounds; an
+ * "added" figure is the median of the per-round differences to the no-agent JVM of the same round.
+ * Start-up is the wall time of whole processes, alternated the same way.
+ *
+ * <p>Usage: {@code Suite [--quick] [--rounds N] [--startup-runs N] [--scale X] [--policy
+ * auto|full|none|FILE] [--no-otel] [--profile] [--only GROUPS] [--out FILE] [--agent JAR] [--otel-agent JAR]
+ * [--classpath CP]}. Groups: {@code openai,azure,nonai,memory,stream,large,concurrency,startup}.
+ */
+public final class Suite {
+  static final String NONE = "none";
+  static final String WARDEN = "ai-warden";
+  static final String POLICY = "ai-warden+policy";
+  static final String OTEL = "otel";
+
+  // Settings.
+  private boolean quick;
+  private int rounds = 5;
+  private int startupRuns = 11;
+  private double scale = 1;
+  private String policy = "auto";
+  private boolean otel = true;
+  private boolean profile;
+  private Set<String> only = new LinkedHashSet<>(List.of("all"));
+  private Path out = Paths.get("docs/performance.md");
+  private Path agentJar = Paths.get("agent/target/ai-warden-agent.jar");
+  private Path otelJar = Paths.get("examples/benchmarks/target/otel/opentelemetry-javaagent.jar");
+  private String classpath;
+  private final List<String> argv = new ArrayList<>();
+
+  // State.
+  private final Path work = Paths.get("examples/benchmarks/target/bench").toAbsolutePath();
+  private final String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+  private final String openAiKey = "sk-proj-" + random("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 48);
+  private final String azureKey = random("0123456789abcdef", 32);
+  private final Map<String, List<String>> configs = new LinkedHashMap<>();
+  private final List<String> notes = new ArrayList<>();
+  /** config -> metric -> one value per round (NaN when that run had none). */
+  final Map<String, Map<String, List<Double>>> results = new LinkedHashMap<>();
+  private Path policyFile;
+  private long largeResponseBytes;
+  private String loadBefore;
+  private Instant started;
+
+  public static void main(String[] args) throws Exception {
+    Suite suite = new Suite();
+    suite.parse(args);
+    suite.run();
+  }
+
+  private void parse(String[] args) {
+    argv.addAll(Arrays.asList(args));
+    boolean roundsSet = false;
+    boolean startupSet = false;
+    boolean scaleSet = false;
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      switch (a) {
+        case "--quick": quick = true; break;
+        case "--rounds": rounds = Integer.parseInt(args[++i]); roundsSet = true; break;
+        case "--startup-runs": startupRuns = Integer.parseInt(args[++i]); startupSet = true; break;
+        case "--scale": scale = Double.parseDouble(args[++i]); scaleSet = true; break;
+        case "--policy": policy = args[++i]; break;
+        case "--no-otel": otel = false; break;
+        case "--profile": profile = true; break;
+        case "--only": only = new LinkedHashSet<>(Arrays.asList(args[++i].split(","))); break;
+        case "--out": out = Paths.get(args[++i]); break;
+        case "--agent": agentJar = Paths.get(args[++i]); break;
+        case "--otel-agent": otelJar = Paths.get(args[++i]); break;
+        case "--classpath": classpath = args[++i]; break;
+        default: throw new IllegalArgumentException("unknown option " + a + "\n" + usage());
+      }
+    }
+    if (quick) {
+      rounds = roundsSet ? rounds : 2;
+      startupRuns = startupSet ? startupRuns : 2;
+      scale = scaleSet ? scale : 0.05;
+    }
+    if (rounds < 1 || startupRuns < 1) {
+      throw new IllegalArgumentException("--rounds and --startup-runs must be at least 1");
+    }
+  }
+
+  private static String usage() {
+    return "usage: run.sh [--quick] [--rounds N] [--startup-runs N] [--scale X] [--policy auto|full|none|FILE]"
+        + " [--no-otel] [--only openai,azure,nonai,memory,stream,large,concurrency,startup] [--out FILE]";
+  }
+
+  private boolean wanted(String group) {
+    return only.contains("all") || only.contains(group);
+  }
+
+  /** Notes the start time and load (also for tests of {@link Report}). */
+  void markStarted() {
+    started = Instant.now();
+    loadBefore = loadAverage();
+  }
+
+  private void run() throws Exception {
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+    markStarted();
+    Files.createDirectories(work.resolve("runs"));
+    if (classpath == null) {
+      classpath = Paths.get("examples/benchmarks/target/classes").toAbsolutePath() + File.pathSeparator
+          + Files.readString(Paths.get("examples/benchmarks/target/classpath.txt")).trim();
+    }
+    require(agentJar, "build it: mvn -B -q -DskipTests package");
+    agentJar = agentJar.toAbsolutePath();
+    configs.put(NONE, List.of());
+    configs.put(WARDEN, List.of("-javaagent:" + agentJar));
+    setUpPolicy();
+    if (otel) {
+      require(otelJar, "mvn -B -q -DskipTests package -pl examples/benchmarks -am fetches it");
+      configs.put(OTEL, List.of("-javaagent:" + otelJar.toAbsolutePath(), "-Dotel.traces.exporter=none",
+          "-Dotel.metrics.exporter=none", "-Dotel.logs.exporter=none"));
+    } else {
+      notes.add("The OpenTelemetry Java agent was left out (--no-otel).");
+    }
+    for (String c : configs.keySet()) {
+      results.put(c, new LinkedHashMap<>());
+    }
+    System.out.printf("ai-warden performance suite: %s, %d rounds, scale %.2f, configurations %s, load %s%n",
+        quick ? "quick" : "full", rounds, scale, configs.keySet(), loadBefore);
+
+    List<String> groups = new ArrayList<>();
+    for (String g : List.of("openai", "azure", "nonai", "memory", "stream", "large", "concurrency")) {
+      if (wanted(g)) {
+        groups.add(g);
+      }
+    }
+    if (!groups.isEmpty()) {
+      runWorkers(String.join(",", groups));
+    }
+    if (wanted("startup")) {
+      runStartup();
+    }
+    new Report(this).write(out);
+    System.out.println("wrote " + out.toAbsolutePath());
+  }
+
+  // --- Policy ---------------------------------------------------------------------------------
+
+  private void setUpPolicy() throws Exception {
+    if (policy.equals("none")) {
+      return;
+    }
+    Path file;
+    if (policy.equals("auto") || policy.equals("full")) {
+      Path template = Paths.get("examples/benchmarks/full-policy.yaml");
+      require(template, "the bundled policy template");
+      String yaml = Files.readString(template)
+          .replace("${OPENAI_KEY_FINGERPRINT}", fingerprint(openAiKey))
+          .replace("${AZURE_KEY_FINGERPRINT}", fingerprint(azureKey));
+      file = work.resolve("full-policy.yaml");
+      Files.writeString(file, yaml);
+    } else {
+      file = Paths.get(policy).toAbsolutePath();
+      require(file, "the policy file given with --policy");
+    }
+    Process p = new ProcessBuilder(java, "-jar", agentJar.toString(), "validate-policy", file.toString())
+        .redirectErrorStream(true).start();
+    String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    int rc = p.waitFor();
+    if (rc == 0) {
+      policyFile = file;
+      configs.put(POLICY, List.of("-javaagent:" + agentJar + "=policy=" + file));
+      return;
+    }
+    if (said.contains("unknown command")) {
+      String why = "This agent build has no policy engine yet (`validate-policy` is unknown), so the"
+          + " full-policy configuration was not run.";
+      if (policy.equals("auto")) {
+        notes.add(why);
+        System.out.println("note: " + why);
+        return;
+      }
+      throw new IllegalStateException(why);
+    }
+    throw new IllegalStateException("the policy " + file + " does not validate (exit " + rc + "):\n" + said);
+  }
+
+  Path policyFile() {
+    return policyFile;
+  }
+
+  // --- Workers --------------------------------------------------------------------------------
+
+  private void runWorkers(String groups) throws Exception {
+    Path tls = work.resolve("tls");
+    Files.createDirectories(tls);
+    Path hosts = LocalAiServer.writeHostsFile(work.resolve("hosts"), "api.openai.com", "myres.openai.azure.com");
+    try (LocalAiServer server = LocalAiServer.start(new Options().keystoreDir(tls).validKeys(openAiKey, azureKey)
+            .maxRecordedRequests(0));
+        LocalAiServer paced = LocalAiServer.start(new Options().keystoreDir(tls).validKeys(openAiKey, azureKey)
+            .maxRecordedRequests(0).streamChunkDelayMillis(1));
+        PlainServer plain = new PlainServer()) {
+      int choices = calibrateLargeResponse(server);
+      List<String> common = new ArrayList<>(List.of(
+          "-Xmx1g",
+          "-Djdk.net.hosts.file=" + hosts,
+          "-Djavax.net.ssl.trustStore=" + server.truststore(),
+          "-Djavax.net.ssl.trustStorePassword=changeit",
+          "-Djavax.net.ssl.trustStoreType=PKCS12"));
+      List<String> args = workerArgs(groups, server, paced, plain, choices);
+
+      // One discarded run first: the server, disk cache and CPU frequency settle.
+      System.out.println("warm-up run (discarded) ...");
+      runWorker("warmup", NONE, common, withScale(args, Math.min(scale, 0.2)));
+      for (int r = 0; r < rounds; r++) {
+        for (String config : rotated(new ArrayList<>(configs.keySet()), r)) {
+          System.out.printf("round %d/%d: %s ...%n", r + 1, rounds, config);
+          Map<String, Double> m = runWorker("r" + (r + 1), config, common, args);
+          Map<String, List<Double>> byMetric = results.get(config);
+          Set<String> names = new LinkedHashSet<>(byMetric.keySet());
+          names.addAll(m.keySet());
+          for (String name : names) {
+            List<Double> values = byMetric.computeIfAbsent(name, k -> new ArrayList<>());
+            while (values.size() < r) {
+              values.add(Double.NaN);
+            }
+            values.add(m.getOrDefault(name, Double.NaN));
+          }
+        }
+      }
+    }
+  }
+
+  List<String> workerArgs(String groups, LocalAiServer server, LocalAiServer paced, PlainServer plain, int choices) {
+    return new ArrayList<>(List.of(
+        "only=" + groups,
+        "scale=" + scale,
+        "openai.base=https://api.openai.com:" + server.httpsPort() + "/v1",
+        "azure.endpoint=https://myres.openai.azure.com:" + server.httpsPort(),
+        "stream.base=https://api.openai.com:" + paced.httpsPort() + "/v1",
+        "plain.url=http://127.0.0.1:" + plain.port() + "/ping",
+        "large.response.choices=" + choices));
+  }
+
+  private static List<String> withScale(List<String> args, double scale) {
+    List<String> a = new ArrayList<>(args);
+    a.replaceAll(s -> s.startsWith("scale=") ? "scale=" + scale : s);
+    return a;
+  }
+
+  static <T> List<T> rotated(List<T> list, int by) {
+    List<T> r = new ArrayList<>(list);
+    Collections.rotate(r, -(by % Math.max(1, list.size())));
+    return r;
+  }
+
+  private Map<String, Double> runWorker(String tag, String config, List<String> common, List<String> args)
+      throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(java);
+    cmd.addAll(configs.get(config));
+    cmd.addAll(common);
+    if (profile) {
+      // Where a target is missed: JFR's allocation samples and CPU samples, one file per run.
+      cmd.add("-XX:StartFlightRecording=settings=profile,filename="
+          + work.resolve("runs/" + tag + "-" + config + ".jfr"));
+    }
+    cmd.add("-cp");
+    cmd.add(classpath);
+    cmd.add(Worker.class.getName());
+    cmd.addAll(args);
+    Path stdout = work.resolve("runs/" + tag + "-" + config + ".out");
+    Path stderr = work.resolve("runs/" + tag + "-" + config + ".err");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+    cleanEnvironment(pb.environment());
+    pb.environment().put("OPENAI_API_KEY", openAiKey);
+    pb.environment().put("AZURE_OPENAI_API_KEY", azureKey);
+    Process p = pb.start();
+    if (!p.waitFor(30, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("worker " + tag + " " + config + " did not finish; see " + stderr);
+    }
+    String err = Files.readString(stderr);
+    String outText = Files.readString(stdout);
+    if (p.exitValue() != 0) {
+      throw new IllegalStateException("worker " + tag + " " + config + " failed (exit " + p.exitValue() + "); see "
+          + stderr + "\n" + tail(err, 3000));
+    }
+    for (String key : List.of(openAiKey, azureKey)) {
+      if (err.contains(key) || outText.contains(key)) {
+        throw new IllegalStateException("a key appeared in the output of " + tag + " " + config + ": " + stderr);
+      }
+    }
+    Map<String, Double> m = new LinkedHashMap<>();
+    for (String line : outText.split("\n")) {
+      if (line.startsWith("METRIC ")) {
+        String[] parts = line.trim().split(" ");
+        m.put(parts[1], Double.parseDouble(parts[2]));
+      }
+    }
+    if (!config.equals(NONE) && !config.equals(OTEL)) {
+      // ai-warden logs one line per call it saw: proof that it was really in the path.
+      long seen = err.lines().filter(l -> l.contains(" key=sha256:")).count();
+      m.put("agent.logged_calls", (double) seen);
+      if (seen == 0) {
+        notes.add("WARNING: ai-warden logged no AI call in run " + tag + " (" + config + "); see " + stderr);
+      }
+    }
+    return m;
+  }
+
+  private static void cleanEnvironment(Map<String, String> env) {
+    env.keySet().removeIf(k -> k.startsWith("OTEL_") || k.startsWith("AIWARDEN_")
+        || k.equals("JAVA_TOOL_OPTIONS") || k.equals("_JAVA_OPTIONS") || k.equals("JDK_JAVA_OPTIONS"));
+  }
+
+  /** How many choices of 100000 words make a 10 MB chat completion, measured on the server itself. */
+  private int calibrateLargeResponse(LocalAiServer server) throws Exception {
+    long target = 10L << 20;
+    long one = largeResponseSize(server, 1);
+    int choices = (int) Math.max(1, (target + one - 1) / one);
+    largeResponseBytes = largeResponseSize(server, choices);
+    return choices;
+  }
+
+  private long largeResponseSize(LocalAiServer server, int choices) throws Exception {
+    String body = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"Write a very long story.\"}],"
+        + "\"n\":" + choices + "}";
+    HttpResponse<byte[]> r = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create(server.httpUrl() + "/v1/chat/completions"))
+            .header("Authorization", "Bearer " + openAiKey)
+            .header("Content-Type", "application/json")
+            .header("x-test-words", "100000")
+            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("calibration call failed: " + r.statusCode());
+    }
+    return r.body().length;
+  }
+
+  long largeResponseBytes() {
+    return largeResponseBytes;
+  }
+
+  /** A non-AI endpoint: {@code GET /ping} answers {@code ok}. */
+  static final class PlainServer implements AutoCloseable {
+    private final HttpServer server;
+
+    PlainServer() throws IOException {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 128);
+      server.createContext("/ping", ex -> {
+        byte[] ok = "ok".getBytes(StandardCharsets.US_ASCII);
+        ex.getResponseHeaders().set("Content-Type", "text/plain");
+        ex.sendResponseHeaders(200, ok.length);
+        try (OutputStream os = ex.getResponseBody()) {
+          os.write(ok);
+        }
+      });
+      server.start();
+    }
+
+    int port() {
+      return server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
+    }
+  }
+
+  // --- Start-up -------------------------------------------------------------------------------
+
+  static final String[] STARTUP_APPS = {"hello", "sdk", "many"};
+
+  private void runStartup() throws Exception {
+    int classes = 2000;
+    Path many = ManyClasses.ensure(work, classes, classpath);
+    Map<String, String> mains = new LinkedHashMap<>();
+    mains.put("hello", HelloApp.class.getName());
+    mains.put("sdk", SdkStartupApp.class.getName());
+    mains.put("many", ManyClasses.MAIN);
+    String manyCp = many + File.pathSeparator + classpath;
+    List<String> order = new ArrayList<>(configs.keySet());
+    for (String app : STARTUP_APPS) {
+      String cp = app.equals("many") ? manyCp : classpath;
+      // Warm the file cache, discarded (--quick: once, without an agent: the OTel agent's start is slow).
+      for (String config : quick ? List.of(NONE) : order) {
+        startupMillis(config, cp, mains.get(app));
+      }
+      for (int i = 0; i < startupRuns; i++) {
+        for (String config : rotated(order, i)) {
+          double[] ms = startupMillis(config, cp, mains.get(app));
+          results.get(config).computeIfAbsent("startup." + app + ".ms", k -> new ArrayList<>()).add(ms[0]);
+          results.get(config).computeIfAbsent("startup." + app + ".cpu.ms", k -> new ArrayList<>()).add(ms[1]);
+        }
+        System.out.printf("start-up %s: run %d/%d%n", app, i + 1, startupRuns);
+      }
+    }
+  }
+
+  /** Wall time to exit, and the CPU time the app reported when its main was done (NaN if none). */
+  private double[] startupMillis(String config, String cp, String main) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(java);
+    cmd.addAll(configs.get(config));
+    cmd.add("-cp");
+    cmd.add(cp);
+    cmd.add(main);
+    Path err = work.resolve("runs/startup-" + config + ".err");
+    Path outFile = work.resolve("runs/startup-" + config + ".out");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(outFile.toFile()).redirectError(err.toFile());
+    cleanEnvironment(pb.environment());
+    long t0 = System.nanoTime();
+    Process p = pb.start();
+    if (!p.waitFor(5, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("start-up run did not finish: " + cmd);
+    }
+    long t1 = System.nanoTime();
+    if (p.exitValue() != 0) {
+      throw new IllegalStateException("start-up run failed: " + cmd + "\n" + tail(Files.readString(err), 2000));
+    }
+    double cpu = Double.NaN;
+    for (String line : Files.readAllLines(outFile)) {
+      if (line.startsWith("CPU_MS ") && !line.endsWith(" -1")) {
+        cpu = Double.parseDouble(line.substring(7).trim());
+      }
+    }
+    return new double[] {(t1 - t0) / 1e6, cpu};
+  }
+
+  // --- For the report -------------------------------------------------------------------------
+
+  boolean quick() {
+    return quick;
+  }
+
+  int rounds() {
+    return rounds;
+  }
+
+  int startupRuns() {
+    return startupRuns;
+  }
+
+  double scale() {
+    return scale;
+  }
+
+  List<String> notes() {
+    return notes;
+  }
+
+  List<String> argv() {
+    return argv;
+  }
+
+  String loadBefore() {
+    return loadBefore;
+  }
+
+  Instant started() {
+    return started;
+  }
+
+  String java() {
+    return java;
+  }
+
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Paths.get("/proc/loadavg")).trim().split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
+  }
+
+  // --- Helpers --------------------------------------------------------------------------------
+
+  private static void require(Path file, String hint) {
+    if (!Files.exists(file)) {
+      throw new IllegalStateException("missing " + file.toAbsolutePath() + " (" + hint + ")");
+    }
+  }
+
+  static String fingerprint(String key) throws Exception {
+    byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+    StringBuilder b = new StringBuilder("sha256:");
+    for (int i = 0; i < 8; i++) {
+      b.append(String.format(Locale.ROOT, "%02x", d[i]));
+    }
+    return b.toString();
+  }
+
+  private static String tail(String s, int max) {
+    return s.length() <= max ? s : "..." + s.substring(s.length() - max);
+  }
+
+  private static String random(String alphabet, int n) {
+    SecureRandom random = new SecureRandom();
+    StringBuilder sb = new StringBuilder(n);
+    for (int i = 0; i < n; i++) {
+      sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,479 @@
+package dev.aiwarden.examples.benchmarks;
+
+import com.azure.ai.openai.OpenAIClientBuilder;
+import com.azure.ai.openai.models.ChatCompletions;
+import com.azure.ai.openai.models.ChatCompletionsOptions;
+import com.azure.ai.openai.models.ChatRequestMessage;
+import com.azure.ai.openai.models.ChatRequestSystemMessage;
+import com.azure.ai.openai.models.ChatRequestUserMessage;
+import com.azure.core.credential.AzureKeyCredential;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.http.StreamResponse;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionContentPart;
+import com.openai.models.chat.completions.ChatCompletionContentPartImage;
+import com.openai.models.chat.completions.ChatCompletionContentPartText;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * One measured JVM of the performance suite: started by {@link Suite} without an agent, with
+ * ai-warden or with the OpenTelemetry Java agent, it runs the same workloads in the same order and
+ * prints one {@code METRIC name value} line per figure. It knows nothing of the agent attached to
+ * it; the keys come from the environment like in any application.
+ *
+ * <p>Workloads, in order (each warmed up, then measured): openai-java chat with a 2 KB prompt over
+ * TLS; the same through azure-ai-openai; a non-AI OkHttp GET; a non-AI {@code java.net.http} GET;
+ * memory after warm-up; a 500-chunk SSE stream; a 10 MB request and a 10 MB response; 64 threads
+ * of openai-java chats. Arguments are {@code key=value}: see {@link Suite#workerArgs}.
+ */
+public final class Worker {
+  /** About 2 KB: what a real chat prompt with some context looks like. */
+  static final String PROMPT_2K = prompt(2048);
+
+  /** CPU time of the whole JVM (all threads): what a call costs even when the cores are shared. */
+  private static final com.sun.management.OperatingSystemMXBean CPU =
+      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+  private final Map<String, String> p;
+  private final double scale;
+
+  private Worker(Map<String, String> p) {
+    this.p = p;
+    this.scale = Double.parseDouble(p.getOrDefault("scale", "1"));
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> p = new HashMap<>();
+    for (String a : args) {
+      int eq = a.indexOf('=');
+      p.put(a.substring(0, eq), a.substring(eq + 1));
+    }
+    new Worker(p).run();
+    System.out.flush();
+    // Non-daemon threads of the SDKs (reactor-netty, OkHttp) must not keep the JVM alive.
+    System.exit(0);
+  }
+
+  private void run() throws Exception {
+    List<String> only = Arrays.asList(p.getOrDefault("only", "all").split(","));
+    OpenAIClient openai =
+        OpenAIOkHttpClient.builder()
+            .baseUrl(p.get("openai.base"))
+            .apiKey(System.getenv("OPENAI_API_KEY"))
+            .maxRetries(0)
+            .build();
+    if (wanted(only, "openai")) {
+      openAiChat(openai);
+    }
+    if (wanted(only, "azure")) {
+      azureChat();
+    }
+    if (wanted(only, "nonai")) {
+      okHttpGet();
+      jdkHttpGet();
+    }
+    if (wanted(only, "memory")) {
+      memory();
+    }
+    if (wanted(only, "stream")) {
+      stream();
+    }
+    if (wanted(only, "large")) {
+      largeRequest(openai);
+      largeResponse();
+    }
+    if (wanted(only, "concurrency")) {
+      concurrency(openai);
+    }
+    openai.close();
+  }
+
+  private static boolean wanted(List<String> only, String name) {
+    return only.contains("all") || only.contains(name);
+  }
+
+  private int count(String name, int full) {
+    return Math.max(2, (int) Math.round(Integer.parseInt(p.getOrDefault("n." + name, "" + full)) * scale));
+  }
+
+  // --- (1) allowed AI calls -------------------------------------------------------------------
+
+  static ChatCompletionCreateParams chat(String prompt) {
+    return ChatCompletionCreateParams.builder()
+        .model("gpt-4o")
+        .addSystemMessage("You are a concise assistant.")
+        .addUserMessage(prompt)
+        .maxCompletionTokens(64)
+        .temperature(0.2)
+        .user("user-4711")
+        .build();
+  }
+
+  private void openAiChat(OpenAIClient openai) {
+    ChatCompletionCreateParams params = chat(PROMPT_2K);
+    Call call =
+        () -> {
+          ChatCompletion c = openai.chat().completions().create(params);
+          if (c.choices().isEmpty()) {
+            throw new IllegalStateException("no choices");
+          }
+        };
+    perCall("openai.chat", call, count("openai.warm", 3000), count("openai", 3000));
+  }
+
+  private void azureChat() {
+    com.azure.ai.openai.OpenAIClient azure =
+        new OpenAIClientBuilder()
+            .endpoint(p.get("azure.endpoint"))
+            .credential(new AzureKeyCredential(System.getenv("AZURE_OPENAI_API_KEY")))
+            .buildClient();
+    List<ChatRequestMessage> messages =
+        List.of(
+            new ChatRequestSystemMessage("You are a concise assistant."),
+            new ChatRequestUserMessage(PROMPT_2K));
+    Call call =
+        () -> {
+          ChatCompletions c =
+              azure.getChatCompletions(
+                  "my-gpt4o-deployment",
+                  new ChatCompletionsOptions(messages).setMaxTokens(64).setTemperature(0.2).setUser("user-4711"));
+          if (c.getChoices().isEmpty()) {
+            throw new IllegalStateException("no choices");
+          }
+        };
+    perCall("azure.chat", call, count("azure.warm", 2000), count("azure", 2000));
+  }
+
+  // --- (2) non-AI calls -----------------------------------------------------------------------
+
+  private void okHttpGet() {
+    OkHttpClient ok = new OkHttpClient();
+    Request request = new Request.Builder().url(p.get("plain.url")).build();
+    Call call =
+        () -> {
+          try (Response r = ok.newCall(request).execute()) {
+            if (r.code() != 200 || r.body().bytes().length == 0) {
+              throw new IllegalStateException("GET " + r.code());
+            }
+          }
+        };
+    perCall("okhttp.get", call, count("nonai.warm", 20000), count("nonai", 20000));
+    ok.dispatcher().executorService().shutdown();
+    ok.connectionPool().evictAll();
+  }
+
+  private void jdkHttpGet() {
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    HttpRequest request = HttpRequest.newBuilder(URI.create(p.get("plain.url"))).GET().build();
+    Call call =
+        () -> {
+          HttpResponse<byte[]> r = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+          if (r.statusCode() != 200 || r.body().length == 0) {
+            throw new IllegalStateException("GET " + r.statusCode());
+          }
+        };
+    perCall("jdkhttp.get", call, count("nonai.warm", 20000), count("nonai", 20000));
+  }
+
+  // --- (4) memory -----------------------------------------------------------------------------
+
+  private static void memory() throws IOException {
+    fullGc();
+    metric("mem.heap.mb", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1e6);
+    metric("mem.nonheap.mb", ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage().getUsed() / 1e6);
+    metric("mem.classes", ManagementFactory.getClassLoadingMXBean().getLoadedClassCount());
+    metric("mem.rss.mb", rssKilobytes() / 1e3);
+  }
+
+  /** Resident set size from {@code /proc/self/status} (Linux), or -1. */
+  static long rssKilobytes() throws IOException {
+    if (!Files.isReadable(Paths.get("/proc/self/status"))) {
+      return -1;
+    }
+    for (String line : Files.readAllLines(Paths.get("/proc/self/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    return -1;
+  }
+
+  private static void fullGc() {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+  }
+
+  // --- (6) streaming --------------------------------------------------------------------------
+
+  private void stream() {
+    int words = Integer.parseInt(p.getOrDefault("stream.words", "500"));
+    ChatCompletionCreateParams params =
+        ChatCompletionCreateParams.builder()
+            .model("gpt-4o")
+            .addUserMessage(PROMPT_2K)
+            .putAdditionalHeader("x-test-words", String.valueOf(words))
+            .build();
+    // Paced server (a pause between events, as a model produces tokens): first chunk and total.
+    stream("stream", p.get("stream.base"), params, count("stream.warm", 5), count("stream", 10));
+    // Unpaced: the per-chunk cost of watching the stream, with nothing to hide it.
+    stream("stream.fast", p.get("openai.base"), params, count("stream.fast.warm", 200), count("stream.fast", 200));
+  }
+
+  private void stream(String name, String base, ChatCompletionCreateParams params, int warm, int n) {
+    OpenAIClient client =
+        OpenAIOkHttpClient.builder().baseUrl(base).apiKey(System.getenv("OPENAI_API_KEY")).maxRetries(0).build();
+    long[] first = new long[n];
+    long[] total = new long[n];
+    int chunks = 0;
+    for (int i = -warm; i < n; i++) {
+      long start = System.nanoTime();
+      long firstAt = 0;
+      int c = 0;
+      try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(params)) {
+        Iterator<ChatCompletionChunk> it = s.stream().iterator();
+        while (it.hasNext()) {
+          it.next();
+          if (c++ == 0) {
+            firstAt = System.nanoTime();
+          }
+        }
+      }
+      long end = System.nanoTime();
+      if (i >= 0) {
+        first[i] = firstAt - start;
+        total[i] = end - start;
+        chunks = c;
+      }
+    }
+    metric(name + ".first.ms", median(first) / 1e6);
+    metric(name + ".total.ms", median(total) / 1e6);
+    metric(name + ".chunks", chunks);
+    client.close();
+  }
+
+  // --- (5) large bodies -----------------------------------------------------------------------
+
+  private void largeRequest(OpenAIClient openai) {
+    int bytes = Integer.parseInt(p.getOrDefault("large.bytes", "" + (10 << 20)));
+    byte[] image = new byte[bytes * 3 / 4]; // base64 makes it 4/3 larger: ~bytes on the wire
+    new Random(42).nextBytes(image);
+    String dataUrl = "data:image/png;base64," + Base64.getEncoder().encodeToString(image);
+    image = null;
+    ChatCompletionCreateParams params =
+        ChatCompletionCreateParams.builder()
+            .model("gpt-4o")
+            .addUserMessageOfArrayOfContentParts(
+                List.of(
+                    ChatCompletionContentPart.ofText(
+                        ChatCompletionContentPartText.builder().text("Replace the sky with a sunset.").build()),
+                    ChatCompletionContentPart.ofImageUrl(
+                        ChatCompletionContentPartImage.builder()
+                            .imageUrl(ChatCompletionContentPartImage.ImageUrl.builder().url(dataUrl).build())
+                            .build())))
+            .maxCompletionTokens(64)
+            .build();
+    metric("large.request.bytes", dataUrl.length());
+    large("large.request", () -> openai.chat().completions().create(params));
+  }
+
+  private void largeResponse() {
+    int choices = Integer.parseInt(p.getOrDefault("large.response.choices", "16"));
+    OpenAIClient client =
+        OpenAIOkHttpClient.builder()
+            .baseUrl(p.get("openai.base"))
+            .apiKey(System.getenv("OPENAI_API_KEY"))
+            .maxRetries(0)
+            .timeout(Duration.ofMinutes(2))
+            .build();
+    ChatCompletionCreateParams params =
+        ChatCompletionCreateParams.builder()
+            .model("gpt-4o")
+            .addUserMessage("Write a very long story.")
+            .n(choices)
+            .putAdditionalHeader("x-test-words", p.getOrDefault("large.response.words", "100000"))
+            .build();
+    large("large.response", () -> client.chat().completions().create(params));
+    client.close();
+  }
+
+  private void large(String name, Call call) {
+    int warm = count("large.warm", 5);
+    int n = count("large", 10);
+    try {
+      for (int i = 0; i < warm; i++) {
+        call.run();
+      }
+      fullGc();
+      List<MemoryPoolMXBean> heap = new ArrayList<>();
+      for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+        if (pool.getType() == MemoryType.HEAP && pool.isUsageThresholdSupported()) {
+          heap.add(pool);
+        }
+      }
+      long[] times = new long[n];
+      long peak = 0;
+      long allocated = 0;
+      for (int i = 0; i < n; i++) {
+        fullGc();
+        for (MemoryPoolMXBean pool : heap) {
+          pool.resetPeakUsage();
+        }
+        long a0 = Allocation.total();
+        long t0 = System.nanoTime();
+        call.run();
+        times[i] = System.nanoTime() - t0;
+        allocated += Allocation.total() - a0;
+        long sum = 0;
+        for (MemoryPoolMXBean pool : heap) {
+          sum += pool.getPeakUsage().getUsed();
+        }
+        peak = Math.max(peak, sum);
+      }
+      metric(name + ".ms", median(times) / 1e6);
+      metric(name + ".alloc", allocated / (double) n);
+      metric(name + ".peak.mb", peak / 1e6);
+    } catch (Exception e) {
+      throw new IllegalStateException(name + " failed", e);
+    }
+  }
+
+  // --- (7) concurrency ------------------------------------------------------------------------
+
+  private void concurrency(OpenAIClient openai) throws InterruptedException {
+    int threads = Integer.parseInt(p.getOrDefault("concurrency.threads", "64"));
+    double warmSeconds = Double.parseDouble(p.getOrDefault("concurrency.warm.s", "5")) * Math.min(1, scale * 2);
+    double seconds = Double.parseDouble(p.getOrDefault("concurrency.s", "10")) * Math.min(1, scale * 2);
+    ChatCompletionCreateParams params = chat(PROMPT_2K);
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicLong done = new AtomicLong();
+    AtomicLong errors = new AtomicLong();
+    CountDownLatch finished = new CountDownLatch(threads);
+    for (int t = 0; t < threads; t++) {
+      Thread thread =
+          new Thread(
+              () -> {
+                try {
+                  while (!stop.get()) {
+                    try {
+                      openai.chat().completions().create(params);
+                      done.incrementAndGet();
+                    } catch (RuntimeException e) {
+                      errors.incrementAndGet();
+                    }
+                  }
+                } finally {
+                  finished.countDown();
+                }
+              },
+              "bench-" + t);
+      thread.setDaemon(true);
+      thread.start();
+    }
+    Thread.sleep((long) (warmSeconds * 1000));
+    long c0 = done.get();
+    long cpu0 = CPU.getProcessCpuTime();
+    long t0 = System.nanoTime();
+    Thread.sleep((long) (seconds * 1000));
+    long c1 = done.get();
+    long cpu1 = CPU.getProcessCpuTime();
+    long t1 = System.nanoTime();
+    stop.set(true);
+    finished.await();
+    metric("concurrency.calls_per_s", (c1 - c0) / ((t1 - t0) / 1e9));
+    metric("concurrency.cpu.us", (cpu1 - cpu0) / 1e3 / Math.max(1, c1 - c0));
+    metric("concurrency.errors", errors.get());
+  }
+
+  // --- Measuring ------------------------------------------------------------------------------
+
+  interface Call {
+    void run() throws Exception;
+  }
+
+  /** Warms up, then times {@code n} calls one by one: median µs per call and bytes allocated per call. */
+  private static void perCall(String name, Call call, int warm, int n) {
+    try {
+      for (int i = 0; i < warm; i++) {
+        call.run();
+      }
+      long[] times = new long[n];
+      long cpu0 = CPU.getProcessCpuTime();
+      long a0 = Allocation.total();
+      for (int i = 0; i < n; i++) {
+        long t0 = System.nanoTime();
+        call.run();
+        times[i] = System.nanoTime() - t0;
+      }
+      long allocated = Allocation.total() - a0;
+      long cpu = CPU.getProcessCpuTime() - cpu0;
+      metric(name + ".us", median(times) / 1e3);
+      metric(name + ".cpu.us", cpu / 1e3 / n);
+      metric(name + ".p90.us", percentile(times, 0.9) / 1e3);
+      metric(name + ".alloc", allocated / (double) n);
+    } catch (Exception e) {
+      throw new IllegalStateException(name + " failed", e);
+    }
+  }
+
+  static double median(long[] values) {
+    return percentile(values, 0.5);
+  }
+
+  static double percentile(long[] values, double q) {
+    long[] v = values.clone();
+    Arrays.sort(v);
+    if (v.length == 0) {
+      return Double.NaN;
+    }
+    double pos = q * (v.length - 1);
+    int lo = (int) Math.floor(pos);
+    int hi = (int) Math.ceil(pos);
+    return v[lo] + (v[hi] - v[lo]) * (pos - lo);
+  }
+
+  static void metric(String name, double value) {
+    System.out.println("METRIC " + name + " " + value);
+  }
+
+  /** A prompt of about {@code chars} characters of ordinary prose. */
+  static String prompt(int chars) {
+    String sentence =
+        "Our quarterly revenue grew in every region while costs stayed flat, and the team shipped"
+            + " the new onboarding flow two weeks early. ";
+    StringBuilder b = new StringBuilder("Summarise the following notes in one friendly sentence. ");
+    while (b.length() < chars) {
+      b.append(sentence);
+    }
+    b.setLength(chars);
+    return new String(b.toString().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+  }
+}

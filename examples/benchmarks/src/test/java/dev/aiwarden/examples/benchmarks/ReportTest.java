@@ -1,0 +1,116 @@
+package dev.aiwarden.examples.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The report's arithmetic and verdicts, on made-up figures (no timing is measured here). */
+class ReportTest {
+  @TempDir Path dir;
+
+  private final Suite suite = new Suite();
+
+  private void put(String config, String metric, double... perRound) {
+    List<Double> values = new ArrayList<>();
+    for (double v : perRound) {
+      values.add(v);
+    }
+    suite.results.computeIfAbsent(config, k -> new LinkedHashMap<>()).put(metric, values);
+  }
+
+  private String write() throws Exception {
+    suite.markStarted();
+    Path out = dir.resolve("performance.md");
+    new Report(suite).write(out);
+    return Files.readString(out);
+  }
+
+  private static String row(String report, String figureStart) {
+    for (String line : report.split("\n")) {
+      if (line.startsWith("| ") && line.contains("| " + figureStart)) {
+        return line;
+      }
+    }
+    throw new AssertionError("no row " + figureStart + " in\n" + report);
+  }
+
+  @Test
+  void addedIsTheMedianOfPerRoundDifferencesAndIsJudgedAgainstTheTargetAndOtel() throws Exception {
+    put(Suite.NONE, "openai.chat.us", 1000, 1010, 990);
+    put(Suite.WARDEN, "openai.chat.us", 1010, 1025, 1020); // +10, +15, +30 -> +15
+    put(Suite.OTEL, "openai.chat.us", 1300, 1310, 1290); // +300
+    put(Suite.NONE, "okhttp.get.us", 100, 100, 100);
+    put(Suite.WARDEN, "okhttp.get.us", 105, 104, 106);
+    put(Suite.OTEL, "okhttp.get.us", 120, 120, 120);
+
+    String report = write();
+
+    String openai = row(report, "openai-java chat");
+    assertThat(openai).contains("| 1000 µs (990–1010) |", "+15.0 µs (+10.0…+30.0)", "+300 µs");
+    assertThat(openai).endsWith("| PASS |");
+    assertThat(row(report, "non-AI GET through OkHttp")).contains("+5.00 µs").endsWith("| **FAIL** |");
+    assertThat(report).contains("1 PASS, 1 FAIL.");
+  }
+
+  @Test
+  void moreThanOtelAddsFailsEvenUnderTheLimit() throws Exception {
+    put(Suite.NONE, "azure.chat.us", 2000, 2000);
+    put(Suite.WARDEN, "azure.chat.us", 2020, 2020);
+    put(Suite.OTEL, "azure.chat.us", 2010, 2010);
+    assertThat(row(write(), "azure-ai-openai chat")).endsWith("| **FAIL** |");
+  }
+
+  @Test
+  void startUpMustStayUnderAFifthOfOtel() throws Exception {
+    put(Suite.NONE, "startup.sdk.ms", 500, 510, 490);
+    put(Suite.WARDEN, "startup.sdk.ms", 600, 610, 590); // +100
+    put(Suite.OTEL, "startup.sdk.ms", 5500, 5510, 5490); // +5000
+    put(Suite.NONE, "startup.many.ms", 500, 500, 500);
+    put(Suite.WARDEN, "startup.many.ms", 640, 640, 640); // +140, under 150 ms
+    put(Suite.OTEL, "startup.many.ms", 1000, 1000, 1000); // +500: a fifth is 100
+    String report = write();
+    assertThat(row(report, "start-up to exit: small app")).endsWith("| PASS |");
+    assertThat(row(report, "start-up to exit: the same app")).endsWith("| **FAIL** |");
+  }
+
+  @Test
+  void largeBodiesAreJudgedInBodyCopiesAndThroughputAsARatio() throws Exception {
+    put(Suite.NONE, "large.request.bytes", 10_000_000);
+    put(Suite.NONE, "large.request.alloc", 50e6, 50e6);
+    put(Suite.WARDEN, "large.request.alloc", 70e6, 70e6); // two copies of the body
+    put(Suite.NONE, "concurrency.calls_per_s", 1000, 1000);
+    put(Suite.WARDEN, "concurrency.calls_per_s", 960, 940); // 95 %
+    String report = write();
+    assertThat(row(report, "10 MB request: allocated")).contains("2.00 body copies").endsWith("| **FAIL** |");
+    assertThat(row(report, "64 threads")).contains("(0.950×)").endsWith("| PASS |");
+  }
+
+  @Test
+  void aFullPolicyColumnAppearsWhenThatConfigurationRanAndBothMustPass() throws Exception {
+    put(Suite.NONE, "openai.chat.us", 1000, 1000);
+    put(Suite.WARDEN, "openai.chat.us", 1010, 1010);
+    put(Suite.POLICY, "openai.chat.us", 1040, 1040);
+    String report = write();
+    assertThat(report).contains("| ai-warden, full policy |");
+    assertThat(row(report, "openai-java chat")).endsWith("| PASS / full policy: **FAIL** |");
+    assertThat(report).contains("0 PASS, 1 FAIL.");
+  }
+
+  @Test
+  void aRunWithoutSomeConfigurationsStillWritesItsRows() throws Exception {
+    Map<String, List<Double>> none = new LinkedHashMap<>();
+    suite.results.put(Suite.NONE, none);
+    put(Suite.NONE, "mem.rss.mb", 200, 210);
+    put(Suite.WARDEN, "mem.rss.mb", 215, 230);
+    String report = write();
+    assertThat(report).doesNotContain("OpenTelemetry agent |");
+    assertThat(row(report, "RSS after warm-up")).contains("+17.5 MB").endsWith("| PASS |");
+  }
+}
