@@ -9,9 +9,11 @@ import dev.aiwarden.hook.HookTargets;
 import dev.aiwarden.hook.LazyTransformer;
 import dev.aiwarden.policy.MonitorOnlyPolicy;
 import dev.aiwarden.policy.PolicyEngine;
+import dev.aiwarden.policy.PolicyStore;
 import dev.aiwarden.telemetry.AgentLog;
 import dev.aiwarden.telemetry.Telemetry;
 import java.lang.instrument.Instrumentation;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,7 +28,11 @@ final class Startup {
     AgentConfig config = AgentConfig.fromJvm(args);
     Telemetry.configure(config);
 
-    PolicyEngine policy = MonitorOnlyPolicy.INSTANCE;
+    // No policy file: record everything, block nothing. A file given but missing or invalid:
+    // PolicyStore logs why and denies every AI call (policy.invalid) until it is fixed.
+    String policyFile = config.get(AgentConfig.POLICY);
+    PolicyEngine policy =
+        policyFile == null ? MonitorOnlyPolicy.INSTANCE : PolicyStore.open(Paths.get(policyFile));
     Warden.install(new WardenCore(() -> policy, Telemetry::calls));
 
     AdapterInjector injector = new AdapterInjector(inst);
