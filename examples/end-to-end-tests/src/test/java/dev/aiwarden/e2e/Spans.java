@@ -33,7 +33,7 @@ final class Spans {
         for (JsonNode ss : rs.path("scopeSpans")) {
           String scope = ss.path("scope").path("name").asText();
           for (JsonNode s : ss.path("spans")) {
-            spans.add(
+            Span span =
                 new Span(
                     s.path("name").asText(),
                     s.path("kind").asText(),
@@ -43,7 +43,11 @@ final class Spans {
                     Long.parseLong(s.path("endTimeUnixNano").asText("0")),
                     scope,
                     attributes(s.path("attributes")),
-                    resource));
+                    resource);
+            for (JsonNode e : s.path("events")) {
+              span.events.put(e.path("name").asText(), attributes(e.path("attributes")));
+            }
+            spans.add(span);
           }
         }
       }
@@ -93,6 +97,8 @@ final class Spans {
     final String scope;
     final Map<String, Object> attributes;
     final Map<String, Object> resource;
+    /** Span events by name, with their attributes. */
+    final Map<String, Map<String, Object>> events = new LinkedHashMap<>();
 
     Span(
         String name,
