@@ -25,7 +25,10 @@ final class ContentFilterBreaker {
 
   /** Records a content-filter block of {@code key} at {@code now}; true when this trips the key. */
   boolean recordBlock(String key, int max, long perNanos, long now) {
-    State s = states.computeIfAbsent(key, k -> new State(max));
+    State s = states.get(key);
+    if (s == null) {
+      s = states.computeIfAbsent(key, k -> new State(max));
+    }
     synchronized (s) {
       if (s.blocks.length != Math.max(1, max)) {
         s.blocks = new long[Math.max(1, max)];

@@ -41,7 +41,10 @@ final class RateLimiter {
    * @return true when the request was within the limit
    */
   boolean tryAcquire(String key, int limit, long windowNanos, long now, boolean force) {
-    Ring ring = rings.computeIfAbsent(key, k -> new Ring(limit));
+    Ring ring = rings.get(key);
+    if (ring == null) {
+      ring = rings.computeIfAbsent(key, k -> new Ring(limit));
+    }
     synchronized (ring) {
       if (ring.times.length != Math.max(1, limit)) {
         ring.resize(limit);

@@ -19,6 +19,8 @@ final class TokenWindow {
   static final class Entry {
     final long time;
     long tokens;
+    /** False once the entry left the window (its tokens no longer in the sum). */
+    boolean counted = true;
     final Book book;
 
     Entry(long time, long tokens, Book book) {
@@ -37,6 +39,7 @@ final class TokenWindow {
       while ((e = entries.peekFirst()) != null && now - e.time >= windowNanos) {
         entries.pollFirst();
         sum -= e.tokens;
+        e.counted = false;
       }
     }
   }
@@ -55,7 +58,10 @@ final class TokenWindow {
 
   /** Charges {@code reserve} tokens to {@code key} now; the returned entry is settled later. */
   Entry reserve(String key, long reserve, long windowNanos, long now) {
-    Book book = books.computeIfAbsent(key, k -> new Book());
+    Book book = books.get(key);
+    if (book == null) {
+      book = books.computeIfAbsent(key, k -> new Book());
+    }
     synchronized (book) {
       book.evict(now, windowNanos);
       Entry e = new Entry(now, Math.max(0, reserve), book);
@@ -71,7 +77,7 @@ final class TokenWindow {
     synchronized (book) {
       long delta = Math.max(0, used) - entry.tokens;
       entry.tokens += delta;
-      if (book.entries.contains(entry)) { // still in the window: the sum counts it
+      if (entry.counted) { // still in the window: the sum counts it
         book.sum += delta;
       }
     }

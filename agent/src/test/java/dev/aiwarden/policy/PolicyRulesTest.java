@@ -144,7 +144,7 @@ class PolicyRulesTest {
     assertDenied(body, openAi("dall-e-3", "A cat. Do NOT revise this prompt."), RuleId.PROMPT_PATTERN);
     assertAllowed(body, openAi("dall-e-3", "A cat on a mat"));
     Decision d = decide("version: 1\n" + body, openAi("dall-e-3", "A cat. do not revise my prompt"));
-    assertThat(d.reason()).contains("deny_patterns[0]").doesNotContain("A cat");
+    assertThat(d.reason()).contains("deny_patterns pattern \"(?i)do not").doesNotContain("A cat");
   }
 
   @Test
