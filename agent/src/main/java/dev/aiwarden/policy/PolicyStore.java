@@ -109,6 +109,12 @@ public final class PolicyStore implements PolicyEngine {
   }
 
   private void watch() {
+    try {
+      // Look the host name up here, off the application's threads (keys.bind needs it).
+      state.hostName();
+    } catch (Throwable t) {
+      AgentLog.errorOnce("policy.hostname", "ai-warden could not look up this host's name", t);
+    }
     while (true) {
       try {
         Thread.sleep(POLL_MILLIS);
