@@ -26,10 +26,11 @@ java -jar examples/local-server/target/ai-warden-local-server.jar \
 server_pid=$!
 for _ in $(seq 1 100); do [ -s "$work/ports" ] && break; sleep 0.1; done
 https_port="$(sed -n 's/^https=//p' "$work/ports")"
+http_port="$(sed -n 's/^http=//p' "$work/ports")"
 [ -n "$https_port" ] || { echo "the local server did not start:"; cat "$work/server.log"; exit 1; }
 
 # Real host names, resolved to loopback inside the example JVMs only.
-echo "127.0.0.1 api.openai.com myres.openai.azure.com localhost $(hostname)" >"$work/hosts"
+echo "127.0.0.1 api.openai.com myres.openai.azure.com llm-proxy.example.net localhost $(hostname)" >"$work/hosts"
 jvm_net=(-Djdk.net.hosts.file="$work/hosts"
   -Djavax.net.ssl.trustStore="$work/tls/truststore.p12"
   -Djavax.net.ssl.trustStorePassword=changeit -Djavax.net.ssl.trustStoreType=PKCS12)
@@ -56,6 +57,17 @@ echo "   and a prompt the content filter rejects"
 AZURE_OPENAI_ENDPOINT="https://myres.openai.azure.com:$https_port" AZURE_OPENAI_API_KEY="$azure_key" \
   run_example azure-ai-openai-example dev.aiwarden.examples.azure.AzureOpenAiExample \
     chat chat-async stream embeddings image content-filter
+
+echo
+echo "== A policy: examples/policies/demo-block-proxy.yaml allows only api.openai.com and *.openai.azure.com."
+echo "   java -jar agent/target/ai-warden-agent.jar validate-policy examples/policies/demo-block-proxy.yaml"
+java -jar agent/target/ai-warden-agent.jar validate-policy examples/policies/demo-block-proxy.yaml
+echo "   openai-java sends a chat through an OpenAI-compatible proxy (llm-proxy.example.net): blocked"
+echo "   before a byte leaves; the application sees the IOException 'ai-warden: blocked by ...'"
+OPENAI_BASE_URL="http://llm-proxy.example.net:$http_port/v1" OPENAI_API_KEY="$openai_key" \
+  java "$agent,policy=examples/policies/demo-block-proxy.yaml" "${jvm_net[@]}" \
+    -cp "examples/openai-java-example/target/classes:$(cat "examples/openai-java-example/target/classpath.txt")" \
+    dev.aiwarden.examples.openai.OpenAiJavaExample chat
 
 echo
 echo "== Spans: $(grep -c . "$work/traces.jsonl") OTLP/JSON export lines in $work/traces.jsonl"

@@ -14,6 +14,7 @@ import dev.aiwarden.policy.PolicyEngine;
 import dev.aiwarden.provenance.KeySources;
 import dev.aiwarden.provenance.KeyVaultOrigins;
 import dev.aiwarden.provenance.LiteralKeys;
+import dev.aiwarden.policy.PolicyStore;
 import dev.aiwarden.telemetry.AgentLog;
 import dev.aiwarden.telemetry.Telemetry;
 import dev.aiwarden.telemetry.CallTelemetry;
@@ -37,10 +38,14 @@ final class Startup {
     AgentConfig config = AgentConfig.fromJvm(args);
     Telemetry.configure(config);
 
+    // No policy file: record everything, block nothing. A file given but missing or invalid:
+    // PolicyStore logs why and denies every AI call (policy.invalid) until it is fixed.
+    String policyFile = config.get(AgentConfig.POLICY);
+    PolicyEngine policy =
+        policyFile == null ? MonitorOnlyPolicy.INSTANCE : PolicyStore.open(Paths.get(policyFile));
     String auditFile = config.get(AgentConfig.AUDIT_FILE);
     AuditLog audit = auditFile == null ? null : AuditLog.open(Paths.get(auditFile));
-    Warden.install(
-        new WardenCore(new FixedPolicy(MonitorOnlyPolicy.INSTANCE), new Calls(), audit));
+    Warden.install(new WardenCore(new FixedPolicy(policy), new Calls(), audit));
 
     // Load the name filter before the transformer exists: it must not see its own class load.
     HookTargets.wanted("");

@@ -1,5 +1,8 @@
 package dev.aiwarden.cli;
 
+import dev.aiwarden.policy.Policy;
+import dev.aiwarden.policy.PolicyException;
+import dev.aiwarden.policy.PolicyFile;
 import dev.aiwarden.provenance.Fingerprints;
 import dev.aiwarden.telemetry.audit.AuditVerifier;
 import java.io.BufferedReader;
@@ -7,6 +10,8 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
+import java.util.Locale;
 
 /**
  * {@code java -jar ai-warden-agent.jar <command>}: the tools security engineers run next to the
@@ -31,6 +36,8 @@ public final class Cli {
         return verifyAudit(args, out, err);
       case "scan":
         return KeyScanner.run(java.util.Arrays.asList(args).subList(1, args.length), out, err);
+      case "validate-policy":
+        return validatePolicy(args, out, err);
       case "help":
       case "--help":
       case "-h":
@@ -79,12 +86,29 @@ public final class Cli {
     }
   }
 
+  /** Checks a policy file: exit 0 when valid, 2 with {@code FILE:LINE:COLUMN: ...} when not. */
+  private static int validatePolicy(String[] args, PrintStream out, PrintStream err) {
+    if (args.length != 2) {
+      err.println("ai-warden: usage: validate-policy FILE");
+      return 64;
+    }
+    try {
+      Policy policy = PolicyFile.read(Paths.get(args[1]));
+      out.println(args[1] + ": valid (mode " + policy.mode().name().toLowerCase(Locale.ROOT) + ")");
+      return 0;
+    } catch (PolicyException e) {
+      err.println(e.getMessage());
+      return 2;
+    }
+  }
+
   private static void usage(PrintStream out) {
     out.println("usage: java -jar ai-warden-agent.jar <command>");
     out.println("  fingerprint    read a key on stdin, print its fingerprint (sha256:...)");
     out.println("  verify-audit FILE   check an audit log's hash chain (0 intact, 1 broken)");
     out.println("  scan PATH...   find hard-coded AI keys in jars, class folders and text files");
     out.println("                 (exit 1 found, 0 none, 2 a path could not be read)");
+    out.println("  validate-policy FILE   check a policy file (exit 0 valid, 2 invalid)");
     out.println("  help           this text");
     out.println("attach as an agent: java -javaagent:ai-warden-agent.jar[=k=v,...] -jar app.jar");
   }

@@ -29,6 +29,8 @@ public final class AiCall {
   public final long startNanoTime;
 
   public volatile Decision decision = Decision.ALLOW;
+  /** What the policy keeps with the call until it completes (a token reservation), or null. */
+  public volatile Object policyTicket;
   /** The span of this call, owned by telemetry (an OpenTelemetry span), or null. */
   public volatile Object span;
 

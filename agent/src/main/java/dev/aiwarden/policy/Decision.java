@@ -24,11 +24,25 @@ public final class Decision {
   private final Outcome outcome;
   private final String rule;
   private final String reason;
+  private final PromptCapture capture;
+  private final String policyError;
 
   public Decision(Outcome outcome, String rule, String reason) {
+    this(outcome, rule, reason, PromptCapture.HASH, null);
+  }
+
+  /**
+   * @param capture what of the prompt telemetry may record ({@code prompts.capture})
+   * @param policyError why the policy file's latest edit was refused (the last good policy made
+   *     this decision), or null
+   */
+  public Decision(
+      Outcome outcome, String rule, String reason, PromptCapture capture, String policyError) {
     this.outcome = outcome;
     this.rule = rule;
     this.reason = reason;
+    this.capture = capture == null ? PromptCapture.HASH : capture;
+    this.policyError = policyError;
   }
 
   public Outcome outcome() {
@@ -45,7 +59,25 @@ public final class Decision {
     return reason;
   }
 
+  /** {@code prompts.capture} of the policy that decided. */
+  public PromptCapture capture() {
+    return capture;
+  }
+
+  /**
+   * {@code FILE:LINE:COLUMN: what is wrong} when the policy file was edited into something invalid
+   * and the last good policy is still in force; null otherwise.
+   */
+  public String policyError() {
+    return policyError;
+  }
+
   public boolean blocks() {
     return outcome == Outcome.DENY;
+  }
+
+  /** The same verdict, noting that the policy file's latest edit was refused. */
+  Decision withPolicyError(String error) {
+    return new Decision(outcome, rule, reason, capture, error);
   }
 }

@@ -81,6 +81,12 @@ public final class AttributeKeys {
   /** Rule id, e.g. {@code model.not_allowed}. */
   public static final String AIWARDEN_POLICY_RULE = "aiwarden.policy.rule";
   public static final String AIWARDEN_POLICY_REASON = "aiwarden.policy.reason";
+  /** The prompt text itself: only with {@code prompts.capture: full}. */
+  public static final String AIWARDEN_PROMPT_TEXT = "aiwarden.prompt.text";
+  /** Span event: the policy file's latest edit was refused; the last good policy decided. */
+  public static final String EVENT_POLICY_RELOAD_FAILED = "aiwarden.policy.reload_failed";
+  /** Attribute of {@link #EVENT_POLICY_RELOAD_FAILED}: {@code FILE:LINE:COLUMN: what is wrong}. */
+  public static final String AIWARDEN_POLICY_ERROR = "aiwarden.policy.error";
 
   // --- Values ---------------------------------------------------------------------------------
 
@@ -164,6 +170,10 @@ public final class AttributeKeys {
       AttributeKey.stringKey(AIWARDEN_POLICY_RULE);
   public static final AttributeKey<String> AIWARDEN_POLICY_REASON_KEY =
       AttributeKey.stringKey(AIWARDEN_POLICY_REASON);
+  public static final AttributeKey<String> AIWARDEN_PROMPT_TEXT_KEY =
+      AttributeKey.stringKey(AIWARDEN_PROMPT_TEXT);
+  public static final AttributeKey<String> AIWARDEN_POLICY_ERROR_KEY =
+      AttributeKey.stringKey(AIWARDEN_POLICY_ERROR);
 
   // --- Metric-only attributes (see CallMetrics) -------------------------------------------------
 

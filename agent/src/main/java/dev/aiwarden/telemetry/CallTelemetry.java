@@ -7,6 +7,7 @@ import dev.aiwarden.core.AiCall;
 import dev.aiwarden.exchange.RequestInfo;
 import dev.aiwarden.exchange.ResponseInfo;
 import dev.aiwarden.policy.Decision;
+import dev.aiwarden.policy.PromptCapture;
 import dev.aiwarden.provenance.ApiKey;
 import dev.aiwarden.provenance.Caller;
 import dev.aiwarden.provenance.KeyKind;
@@ -33,8 +34,8 @@ import org.slf4j.Logger;
  * [ai-warden] INFO chat gpt-4o -&gt; 200 openai api.openai.com key=sha256:0123456789abcdef (env:OPENAI_API_KEY) caller=com.acme.App.main(App.java:42) tokens=12/40 412ms policy=allow
  * </pre>
  *
- * <p>Attributes are set only when known, never as placeholders. The prompt text and the raw key
- * are never read here. Every method catches everything: a telemetry failure is logged once
+ * <p>Attributes are set only when known, never as placeholders. The raw key is never read here;
+ * the prompt text only when the policy says {@code prompts.capture: full}. Every method catches everything: a telemetry failure is logged once
  * ({@link AgentLog#errorOnce}) and never reaches the application.
  */
 public final class CallTelemetry {
@@ -139,6 +140,12 @@ public final class CallTelemetry {
     }
     Span span = builder.startSpan();
     call.span = span;
+    Decision decision = call.decision;
+    if (decision != null && decision.policyError() != null) {
+      span.addEvent(
+          EVENT_POLICY_RELOAD_FAILED,
+          Attributes.of(AIWARDEN_POLICY_ERROR_KEY, decision.policyError()));
+    }
     return span;
   }
 
@@ -236,7 +243,13 @@ public final class CallTelemetry {
       if (request.messages != null) {
         a.put(AIWARDEN_PROMPT_MESSAGES_KEY, request.messages.longValue());
       }
-      put(a, AIWARDEN_PROMPT_SHA256_KEY, request.promptSha256);
+      PromptCapture capture = call.decision == null ? PromptCapture.HASH : call.decision.capture();
+      if (capture != PromptCapture.NONE) {
+        put(a, AIWARDEN_PROMPT_SHA256_KEY, request.promptSha256);
+      }
+      if (capture == PromptCapture.FULL) {
+        put(a, AIWARDEN_PROMPT_TEXT_KEY, request.promptText);
+      }
     }
 
     Caller caller = call.caller;

@@ -63,4 +63,27 @@ class CliTest {
     assertThat(Cli.run(new String[] {"verify-audit", file.toString()}, none, ps, ps)).isEqualTo(1);
     assertThat(out.toString("UTF-8")).startsWith(file + ":1: ");
   }
+
+  @Test
+  void validatePolicyExitsZeroForAValidFileAndTwoWithFileLineColumn(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path good = dir.resolve("good.yaml");
+    java.nio.file.Files.write(good, "version: 1\nmode: monitor\n".getBytes(StandardCharsets.UTF_8));
+    java.nio.file.Path bad = dir.resolve("bad.yaml");
+    java.nio.file.Files.write(bad, "version: 1\nlimits:\n  requests_per_minute: many\n"
+        .getBytes(StandardCharsets.UTF_8));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream o = new PrintStream(out, true, "UTF-8");
+    PrintStream e = new PrintStream(err, true, "UTF-8");
+    BufferedReader none = new BufferedReader(new StringReader(""));
+    assertThat(Cli.run(new String[] {"validate-policy", good.toString()}, none, o, e)).isZero();
+    assertThat(out.toString("UTF-8")).contains("valid (mode monitor)");
+    assertThat(Cli.run(new String[] {"validate-policy", bad.toString()}, none, o, e)).isEqualTo(2);
+    assertThat(err.toString("UTF-8").trim())
+        .isEqualTo(bad + ":3:24: limits.requests_per_minute must be a whole number; found a text value");
+    assertThat(Cli.run(new String[] {"validate-policy", dir.resolve("missing.yaml").toString()}, none, o, e))
+        .isEqualTo(2);
+    assertThat(Cli.run(new String[] {"validate-policy"}, none, o, e)).isEqualTo(64);
+  }
 }

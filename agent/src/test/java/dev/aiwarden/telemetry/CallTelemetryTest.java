@@ -457,4 +457,40 @@ class CallTelemetryTest {
             "gen_ai.operation.name", "gen_ai.provider.name", "gen_ai.request.choice.count",
             "aiwarden.key.entra.tenant_id", "aiwarden.image.prompt_revised", "enduser.id");
   }
+
+  @Test
+  void promptCaptureNoneDropsTheHashAndFullAddsTheText() {
+    AiCall none = Calls.chat();
+    none.decision = new dev.aiwarden.policy.Decision(dev.aiwarden.policy.Decision.Outcome.ALLOW, null,
+        null, dev.aiwarden.policy.PromptCapture.NONE, null);
+    calls.onStart(none);
+    calls.onEnd(Calls.answered(none, 200, Calls.chatResponse()));
+    assertThat(onlySpan().getAttributes().asMap())
+        .doesNotContainKeys(AIWARDEN_PROMPT_SHA256_KEY, AIWARDEN_PROMPT_TEXT_KEY)
+        .containsKey(AIWARDEN_PROMPT_CHARS_KEY);
+    exporter.reset();
+
+    AiCall full = Calls.chat();
+    full.decision = new dev.aiwarden.policy.Decision(dev.aiwarden.policy.Decision.Outcome.ALLOW, null,
+        null, dev.aiwarden.policy.PromptCapture.FULL, null);
+    calls.onStart(full);
+    calls.onEnd(Calls.answered(full, 200, Calls.chatResponse()));
+    assertThat(onlySpan().getAttributes().asMap())
+        .containsEntry(AIWARDEN_PROMPT_TEXT_KEY, Calls.PROMPT)
+        .containsEntry(AIWARDEN_PROMPT_SHA256_KEY, "00112233aabbccdd");
+  }
+
+  @Test
+  void aRefusedPolicyEditIsASpanEvent() {
+    AiCall call = Calls.chat();
+    call.decision = new dev.aiwarden.policy.Decision(dev.aiwarden.policy.Decision.Outcome.ALLOW, null,
+        null, dev.aiwarden.policy.PromptCapture.HASH, "/etc/p.yaml:3:5: unknown key \"modles\"");
+    calls.onStart(call);
+    calls.onEnd(Calls.answered(call, 200, Calls.chatResponse()));
+    SpanData span = onlySpan();
+    assertThat(span.getEvents()).hasSize(1);
+    assertThat(span.getEvents().get(0).getName()).isEqualTo("aiwarden.policy.reload_failed");
+    assertThat(span.getEvents().get(0).getAttributes().get(AIWARDEN_POLICY_ERROR_KEY))
+        .isEqualTo("/etc/p.yaml:3:5: unknown key \"modles\"");
+  }
 }

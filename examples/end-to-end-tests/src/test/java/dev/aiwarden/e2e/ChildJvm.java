@@ -93,6 +93,11 @@ final class ChildJvm {
   }
 
   Result run() throws IOException, InterruptedException {
+    return start().await();
+  }
+
+  /** Starts the child JVM without waiting for it: {@link Running#await()} collects its result. */
+  Running start() throws IOException {
     Path dir =
         Paths.get(System.getProperty("aiwarden.test.workDir", "target/runs"))
             .resolve(mainClass.substring(mainClass.lastIndexOf('.') + 1) + "-" + RUNS.incrementAndGet())
@@ -120,20 +125,42 @@ final class ChildJvm {
     Path err = dir.resolve("stderr.txt");
     pb.redirectOutput(out.toFile());
     pb.redirectError(err.toFile());
-    long start = System.nanoTime();
-    Process p = pb.start();
-    if (!p.waitFor(120, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("child JVM did not finish in 120 s; see " + dir);
+    return new Running(dir, pb.start(), System.nanoTime());
+  }
+
+  /** A child JVM that is still running. */
+  static final class Running {
+    final Path dir;
+    final Process process;
+    private final long start;
+
+    Running(Path dir, Process process, long start) {
+      this.dir = dir;
+      this.process = process;
+      this.start = start;
     }
-    long millis = (System.nanoTime() - start) / 1_000_000;
-    return new Result(
-        dir,
-        p.exitValue(),
-        Files.readString(out, StandardCharsets.UTF_8),
-        Files.readString(err, StandardCharsets.UTF_8),
-        Files.exists(traces) ? Spans.read(traces) : List.of(),
-        millis);
+
+    /** What the child has printed on stdout so far. */
+    String stdoutSoFar() throws IOException {
+      return Files.readString(dir.resolve("stdout.txt"), StandardCharsets.UTF_8);
+    }
+
+    Result await() throws IOException, InterruptedException {
+      Process p = process;
+      if (!p.waitFor(120, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new AssertionError("child JVM did not finish in 120 s; see " + dir);
+      }
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      Path traces = dir.resolve("traces.jsonl");
+      return new Result(
+          dir,
+          p.exitValue(),
+          Files.readString(dir.resolve("stdout.txt"), StandardCharsets.UTF_8),
+          Files.readString(dir.resolve("stderr.txt"), StandardCharsets.UTF_8),
+          Files.exists(traces) ? Spans.read(traces) : List.of(),
+          millis);
+    }
   }
 
   private static void deleteRecursively(Path dir) throws IOException {

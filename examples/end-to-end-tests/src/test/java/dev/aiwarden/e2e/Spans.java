@@ -33,7 +33,7 @@ final class Spans {
         for (JsonNode ss : rs.path("scopeSpans")) {
           String scope = ss.path("scope").path("name").asText();
           for (JsonNode s : ss.path("spans")) {
-            spans.add(
+            Span span =
                 new Span(
                     s.path("name").asText(),
                     s.path("kind").asText(),
@@ -45,7 +45,11 @@ final class Spans {
                     attributes(s.path("attributes")),
                     resource,
                     s.path("spanId").asText(""),
-                    s.path("parentSpanId").asText("")));
+                    s.path("parentSpanId").asText(""));
+            for (JsonNode e : s.path("events")) {
+              span.events.put(e.path("name").asText(), attributes(e.path("attributes")));
+            }
+            spans.add(span);
           }
         }
       }
@@ -115,6 +119,9 @@ final class Spans {
       this.spanId = spanId;
       this.parentSpanId = parentSpanId;
     }
+
+    /** Span events by name, with their attributes. */
+    final Map<String, Map<String, Object>> events = new LinkedHashMap<>();
 
     Span(
         String name,

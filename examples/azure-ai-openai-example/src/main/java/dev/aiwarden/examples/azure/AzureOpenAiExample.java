@@ -20,7 +20,10 @@ import java.util.List;
 /**
  * An ordinary application using Microsoft's {@code com.azure:azure-ai-openai} SDK (sync and async
  * clients). It knows nothing of ai-warden. Each argument names a scenario; every result is printed
- * as one {@code RESULT} line so a test can compare runs with and without the agent.
+ * as one {@code RESULT} line so a test can compare runs with and without the agent. A scenario that
+ * fails prints {@code RESULT <name> error=<message of the innermost exception> millis=<time
+ * it took>} and the next one runs. {@code say:TEXT} sends a chat with the user prompt TEXT; {@code
+ * wait-for:FILE} waits (up to a minute) until FILE exists.
  *
  * <p>Settings: {@code AZURE_OPENAI_ENDPOINT} (default {@code https://myres.openai.azure.com}),
  * {@code AZURE_OPENAI_API_KEY}, {@code AZURE_OPENAI_DEPLOYMENT} (default {@code my-gpt4o-deployment}).
@@ -41,12 +44,27 @@ public final class AzureOpenAiExample {
     OpenAIAsyncClient async = builder.buildAsyncClient();
     String deployment = env("AZURE_OPENAI_DEPLOYMENT", "my-gpt4o-deployment");
     for (String scenario : scenarios) {
-      run(scenario, client, async, deployment);
+      if (scenario.startsWith("wait-for:")) {
+        waitFor(scenario.substring("wait-for:".length()));
+        continue;
+      }
+      long start = System.nanoTime();
+      try {
+        run(scenario, client, async, deployment);
+      } catch (RuntimeException e) {
+        System.out.println("RESULT " + name(scenario) + " error=" + innermost(e).getMessage()
+            + " millis=" + (System.nanoTime() - start) / 1_000_000);
+      }
     }
   }
 
   private static void run(
       String scenario, OpenAIClient client, OpenAIAsyncClient async, String deployment) {
+    if (scenario.startsWith("say:")) {
+      ChatCompletions c = client.getChatCompletions(deployment, chat(scenario.substring(4)));
+      System.out.println("RESULT say finish=" + c.getChoices().get(0).getFinishReason());
+      return;
+    }
     switch (scenario) {
       case "chat":
         print(scenario, client.getChatCompletions(deployment, chat(PROMPT)));
@@ -127,6 +145,34 @@ public final class AzureOpenAiExample {
             + " finish=" + c.getChoices().get(0).getFinishReason()
             + " usage=" + c.getUsage().getPromptTokens() + "/" + c.getUsage().getCompletionTokens()
             + " text=" + c.getChoices().get(0).getMessage().getContent());
+  }
+
+  /** A scenario's name: {@code say:TEXT} is {@code say} (the prompt is not echoed). */
+  static String name(String scenario) {
+    int colon = scenario.indexOf(':');
+    return colon < 0 ? scenario : scenario.substring(0, colon);
+  }
+
+  /** The exception at the bottom of a chain: what actually went wrong. */
+  static Throwable innermost(Throwable t) {
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /** Waits until a file exists: lets a script or test act between two scenarios. */
+  static void waitFor(String file) {
+    java.nio.file.Path p = java.nio.file.Paths.get(file);
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (!java.nio.file.Files.exists(p) && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   private static String env(String name, String dflt) {

@@ -23,7 +23,10 @@ import java.util.List;
 /**
  * An ordinary application using the official {@code com.openai:openai-java} SDK. It knows nothing
  * of ai-warden. Each argument names a scenario; every result is printed as one {@code RESULT}
- * line so a test can compare runs with and without the agent.
+ * line so a test can compare runs with and without the agent. A scenario that fails prints {@code
+ * RESULT <name> error=<message of the innermost exception>} and the next one runs. {@code
+ * say:TEXT} / {@code azure-say:TEXT} send a chat with the user prompt TEXT; {@code wait-for:FILE}
+ * waits (up to a minute) until FILE exists.
  *
  * <p>Settings: {@code OPENAI_BASE_URL} (default {@code https://api.openai.com/v1}), {@code
  * OPENAI_API_KEY}; for the Azure scenarios {@code AZURE_OPENAI_ENDPOINT} and {@code
@@ -40,12 +43,20 @@ public final class OpenAiJavaExample {
     OpenAIClient openai = null;
     OpenAIClient azure = null;
     for (String scenario : scenarios) {
-      if (scenario.startsWith("azure-")) {
-        azure = azure == null ? azureClient() : azure;
-        run(scenario, azure, "my-gpt4o-deployment");
-      } else {
-        openai = openai == null ? openAiClient() : openai;
-        run(scenario, openai, "gpt-4o");
+      if (scenario.startsWith("wait-for:")) {
+        waitFor(scenario.substring("wait-for:".length()));
+        continue;
+      }
+      try {
+        if (scenario.startsWith("azure-")) {
+          azure = azure == null ? azureClient() : azure;
+          run(scenario, azure, "my-gpt4o-deployment");
+        } else {
+          openai = openai == null ? openAiClient() : openai;
+          run(scenario, openai, "gpt-4o");
+        }
+      } catch (RuntimeException | java.util.concurrent.ExecutionException e) {
+        System.out.println("RESULT " + name(scenario) + " error=" + innermost(e).getMessage());
       }
     }
     if (openai != null) {
@@ -75,6 +86,12 @@ public final class OpenAiJavaExample {
   }
 
   private static void run(String scenario, OpenAIClient client, String model) throws Exception {
+    if (scenario.startsWith("say:") || scenario.startsWith("azure-say:")) {
+      String prompt = scenario.substring(scenario.indexOf(':') + 1);
+      ChatCompletion c = client.chat().completions().create(chat(model, false, prompt));
+      System.out.println("RESULT say finish=" + c.choices().get(0).finishReason());
+      return;
+    }
     switch (scenario) {
       case "chat":
       case "azure-chat":
@@ -146,11 +163,15 @@ public final class OpenAiJavaExample {
   }
 
   private static ChatCompletionCreateParams chat(String model, boolean stream) {
+    return chat(model, stream, PROMPT);
+  }
+
+  private static ChatCompletionCreateParams chat(String model, boolean stream, String prompt) {
     ChatCompletionCreateParams.Builder b =
         ChatCompletionCreateParams.builder()
             .model(model)
             .addSystemMessage("You are a concise assistant.")
-            .addUserMessage(PROMPT)
+            .addUserMessage(prompt)
             .maxCompletionTokens(64)
             .temperature(0.2)
             .user("user-4711");
@@ -168,6 +189,29 @@ public final class OpenAiJavaExample {
             + " finish=" + c.choices().get(0).finishReason()
             + " usage=" + c.usage().map(u -> u.promptTokens() + "/" + u.completionTokens()).orElse("-")
             + " text=" + c.choices().get(0).message().content().orElse(""));
+  }
+
+  /** A scenario's name: {@code say:TEXT} is {@code say} (the prompt is not echoed). */
+  static String name(String scenario) {
+    int colon = scenario.indexOf(':');
+    return colon < 0 ? scenario : scenario.substring(0, colon);
+  }
+
+  /** The exception at the bottom of a chain: what actually went wrong. */
+  static Throwable innermost(Throwable t) {
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /** Waits until a file exists: lets a script or test act between two scenarios. */
+  static void waitFor(String file) throws InterruptedException {
+    java.nio.file.Path p = java.nio.file.Paths.get(file);
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (!java.nio.file.Files.exists(p) && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
   }
 
   private static String env(String name, String dflt) {

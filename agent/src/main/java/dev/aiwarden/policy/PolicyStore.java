@@ -1,0 +1,155 @@
+package dev.aiwarden.policy;
+
+import dev.aiwarden.core.AiCall;
+import dev.aiwarden.telemetry.AgentLog;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+
+/**
+ * The policy in force, read from the policy file and re-read when it changes.
+ *
+ * <ul>
+ *   <li>At start-up a missing or invalid file is an error: the error is logged ({@code
+ *       FILE:LINE:COLUMN: what is wrong}) and every AI call is denied with {@code policy.invalid}
+ *       until the file is fixed.
+ *   <li>A daemon thread re-reads the file every {@value #POLL_MILLIS} ms and compares its bytes with
+ *       the last read (so an edit within the same file-time tick, or a replace by rename, is seen):
+ *       a change is in force within a second.
+ *   <li>A broken edit is logged and the last good policy stays in force; until the file is good
+ *       again, every call's span carries an event {@code aiwarden.policy.reload_failed} with the
+ *       error (see {@link Decision#policyError()}).
+ *   <li>Limits and the content-filter breaker keep their counts across reloads.
+ * </ul>
+ */
+public final class PolicyStore implements PolicyEngine {
+  static final long POLL_MILLIS = 500;
+
+  private final Path file;
+  private final PolicyState state;
+  private volatile Policy policy;
+  private volatile String reloadError;
+  private byte[] lastBytes; // guarded by this
+  private volatile Thread watcher;
+
+  PolicyStore(Path file, LongSupplier nanoTime, Supplier<String> hostName) {
+    this.file = file;
+    this.state = new PolicyState(nanoTime, hostName);
+  }
+
+  /** Loads {@code file} (logging an error when it is unusable) and starts watching it. */
+  public static PolicyStore open(Path file) {
+    PolicyStore store = new PolicyStore(file, System::nanoTime, HostName::resolve);
+    store.loadInitial();
+    store.startWatching();
+    return store;
+  }
+
+  synchronized void loadInitial() {
+    lastBytes = readBytes();
+    try {
+      policy = lastBytes == null
+          ? PolicyFile.read(file) // reports the missing file
+          : PolicyFile.parse(file.toString(), lastBytes);
+    } catch (PolicyException e) {
+      policy = Policy.invalid(e.getMessage());
+      log().error("policy refused: " + e.getMessage()
+          + "; every AI call is denied (policy.invalid) until the file is fixed");
+    }
+  }
+
+  /** Re-reads the file when its content changed; true when it did. */
+  synchronized boolean checkNow() {
+    byte[] bytes = readBytes();
+    if (Arrays.equals(bytes, lastBytes)) {
+      return false;
+    }
+    lastBytes = bytes;
+    try {
+      Policy fresh = bytes == null ? PolicyFile.read(file) : PolicyFile.parse(file.toString(), bytes);
+      boolean wasInvalid = policy.isInvalid();
+      policy = fresh;
+      reloadError = null;
+      log().info("policy " + (wasInvalid ? "loaded" : "reloaded") + " from " + file + " (mode "
+          + fresh.mode().name().toLowerCase(java.util.Locale.ROOT) + ")");
+    } catch (PolicyException e) {
+      if (policy.isInvalid()) {
+        policy = Policy.invalid(e.getMessage());
+        log().error("policy refused: " + e.getMessage()
+            + "; every AI call is still denied (policy.invalid) until the file is fixed");
+      } else {
+        reloadError = e.getMessage();
+        log().error("policy edit refused: " + e.getMessage() + "; the last good policy stays in force");
+      }
+    }
+    return true;
+  }
+
+  private byte[] readBytes() {
+    try {
+      return Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private void startWatching() {
+    Thread t = new Thread(this::watch, "ai-warden-policy-watcher");
+    t.setDaemon(true);
+    t.setPriority(Thread.MIN_PRIORITY);
+    watcher = t;
+    t.start();
+  }
+
+  private void watch() {
+    try {
+      // Look the host name up here, off the application's threads (keys.bind needs it).
+      state.hostName();
+    } catch (Throwable t) {
+      AgentLog.errorOnce("policy.hostname", "ai-warden could not look up this host's name", t);
+    }
+    while (true) {
+      try {
+        Thread.sleep(POLL_MILLIS);
+        checkNow();
+      } catch (InterruptedException e) {
+        return;
+      } catch (Throwable t) {
+        AgentLog.errorOnce("policy.watch", "ai-warden could not re-read the policy file", t);
+      }
+    }
+  }
+
+  @Override
+  public Decision decide(AiCall call) {
+    Decision d = policy.decide(call, state);
+    String error = reloadError;
+    return error == null ? d : d.withPolicyError(error);
+  }
+
+  @Override
+  public void onCompleted(AiCall call) {
+    policy.onCompleted(call, state);
+  }
+
+  /** The compiled policy in force (for tests). */
+  Policy current() {
+    return policy;
+  }
+
+  /** The refused edit's error while the last good policy is in force, else null. */
+  String reloadError() {
+    return reloadError;
+  }
+
+  static Logger log() {
+    return AgentLog.get(PolicyStore.class);
+  }
+}

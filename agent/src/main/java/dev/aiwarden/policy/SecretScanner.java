@@ -1,0 +1,173 @@
+package dev.aiwarden.policy;
+
+/**
+ * {@code prompts.deny_secrets}: finds credentials inside prompt text in one linear pass over it (a
+ * few microseconds for a page of text: no regular-expression engine). It says which kind of secret
+ * it found, never the secret. The shapes are those {@link dev.aiwarden.provenance.KeyExtractor}
+ * knows on the wire, plus other well-known credentials ("word" = {@code [A-Za-z0-9_]}, and each
+ * shape must start at a word boundary):
+ *
+ * <ul>
+ *   <li>OpenAI-style API keys: {@code sk-} + at least 17 of {@code [A-Za-z0-9_-]} (also {@code
+ *       sk-proj-}, {@code sk-svcacct-}, Anthropic's {@code sk-ant-});
+ *   <li>Azure keys: a word of exactly 32 hex digits (note: an MD5 hex digest has the same shape),
+ *       and the 84-character Azure AI Services key with its {@code JQQJ9}/{@code ACOG} markers;
+ *   <li>JSON Web Tokens ({@code eyJ...}.{@code eyJ...}.sig), such as Entra ID access tokens;
+ *   <li>{@code Bearer <token>} (any case) with a token of 20 or more of {@code [A-Za-z0-9._~+/=-]};
+ *   <li>PEM private key blocks ({@code -----BEGIN ... PRIVATE KEY-----} on one line);
+ *   <li>AWS access key ids ({@code AKIA}/{@code ASIA} + 16 of {@code [0-9A-Z]}), GitHub tokens
+ *       ({@code gh[pousr]_} + 36 or more, {@code github_pat_} + 22 or more), Slack tokens ({@code
+ *       xox[abprs]-} + 10 or more), Google API keys ({@code AIza} + 35).
+ * </ul>
+ */
+final class SecretScanner {
+  private SecretScanner() {}
+
+  /** What kind of secret {@code text} contains ("an API key (sk-...)"), or null when none. */
+  static String find(String text) {
+    if (text == null || text.isEmpty()) {
+      return null;
+    }
+    int n = text.length();
+    int i = 0;
+    while (i < n) {
+      char c = text.charAt(i);
+      if (!isWord(c)) {
+        i++;
+        continue;
+      }
+      // i is the start of a word.
+      int end = i;
+      while (end < n && isWord(text.charAt(end))) {
+        end++;
+      }
+      String found = atWordStart(text, i, end);
+      if (found != null) {
+        return found;
+      }
+      i = end;
+    }
+    int begin = text.indexOf("-----BEGIN ");
+    while (begin >= 0) {
+      int eol = text.indexOf('\n', begin);
+      int stop = eol < 0 ? n : eol;
+      int key = text.indexOf("PRIVATE KEY-----", begin);
+      if (key >= 0 && key < stop) {
+        return "a private key block";
+      }
+      begin = text.indexOf("-----BEGIN ", begin + 1);
+    }
+    return null;
+  }
+
+  /** The secret starting at word start {@code i} (its word ends at {@code end}), or null. */
+  private static String atWordStart(String t, int i, int end) {
+    int len = end - i;
+    char c = t.charAt(i);
+    if (c == 's' && t.startsWith("sk-", i) && run(t, i + 3, SK) >= 17) {
+      return "an API key (sk-...)";
+    }
+    if (len == 32 && allHex(t, i, end)) {
+      return "an Azure API key (32 hex digits)";
+    }
+    if (len == 84 && t.startsWith("JQQJ9", i + 52) && t.startsWith("ACOG", i + 76)) {
+      return "an Azure AI Services key";
+    }
+    if (c == 'e' && t.startsWith("eyJ", i) && isJwt(t, i)) {
+      return "a JSON Web Token";
+    }
+    if ((c == 'b' || c == 'B') && len == 6 && t.regionMatches(true, i, "bearer", 0, 6)) {
+      int j = end;
+      while (j < t.length() && Character.isWhitespace(t.charAt(j))) {
+        j++;
+      }
+      if (j > end && run(t, j, BEARER) >= 20) {
+        return "a bearer token";
+      }
+    }
+    if (len == 20 && (t.startsWith("AKIA", i) || t.startsWith("ASIA", i)) && upperOrDigit(t, i + 4, end)) {
+      return "an AWS access key id";
+    }
+    if (c == 'g' && len >= 40 && t.startsWith("gh", i) && "pousr".indexOf(t.charAt(i + 2)) >= 0
+        && t.charAt(i + 3) == '_' && run(t, i + 4, ALNUM) >= 36) {
+      return "a GitHub token";
+    }
+    if (c == 'g' && t.startsWith("github_pat_", i) && len >= 11 + 22) {
+      return "a GitHub token";
+    }
+    if (c == 'x' && t.startsWith("xox", i) && i + 4 < t.length() && "abprs".indexOf(t.charAt(i + 3)) >= 0
+        && t.charAt(i + 4) == '-' && run(t, i + 5, SLACK) >= 10) {
+      return "a Slack token";
+    }
+    if (c == 'A' && t.startsWith("AIza", i) && run(t, i + 4, SK) >= 35) {
+      return "a Google API key";
+    }
+    return null;
+  }
+
+  private static boolean isJwt(String t, int i) {
+    int a = run(t, i + 3, B64URL);
+    int dot1 = i + 3 + a;
+    if (a < 5 || dot1 >= t.length() || t.charAt(dot1) != '.' || !t.startsWith("eyJ", dot1 + 1)) {
+      return false;
+    }
+    int b = run(t, dot1 + 4, B64URL);
+    int dot2 = dot1 + 4 + b;
+    return b >= 5 && dot2 < t.length() && t.charAt(dot2) == '.';
+  }
+
+  private static final int SK = 1;
+  private static final int BEARER = 2;
+  private static final int ALNUM = 3;
+  private static final int SLACK = 4;
+  private static final int B64URL = 5;
+
+  /** Length of the run of characters of class {@code cls} starting at {@code from}. */
+  private static int run(String t, int from, int cls) {
+    int j = from;
+    while (j < t.length() && in(t.charAt(j), cls)) {
+      j++;
+    }
+    return j - from;
+  }
+
+  private static boolean in(char c, int cls) {
+    boolean alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    switch (cls) {
+      case SK:
+      case B64URL:
+        return alnum || c == '_' || c == '-';
+      case BEARER:
+        return alnum || c == '.' || c == '_' || c == '~' || c == '+' || c == '/' || c == '=' || c == '-';
+      case ALNUM:
+        return alnum;
+      case SLACK:
+        return alnum || c == '-';
+      default:
+        return false;
+    }
+  }
+
+  private static boolean isWord(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  }
+
+  private static boolean allHex(String t, int from, int to) {
+    for (int j = from; j < to; j++) {
+      if (Character.digit(t.charAt(j), 16) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean upperOrDigit(String t, int from, int to) {
+    for (int j = from; j < to; j++) {
+      char c = t.charAt(j);
+      if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
