@@ -40,11 +40,13 @@ final class Startup {
 
     // No policy file: record everything, block nothing. A file given but missing or invalid:
     // PolicyStore logs why and denies every AI call (policy.invalid) until it is fixed.
-    String policyFile = config.get(AgentConfig.POLICY);
-    PolicyEngine policy =
-        policyFile == null ? MonitorOnlyPolicy.INSTANCE : PolicyStore.open(Paths.get(policyFile));
     String auditFile = config.get(AgentConfig.AUDIT_FILE);
     AuditLog audit = auditFile == null ? null : AuditLog.open(Paths.get(auditFile));
+    String policyFile = config.get(AgentConfig.POLICY);
+    PolicyEngine policy =
+        policyFile == null
+            ? MonitorOnlyPolicy.INSTANCE
+            : PolicyStore.open(Paths.get(policyFile), audit);
     Warden.install(new WardenCore(new FixedPolicy(policy), new Calls(), audit));
 
     // Load the name filter before the transformer exists: it must not see its own class load.

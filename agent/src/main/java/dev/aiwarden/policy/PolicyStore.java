@@ -2,6 +2,9 @@ package dev.aiwarden.policy;
 
 import dev.aiwarden.core.AiCall;
 import dev.aiwarden.telemetry.AgentLog;
+import dev.aiwarden.telemetry.audit.AuditChain;
+import dev.aiwarden.telemetry.audit.AuditLog;
+import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -36,6 +39,7 @@ public final class PolicyStore implements PolicyEngine {
   private volatile String reloadError;
   private byte[] lastBytes; // guarded by this
   private volatile Thread watcher;
+  private AuditLog audit; // set once by open(); null without audit.file
 
   PolicyStore(Path file, LongSupplier nanoTime, Supplier<String> hostName) {
     this.file = file;
@@ -44,7 +48,13 @@ public final class PolicyStore implements PolicyEngine {
 
   /** Loads {@code file} (logging an error when it is unusable) and starts watching it. */
   public static PolicyStore open(Path file) {
+    return open(file, null);
+  }
+
+  /** As {@link #open(Path)}, recording every load, reload and refused edit in the audit log. */
+  public static PolicyStore open(Path file, AuditLog audit) {
     PolicyStore store = new PolicyStore(file, System::nanoTime, HostName::resolve);
+    store.audit = audit;
     store.loadInitial();
     store.startWatching();
     return store;
@@ -56,10 +66,20 @@ public final class PolicyStore implements PolicyEngine {
       policy = lastBytes == null
           ? PolicyFile.read(file) // reports the missing file
           : PolicyFile.parse(file.toString(), lastBytes);
+      audited("loaded", null);
     } catch (PolicyException e) {
       policy = Policy.invalid(e.getMessage());
       log().error("policy refused: " + e.getMessage()
           + "; every AI call is denied (policy.invalid) until the file is fixed");
+      audited("refused", e.getMessage());
+    }
+  }
+
+  /** A policy_change record: the file, the SHA-256 of its bytes, what happened. */
+  private void audited(String outcome, String detail) {
+    if (audit != null) {
+      String sha = lastBytes == null ? null : AuditChain.hash(new String(lastBytes, StandardCharsets.UTF_8));
+      audit.recordPolicyChange(file.toString(), sha, outcome, detail);
     }
   }
 
@@ -77,14 +97,17 @@ public final class PolicyStore implements PolicyEngine {
       reloadError = null;
       log().info("policy " + (wasInvalid ? "loaded" : "reloaded") + " from " + file + " (mode "
           + fresh.mode().name().toLowerCase(java.util.Locale.ROOT) + ")");
+      audited("reloaded", null);
     } catch (PolicyException e) {
       if (policy.isInvalid()) {
         policy = Policy.invalid(e.getMessage());
         log().error("policy refused: " + e.getMessage()
             + "; every AI call is still denied (policy.invalid) until the file is fixed");
+        audited("refused", e.getMessage());
       } else {
         reloadError = e.getMessage();
         log().error("policy edit refused: " + e.getMessage() + "; the last good policy stays in force");
+        audited("edit_refused", e.getMessage());
       }
     }
     return true;
