@@ -15,6 +15,12 @@ public final class HookTargets {
   /** azure-core: the retry policy, taught not to retry a policy denial. */
   public static final String AZURE_CORE_RETRY_POLICY = "com.azure.core.http.policy.RetryPolicy";
 
+  /** The JDK's {@code java.net.http.HttpClient} implementation (platform class loader). */
+  public static final String JDK_HTTP_CLIENT_IMPL = "jdk.internal.net.http.HttpClientImpl";
+
+  /** The JDK's {@code HttpURLConnection} (and, through its delegate, {@code HttpsURLConnection}). */
+  public static final String JDK_HTTP_URL_CONNECTION = "sun.net.www.protocol.http.HttpURLConnection";
+
   private HookTargets() {}
 
   /** True when a hook may change this class ({@code a/b/C} internal name). */
@@ -25,6 +31,12 @@ public final class HookTargets {
     if (internalName.startsWith(AZURE_CORE_PREFIX)) {
       return internalName.endsWith("HttpClient")
           || internalName.equals("com/azure/core/http/policy/RetryPolicy");
+    }
+    if (internalName.startsWith("jdk/internal/net/http/")) {
+      return internalName.equals("jdk/internal/net/http/HttpClientImpl");
+    }
+    if (internalName.startsWith("sun/net/www/protocol/http/")) {
+      return internalName.equals("sun/net/www/protocol/http/HttpURLConnection");
     }
     return false;
   }

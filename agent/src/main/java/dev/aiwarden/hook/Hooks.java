@@ -1,6 +1,7 @@
 package dev.aiwarden.hook;
 
 import dev.aiwarden.hook.azurecore.AzureCoreHook;
+import dev.aiwarden.hook.jdkhttp.JdkHttpClientHook;
 import dev.aiwarden.hook.okhttp.OkHttp4Hook;
 import java.util.Arrays;
 import java.util.Collections;
@@ -9,7 +10,7 @@ import java.util.List;
 /** Every hook ai-warden has, one per client library. */
 public final class Hooks {
   private static final List<Hook> ALL =
-      Collections.unmodifiableList(Arrays.asList(new OkHttp4Hook(), new AzureCoreHook()));
+      Collections.unmodifiableList(Arrays.asList(new OkHttp4Hook(), new AzureCoreHook(), new JdkHttpClientHook()));
 
   private Hooks() {}
 
