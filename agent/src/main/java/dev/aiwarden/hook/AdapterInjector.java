@@ -120,26 +120,33 @@ public final class AdapterInjector {
 
   /**
    * Lets a named JDK module (whose classes a hook changes) read the adapters injected for it and
-   * the {@code bootstrap} classes: named modules read no unnamed module unless told. A no-op for
-   * libraries on the class path.
+   * the {@code bootstrap} classes (named modules read no unnamed module unless told), and exports
+   * the given internal packages of it to the adapters.
    */
-  public synchronized boolean readAdapters(String jdkModule, ClassLoader loader) {
+  public synchronized boolean readAdapters(
+      String jdkModule, ClassLoader loader, String... exportedPackages) {
     try {
       Module from = ModuleLayer.boot().findModule(jdkModule).orElse(null);
       if (from == null) {
         return false;
       }
+      Module bootstrap = dev.aiwarden.bootstrap.Warden.class.getModule();
+      Module adapters = loader == null ? bootstrap : loader.getUnnamedModule();
       Set<Module> reads = new HashSet<>();
-      reads.add(dev.aiwarden.bootstrap.Warden.class.getModule());
-      if (loader != null) {
-        reads.add(loader.getUnnamedModule());
-      }
+      reads.add(bootstrap);
+      reads.add(adapters);
       reads.removeIf(from::canRead);
-      if (!reads.isEmpty()) {
+      Map<String, Set<Module>> exports = new HashMap<>();
+      for (String pkg : exportedPackages) {
+        if (!from.isExported(pkg, adapters)) {
+          exports.put(pkg, Collections.singleton(adapters));
+        }
+      }
+      if (!reads.isEmpty() || !exports.isEmpty()) {
         inst.redefineModule(
             from,
             reads,
-            Collections.emptyMap(),
+            exports,
             Collections.emptyMap(),
             Collections.emptySet(),
             Collections.emptyMap());

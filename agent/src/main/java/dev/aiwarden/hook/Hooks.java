@@ -2,6 +2,7 @@ package dev.aiwarden.hook;
 
 import dev.aiwarden.hook.azurecore.AzureCoreHook;
 import dev.aiwarden.hook.jdkhttp.JdkHttpClientHook;
+import dev.aiwarden.hook.jdkurl.HttpUrlConnectionHook;
 import dev.aiwarden.hook.okhttp.OkHttp4Hook;
 import java.util.Arrays;
 import java.util.Collections;
@@ -10,7 +11,12 @@ import java.util.List;
 /** Every hook ai-warden has, one per client library. */
 public final class Hooks {
   private static final List<Hook> ALL =
-      Collections.unmodifiableList(Arrays.asList(new OkHttp4Hook(), new AzureCoreHook(), new JdkHttpClientHook()));
+      Collections.unmodifiableList(
+          Arrays.asList(
+              new OkHttp4Hook(),
+              new AzureCoreHook(),
+              new JdkHttpClientHook(),
+              new HttpUrlConnectionHook()));
 
   private Hooks() {}
 
