@@ -82,7 +82,12 @@ public final class JdkHttpClientAdapter {
           .whenComplete(
               (response, error) -> {
                 if (error != null) {
-                  Warden.failed(handle, error);
+                  Warden.failed(
+                      handle,
+                      error instanceof java.util.concurrent.CompletionException
+                              && error.getCause() != null
+                          ? error.getCause()
+                          : error);
                 }
               });
     } catch (Throwable t) {

@@ -24,6 +24,7 @@ final class ChildJvm {
   private final List<String> jvmArgs = new ArrayList<>();
   private final Map<String, String> env = new LinkedHashMap<>();
   private String agentArgs;
+  private String classpath;
   private boolean withAgent = true;
   private String javaExecutable = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
 
@@ -53,6 +54,12 @@ final class ChildJvm {
   /** Extra agent arguments ({@code k=v,k=v}); {@code traces.file} is always set by us. */
   ChildJvm agentArgs(String a) {
     agentArgs = a;
+    return this;
+  }
+
+  /** Runs on this class path instead of the shared one (an example with its own dependencies). */
+  ChildJvm classpath(String cp) {
+    classpath = cp;
     return this;
   }
 
@@ -91,7 +98,7 @@ final class ChildJvm {
     }
     cmd.addAll(jvmArgs);
     cmd.add("-cp");
-    cmd.add(childClasspath());
+    cmd.add(classpath != null ? classpath : childClasspath());
     cmd.add(mainClass);
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());

@@ -28,10 +28,20 @@ final class TestServer implements AutoCloseable {
   private final Path hostsFile;
 
   TestServer() throws IOException {
+    this(0);
+  }
+
+  /** @param streamChunkDelayMillis pause between streamed events */
+  TestServer(long streamChunkDelayMillis) throws IOException {
     Path dir = Files.createTempDirectory("ai-warden-e2e");
     server =
         LocalAiServer.start(
-            new Options().httpPort(0).httpsPort(0).keystoreDir(dir).validKeys(openAiKey, azureKey));
+            new Options()
+                .httpPort(0)
+                .httpsPort(0)
+                .keystoreDir(dir)
+                .validKeys(openAiKey, azureKey)
+                .streamChunkDelayMillis(streamChunkDelayMillis));
     hostsFile = LocalAiServer.writeHostsFile(dir.resolve("hosts"), HOSTS);
   }
 
