@@ -152,6 +152,24 @@ class JdkHttpIT {
   }
 
   @Test
+  void sameOnJava25() throws Exception {
+    java.util.Optional<String> java25 = Jdks.java(25);
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        java25.isPresent(), "no JDK 25 found (set JAVA25_HOME or install one under /usr/lib/jvm)");
+    ChildJvm.Result r = child().java(java25.get()).args("chat", "chat-async", "stream", "huc-chat", "huc-stream").run();
+    assertThat(r.exitCode).as(r.toString()).isZero();
+    assertThat(r.results()).isEqualTo(without.results().subList(0, 5));
+    assertThat(r.spans).as(r.toString()).hasSize(5);
+    assertThat(r.spans).allSatisfy(s -> {
+      assertThat(s.attr("gen_ai.request.model")).isEqualTo("gpt-4o-mini");
+      assertThat(s.attr("aiwarden.key.fingerprint")).isEqualTo(Keys.fingerprint(server.openAiKey));
+      assertThat(s.attr("gen_ai.response.finish_reasons")).isEqualTo(List.of("stop"));
+    });
+    assertThat(r.stderr).doesNotContain("could not");
+    Leaks.assertNoSecret(r, server.openAiKey);
+  }
+
+  @Test
   void noKeyAndNoPromptTextAnywhere() throws Exception {
     Leaks.assertNoSecret(withAgent, server.openAiKey);
     assertThat(withAgent.stderr).doesNotContain("quarterly numbers");
