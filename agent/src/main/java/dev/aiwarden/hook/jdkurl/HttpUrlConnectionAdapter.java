@@ -35,7 +35,7 @@ public final class HttpUrlConnectionAdapter {
     if (!streaming || STARTED.containsKey(connection)) {
       return null;
     }
-    Object handle = start(connection, null, userHeaders);
+    Object handle = start(connection, null, false, userHeaders);
     if (handle != null && !(handle instanceof PolicyDeniedException)) {
       STARTED.put(connection, handle);
     }
@@ -51,12 +51,10 @@ public final class HttpUrlConnectionAdapter {
     if (started != null) {
       return started;
     }
-    byte[] body =
-        poster instanceof ByteArrayOutputStream ? ((ByteArrayOutputStream) poster).toByteArray() : null;
-    return start(connection, body, userHeaders);
+    return start(connection, poster, true, userHeaders);
   }
 
-  private static Object start(Object conn, byte[] body, Object userHeaders) {
+  private static Object start(Object conn, Object poster, boolean withBody, Object userHeaders) {
     try {
       HttpURLConnection connection = (HttpURLConnection) conn;
       URL url = connection.getURL();
@@ -66,6 +64,11 @@ public final class HttpUrlConnectionAdapter {
       if (!Warden.isAiCall(host, port, path)) {
         return null;
       }
+      // The JDK's PosterOutputStream is a ByteArrayOutputStream: a copy, the original stays.
+      byte[] body =
+          withBody && poster instanceof ByteArrayOutputStream
+              ? ((ByteArrayOutputStream) poster).toByteArray()
+              : null;
       return Warden.requestStarting(
           "jdk-httpurlconnection",
           connection.getRequestMethod(),
