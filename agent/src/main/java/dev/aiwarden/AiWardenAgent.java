@@ -14,14 +14,14 @@ public final class AiWardenAgent {
   private AiWardenAgent() {}
 
   public static void premain(String args, Instrumentation inst) {
-    start(args, inst);
+    start(args, inst, false);
   }
 
   public static void agentmain(String args, Instrumentation inst) {
-    start(args, inst);
+    start(args, inst, true);
   }
 
-  private static synchronized void start(String args, Instrumentation inst) {
+  private static synchronized void start(String args, Instrumentation inst, boolean late) {
     if (started) {
       return;
     }
@@ -29,7 +29,7 @@ public final class AiWardenAgent {
     try {
       // First, before any class that mentions them is loaded: the bootstrap classes.
       BootstrapClasses.define(inst);
-      Startup.run(args, inst);
+      Startup.run(args, inst, late);
     } catch (Throwable t) {
       System.err.println(
           "[ai-warden] ERROR could not start; the application runs without ai-warden: " + t);

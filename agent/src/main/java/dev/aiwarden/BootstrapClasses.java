@@ -44,11 +44,13 @@ final class BootstrapClasses {
       IOException {
     Module javaBase = Object.class.getModule();
     Module agent = BootstrapClasses.class.getModule();
+    // One module change for everything the agent needs from java.base: jdk.internal.misc for
+    // defining these classes, java.lang opened for the adapter injector (ClassLoader.defineClass).
     inst.redefineModule(
         javaBase,
         Collections.emptySet(),
         Collections.singletonMap("jdk.internal.misc", Collections.singleton(agent)),
-        Collections.emptyMap(),
+        Collections.singletonMap("java.lang", Collections.singleton(agent)),
         Collections.emptySet(),
         Collections.emptyMap());
     Class<?> unsafeClass = Class.forName("jdk.internal.misc.Unsafe");

@@ -11,9 +11,14 @@ import dev.aiwarden.policy.MonitorOnlyPolicy;
 import dev.aiwarden.policy.PolicyEngine;
 import dev.aiwarden.telemetry.AgentLog;
 import dev.aiwarden.telemetry.Telemetry;
+import dev.aiwarden.telemetry.CallTelemetry;
+import dev.aiwarden.telemetry.audit.AuditLog;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * What the agent does at start-up, once the bootstrap classes are defined (this class refers to
@@ -22,22 +27,72 @@ import java.util.List;
 final class Startup {
   private Startup() {}
 
-  static void run(String args, Instrumentation inst) throws Exception {
+  static void run(String args, Instrumentation inst, boolean attachedLate) throws Exception {
     AgentConfig config = AgentConfig.fromJvm(args);
     Telemetry.configure(config);
 
-    PolicyEngine policy = MonitorOnlyPolicy.INSTANCE;
-    Warden.install(new WardenCore(() -> policy, Telemetry::calls));
+    String auditFile = config.get(AgentConfig.AUDIT_FILE);
+    AuditLog audit = auditFile == null ? null : AuditLog.open(Paths.get(auditFile));
+    Warden.install(
+        new WardenCore(new FixedPolicy(MonitorOnlyPolicy.INSTANCE), new Calls(), audit));
 
-    AdapterInjector injector = new AdapterInjector(inst);
     // Load the name filter before the transformer exists: it must not see its own class load.
     HookTargets.wanted("");
-    inst.addTransformer(
-        new LazyTransformer(() -> HookInstaller.build(injector), Telemetry::warmUp), true);
-    retransformAlreadyLoaded(inst);
+    inst.addTransformer(new LazyTransformer(new HookBuilder(inst), new WarmUp()), true);
+    if (attachedLate) {
+      retransformAlreadyLoaded(inst);
+    }
   }
 
-  /** When attached to a running JVM, hook the client classes that are already loaded. */
+  // Small named classes rather than lambdas: the first lambda of a JVM costs milliseconds of
+  // start-up (java.lang.invoke bootstrap), which an application without lambdas never pays.
+
+  private static final class FixedPolicy implements Supplier<PolicyEngine> {
+    private final PolicyEngine policy;
+
+    FixedPolicy(PolicyEngine policy) {
+      this.policy = policy;
+    }
+
+    @Override
+    public PolicyEngine get() {
+      return policy;
+    }
+  }
+
+  private static final class Calls implements Supplier<CallTelemetry> {
+    @Override
+    public CallTelemetry get() {
+      return Telemetry.calls();
+    }
+  }
+
+  private static final class WarmUp implements Runnable {
+    @Override
+    public void run() {
+      Telemetry.warmUp();
+    }
+  }
+
+  /** Builds the Byte Buddy transformer when the first hooked class loads. */
+  private static final class HookBuilder implements Supplier<ClassFileTransformer> {
+    private final Instrumentation inst;
+
+    HookBuilder(Instrumentation inst) {
+      this.inst = inst;
+    }
+
+    @Override
+    public ClassFileTransformer get() {
+      try {
+        return HookInstaller.build(new AdapterInjector(inst));
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("cannot inject adapters", e);
+      }
+    }
+  }
+
+  /** Attached to a running JVM: hook the client classes that are already loaded. */
   private static void retransformAlreadyLoaded(Instrumentation inst) {
     List<Class<?>> targets = new ArrayList<>();
     for (Class<?> c : inst.getAllLoadedClasses()) {

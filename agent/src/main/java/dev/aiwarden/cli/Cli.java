@@ -1,6 +1,7 @@
 package dev.aiwarden.cli;
 
 import dev.aiwarden.provenance.Fingerprints;
+import dev.aiwarden.telemetry.audit.AuditVerifier;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -26,6 +27,8 @@ public final class Cli {
     switch (command) {
       case "fingerprint":
         return fingerprint(in, out, err);
+      case "verify-audit":
+        return verifyAudit(args, out, err);
       case "help":
       case "--help":
       case "-h":
@@ -51,9 +54,33 @@ public final class Cli {
     return 0;
   }
 
+  /** Checks an audit log's hash chain: 0 intact, 1 broken (the first bad line is printed). */
+  private static int verifyAudit(String[] args, PrintStream out, PrintStream err) {
+    if (args.length != 2) {
+      err.println("usage: verify-audit FILE");
+      return 64;
+    }
+    java.nio.file.Path file = java.nio.file.Paths.get(args[1]);
+    try {
+      AuditVerifier.Result r = AuditVerifier.verify(file);
+      if (r.intact) {
+        out.println(
+            file + ": intact, " + r.lines + " records"
+                + (r.headSha256 == null ? "" : ", head seq=" + r.headSeq + " sha256=" + r.headSha256));
+        return 0;
+      }
+      out.println(file + ":" + r.badLine + ": " + r.problem);
+      return 1;
+    } catch (IOException e) {
+      err.println(file + ": cannot read: " + e.getMessage());
+      return 1;
+    }
+  }
+
   private static void usage(PrintStream out) {
     out.println("usage: java -jar ai-warden-agent.jar <command>");
     out.println("  fingerprint    read a key on stdin, print its fingerprint (sha256:...)");
+    out.println("  verify-audit FILE   check an audit log's hash chain (0 intact, 1 broken)");
     out.println("  help           this text");
     out.println("attach as an agent: java -javaagent:ai-warden-agent.jar[=k=v,...] -jar app.jar");
   }

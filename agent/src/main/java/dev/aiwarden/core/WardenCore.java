@@ -19,6 +19,7 @@ import dev.aiwarden.provenance.KeyExtractor;
 import dev.aiwarden.provenance.KeySources;
 import dev.aiwarden.telemetry.AgentLog;
 import dev.aiwarden.telemetry.CallTelemetry;
+import dev.aiwarden.telemetry.audit.AuditLog;
 import java.util.function.Supplier;
 
 /**
@@ -29,14 +30,22 @@ import java.util.function.Supplier;
 public final class WardenCore implements WardenHooks {
   private final Supplier<PolicyEngine> policy;
   private final Supplier<CallTelemetry> telemetry;
+  private final AuditLog audit;
+
+  public WardenCore(Supplier<PolicyEngine> policy, Supplier<CallTelemetry> telemetry) {
+    this(policy, telemetry, null);
+  }
 
   /**
    * @param policy the policy in force (looked up per call, so a reload takes effect at once)
    * @param telemetry the span recorder (looked up lazily: the SDK starts off the calling thread)
+   * @param audit the audit log, or null when {@code audit.file} is not set
    */
-  public WardenCore(Supplier<PolicyEngine> policy, Supplier<CallTelemetry> telemetry) {
+  public WardenCore(
+      Supplier<PolicyEngine> policy, Supplier<CallTelemetry> telemetry, AuditLog audit) {
     this.policy = policy;
     this.telemetry = telemetry;
+    this.audit = audit;
   }
 
   @Override
@@ -103,6 +112,9 @@ public final class WardenCore implements WardenHooks {
       call.endNanoTime = System.nanoTime();
       call.ended.set(true);
       telemetry.get().onDenied(call);
+      if (audit != null) {
+        audit.recordCall(call);
+      }
       throw new PolicyDeniedException(decision.rule(), decision.reason());
     }
     telemetry.get().onStart(call);
@@ -190,6 +202,9 @@ public final class WardenCore implements WardenHooks {
       AgentLog.errorOnce("policy.onCompleted", "ai-warden policy error", t);
     }
     telemetry.get().onEnd(call);
+    if (audit != null) {
+      audit.recordCall(call);
+    }
   }
 
   private static String withoutQuery(String url) {

@@ -15,6 +15,10 @@ public final class HookInstaller {
 
   /** The raw transformer: the {@link LazyTransformer} calls it for the classes it lets through. */
   public static ClassFileTransformer build(AdapterInjector injector) {
+    // Byte Buddy's "nexus" (for type initialisers we never use) reaches for sun.misc.Unsafe,
+    // which JDK 24+ reports on the application's stderr. Shade relocates this property name
+    // with Byte Buddy, so it can never switch off the application's own Byte Buddy.
+    System.setProperty("net.bytebuddy.nexus.disabled", "true");
     AgentBuilder builder =
         new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
             .disableClassFormatChanges()

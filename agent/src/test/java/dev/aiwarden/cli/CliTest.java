@@ -42,4 +42,25 @@ class CliTest {
     assertThat(Cli.run(new String[] {"nope"}, new BufferedReader(new StringReader("")), ps, ps))
         .isEqualTo(64);
   }
+
+  @Test
+  void verifyAuditSaysIntactOrNamesTheFirstBadLine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path file = dir.resolve("a.jsonl");
+    dev.aiwarden.telemetry.audit.AuditLog log = dev.aiwarden.telemetry.audit.AuditLog.open(file);
+    log.recordPolicyChange("p.yaml", "00", "loaded", null);
+    log.recordPolicyChange("p.yaml", "11", "loaded", null);
+    log.close();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream ps = new PrintStream(out, true, "UTF-8");
+    BufferedReader none = new BufferedReader(new StringReader(""));
+    assertThat(Cli.run(new String[] {"verify-audit", file.toString()}, none, ps, ps)).isZero();
+    assertThat(out.toString("UTF-8")).contains("intact, 2 records");
+
+    java.util.List<String> lines = java.nio.file.Files.readAllLines(file);
+    java.nio.file.Files.write(file, java.util.List.of(lines.get(1), lines.get(0)));
+    out.reset();
+    assertThat(Cli.run(new String[] {"verify-audit", file.toString()}, none, ps, ps)).isEqualTo(1);
+    assertThat(out.toString("UTF-8")).startsWith(file + ":1: ");
+  }
 }

@@ -21,12 +21,14 @@ class AzureAiOpenAiIT {
 
   private static TestServer server;
   private static ChildJvm.Result withAgent;
+  private static List<String> requestsWithAgent;
 
   @BeforeAll
   static void runOnce() throws Exception {
     server = new TestServer();
     withAgent = child().args(SCENARIOS).run();
     assertThat(withAgent.exitCode).as(withAgent.toString()).isZero();
+    requestsWithAgent = Requests.seenBy(server);
   }
 
   @AfterAll
@@ -35,6 +37,10 @@ class AzureAiOpenAiIT {
   }
 
   static ChildJvm child() {
+    return childFor(server);
+  }
+
+  static ChildJvm childFor(TestServer server) {
     return ChildJvm.of(MAIN)
         .against(server)
         .env("AZURE_OPENAI_ENDPOINT", server.https("myres.openai.azure.com"))
@@ -127,8 +133,11 @@ class AzureAiOpenAiIT {
 
   @Test
   void sdkResultsAreIdenticalWithoutTheAgent() throws Exception {
+    server.server.reset();
     ChildJvm.Result without = child().withoutAgent().args(SCENARIOS).run();
     assertThat(without.exitCode).as(without.toString()).isZero();
+    // The server received the same requests, byte for byte, with and without the agent.
+    assertThat(requestsWithAgent).isEqualTo(Requests.seenBy(server));
     assertThat(masked(withAgent.results())).isEqualTo(masked(without.results()));
   }
 

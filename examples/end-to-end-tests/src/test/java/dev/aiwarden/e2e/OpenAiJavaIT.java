@@ -17,12 +17,14 @@ class OpenAiJavaIT {
 
   private static TestServer server;
   private static ChildJvm.Result withAgent;
+  private static List<String> requestsWithAgent;
 
   @BeforeAll
   static void runOnce() throws Exception {
     server = new TestServer();
-    withAgent = child().args(SCENARIOS).run();
+    withAgent = child().agentArgs("audit.file=audit/ai-calls.jsonl").args(SCENARIOS).run();
     assertThat(withAgent.exitCode).as(withAgent.toString()).isZero();
+    requestsWithAgent = Requests.seenBy(server);
   }
 
   @AfterAll
@@ -31,6 +33,10 @@ class OpenAiJavaIT {
   }
 
   static ChildJvm child() {
+    return childFor(server);
+  }
+
+  static ChildJvm childFor(TestServer server) {
     return ChildJvm.of(MAIN)
         .against(server)
         .env("OPENAI_BASE_URL", server.https("api.openai.com") + "/v1")
@@ -152,6 +158,26 @@ class OpenAiJavaIT {
   }
 
   @Test
+  void auditLogHasEveryCallAndVerifies() throws Exception {
+    java.nio.file.Path audit = withAgent.dir.resolve("audit/ai-calls.jsonl");
+    List<String> records = java.nio.file.Files.readAllLines(audit);
+    assertThat(records).hasSize(SCENARIOS.length);
+    assertThat(records)
+        .allSatisfy(r -> assertThat(r).contains("\"type\":\"ai_call\"", "\"decision\":\"allow\""));
+    assertThat(records.get(0))
+        .contains("\"key_fingerprint\":\"" + Keys.fingerprint(server.openAiKey) + "\"");
+    Process verify =
+        new ProcessBuilder(
+                java.nio.file.Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", ChildJvm.agentJar().toString(), "verify-audit", audit.toString())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(verify.getInputStream().readAllBytes());
+    assertThat(verify.waitFor()).as(out).isZero();
+    assertThat(out).contains("intact, " + SCENARIOS.length + " records");
+  }
+
+  @Test
   void resourceNamesTheHostAndProcess() {
     Map<String, Object> resource = withAgent.spans.get(0).resource;
     assertThat(resource).containsKeys("service.name", "host.name", "process.pid");
@@ -174,8 +200,11 @@ class OpenAiJavaIT {
 
   @Test
   void sdkResultsAreIdenticalWithoutTheAgent() throws Exception {
+    server.server.reset();
     ChildJvm.Result without = child().withoutAgent().args(SCENARIOS).run();
     assertThat(without.exitCode).as(without.toString()).isZero();
+    // The server received the same requests, byte for byte, with and without the agent.
+    assertThat(requestsWithAgent).isEqualTo(Requests.seenBy(server));
     assertThat(masked(withAgent.results())).isEqualTo(masked(without.results()));
     assertThat(without.spans).isEmpty();
   }

@@ -1,0 +1,59 @@
+package dev.aiwarden.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The same agent jar (Java 11 bytecode) on the newest JDK here: both SDKs, sync and streamed. */
+class Java25IT {
+  private static final Path JAVA_25 = Paths.get("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
+  private static TestServer server;
+
+  @BeforeAll
+  static void start() throws Exception {
+    assumeTrue(Files.isExecutable(JAVA_25), "Temurin 25 is installed on the machines here");
+    server = new TestServer();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void openAiJavaOnJava25() throws Exception {
+    ChildJvm.Result run =
+        OpenAiJavaIT.childFor(server).java(JAVA_25.toString()).args("chat", "stream", "azure-chat").run();
+    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(run.spans).hasSize(3);
+    assertThat(run.spans)
+        .allSatisfy(s -> assertThat(s.attr("aiwarden.key.fingerprint")).isNotNull());
+    assertThat(run.spans.get(0).attr("code.function.name"))
+        .isEqualTo("dev.aiwarden.examples.openai.OpenAiJavaExample.run");
+    assertThat(run.spans.get(1).attr("gen_ai.usage.output_tokens")).isNotNull();
+    // Nothing but our own log lines on stderr: no JVM warnings caused by the agent.
+    assertThat(run.stderr.lines().filter(l -> !l.startsWith("[ai-warden]")))
+        .as(run.stderr)
+        .isEmpty();
+    Leaks.assertNoSecret(run, server.openAiKey, server.azureKey);
+  }
+
+  @Test
+  void azureAiOpenAiOnJava25() throws Exception {
+    ChildJvm.Result run =
+        AzureAiOpenAiIT.childFor(server).java(JAVA_25.toString()).args("chat", "chat-async", "stream").run();
+    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(run.spans).hasSize(3);
+    assertThat(run.spans)
+        .allSatisfy(s -> assertThat(s.attr("gen_ai.provider.name")).isEqualTo("azure.ai.openai"));
+    Leaks.assertNoSecret(run, server.azureKey);
+  }
+}
