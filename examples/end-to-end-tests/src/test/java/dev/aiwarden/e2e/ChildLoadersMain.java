@@ -11,9 +11,9 @@ import java.util.List;
  * Runs in a child JVM whose class path holds none of the SDKs: like a Spring Boot fat jar or an
  * application server, it loads an example (with its SDK and HTTP client) in its own {@code
  * URLClassLoader} and runs its {@code main}. Arguments: the example's main class, the class path
- * to load it from, then {@code child} (one loader below the application loader) or {@code
- * siblings} (two loaders side by side, each with its own copy of the SDK), then the example's
- * scenarios.
+ * to load it from, then {@code child} (one loader below the application loader), {@code siblings}
+ * (two loaders side by side under the platform loader, each with its own copy of the SDK) or
+ * {@code child+siblings} (one after the other), then the example's scenarios.
  */
 public final class ChildLoadersMain {
   public static void main(String[] args) throws Exception {
@@ -21,9 +21,10 @@ public final class ChildLoadersMain {
     URL[] urls = urls(args[1]);
     String layout = args[2];
     String[] scenarios = java.util.Arrays.copyOfRange(args, 3, args.length);
-    if (layout.equals("child")) {
+    if (layout.contains("child")) {
       run("child", new URLClassLoader("child", urls, ChildLoadersMain.class.getClassLoader()), mainClass, scenarios);
-    } else {
+    }
+    if (layout.contains("siblings")) {
       ClassLoader parent = ClassLoader.getPlatformClassLoader();
       URLClassLoader a = new URLClassLoader("sibling-a", urls, parent);
       URLClassLoader b = new URLClassLoader("sibling-b", urls, parent);

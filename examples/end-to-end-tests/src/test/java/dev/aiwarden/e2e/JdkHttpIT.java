@@ -28,14 +28,18 @@ class JdkHttpIT {
   private static TestServer server;
   private static ChildJvm.Result withAgent;
   private static ChildJvm.Result without;
+  private static List<String> requestsWithAgent;
+  private static List<String> requestsWithout;
 
   @BeforeAll
   static void runOnce() throws Exception {
     server = new TestServer(CHUNK_DELAY_MILLIS);
     withAgent = child().args(SCENARIOS).run();
     assertThat(withAgent.exitCode).as(withAgent.toString()).isZero();
+    requestsWithAgent = Requests.seenBy(server);
     without = child().withoutAgent().args(SCENARIOS).run();
     assertThat(without.exitCode).as(without.toString()).isZero();
+    requestsWithout = Requests.seenBy(server);
   }
 
   @AfterAll
@@ -118,6 +122,12 @@ class JdkHttpIT {
     assertThat(withAgent.results()).filteredOn(r -> r.contains("stream")).allSatisfy(
         r -> assertThat(r).contains("chunks=12 finish=stop text=Hello"));
     assertThat(without.spans).isEmpty();
+  }
+
+  @Test
+  void serverReceivesIdenticalRequestBytes() {
+    assertThat(requestsWithAgent).hasSize(SCENARIOS.length - 1 + TIMED);
+    assertThat(requestsWithAgent).isEqualTo(requestsWithout);
   }
 
   @Test

@@ -14,12 +14,19 @@ class LangChain4jIT {
 
   private static TestServer server;
   private static ChildJvm.Result withAgent;
+  private static ChildJvm.Result without;
+  private static List<String> requestsWithAgent;
+  private static List<String> requestsWithout;
 
   @BeforeAll
   static void runOnce() throws Exception {
     server = new TestServer();
     withAgent = child().args("chat", "stream").run();
     assertThat(withAgent.exitCode).as(withAgent.toString()).isZero();
+    requestsWithAgent = Requests.seenBy(server);
+    without = child().withoutAgent().args("chat", "stream").run();
+    assertThat(without.exitCode).as(without.toString()).isZero();
+    requestsWithout = Requests.seenBy(server);
   }
 
   @AfterAll
@@ -70,9 +77,9 @@ class LangChain4jIT {
   }
 
   @Test
-  void resultsAreIdenticalWithoutTheAgent() throws Exception {
-    ChildJvm.Result without = child().withoutAgent().args("chat", "stream").run();
-    assertThat(without.exitCode).as(without.toString()).isZero();
+  void resultsAndRequestBytesAreIdenticalWithoutTheAgent() {
     assertThat(withAgent.results()).hasSize(2).isEqualTo(without.results());
+    assertThat(requestsWithAgent).hasSize(2).isEqualTo(requestsWithout);
+    assertThat(without.spans).isEmpty();
   }
 }
