@@ -20,6 +20,9 @@ public final class JdkHttpClientAdapter {
   /** Frames of the agent's own code (its OTLP exporter uses this client): never an AI call. */
   private static final String AGENT_PREFIX = "dev.aiwarden.shaded.";
 
+  /** How far up the stack the agent's own sender is looked for. */
+  private static final long AGENT_FRAMES = 24;
+
   private JdkHttpClientAdapter() {}
 
   /**
@@ -140,9 +143,12 @@ public final class JdkHttpClientAdapter {
     return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
   }
 
-  /** True when the agent's own code (its OTLP exporter) sends this request. */
+  /**
+   * True when the agent's own code (its OTLP exporter) sends this request. Its sender calls the
+   * client a few frames up; the walk stops there instead of climbing a deep application stack.
+   */
   private static boolean fromAgent() {
     return StackWalker.getInstance()
-        .walk(s -> s.anyMatch(f -> f.getClassName().startsWith(AGENT_PREFIX)));
+        .walk(s -> s.limit(AGENT_FRAMES).anyMatch(f -> f.getClassName().startsWith(AGENT_PREFIX)));
   }
 }

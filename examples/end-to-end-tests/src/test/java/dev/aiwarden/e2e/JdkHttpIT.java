@@ -186,6 +186,23 @@ class JdkHttpIT {
   }
 
   @Test
+  void theAgentsOwnExporterIsNeverRecorded() throws Exception {
+    // The OTLP exporter also sends with the JDK client; aimed at an AI-looking path, its requests
+    // would look like AI calls. They are the agent's own, and never become spans.
+    long before = aiRequests();
+    ChildJvm.Result r =
+        child()
+            .env("OTEL_TRACES_EXPORTER", "otlp")
+            .env("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
+            .env("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", server.https("proxy.example.test") + "/v1/chat/completions")
+            .args("chat", "chat")
+            .run();
+    assertThat(r.exitCode).as(r.toString()).isZero();
+    assertThat(r.spans).as(r.toString()).hasSize(2);
+    assertThat(aiRequests() - before).as("the two calls and at least one export").isGreaterThan(2);
+  }
+
+  @Test
   void noKeyAndNoPromptTextAnywhere() throws Exception {
     Leaks.assertNoSecret(withAgent, server.openAiKey);
     assertThat(withAgent.stderr).doesNotContain("quarterly numbers");
