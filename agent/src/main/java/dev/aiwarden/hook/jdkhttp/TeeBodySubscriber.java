@@ -86,9 +86,31 @@ final class TeeBodySubscriber<T> implements BodySubscriber<T> {
     }
     if (stream) {
       Warden.streamData(handle, bytes, offset, n);
+      if (containsDone(bytes, offset, n)) {
+        // The last event: end the call now, before the application sees it. Reactive clients
+        // (Spring's WebClient) stop at [DONE] and cancel the rest on another thread, which can
+        // lose the race with a JVM that is exiting.
+        Warden.streamEnded(handle, null);
+      }
     } else {
       kept.write(bytes, offset, n);
     }
+  }
+
+  private static final byte[] DONE = {'[', 'D', 'O', 'N', 'E', ']'};
+
+  /** True when the bytes hold the {@code [DONE]} that ends an OpenAI event stream. */
+  static boolean containsDone(byte[] b, int off, int len) {
+    outer:
+    for (int i = off, end = off + len - DONE.length; i <= end; i++) {
+      for (int j = 0; j < DONE.length; j++) {
+        if (b[i + j] != DONE[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
   }
 
   @Override

@@ -50,6 +50,19 @@ class TeeBodySubscriberTest {
   }
 
   @Test
+  void theDoneEventEndsTheCallBeforeTheApplicationSeesIt() {
+    List<String> seen = new ArrayList<>();
+    BodySubscriber<Void> app =
+        BodySubscribers.fromLineSubscriber(new Lines(seen), s -> null, StandardCharsets.UTF_8, "\n");
+    TeeBodySubscriber<Void> tee = new TeeBodySubscriber<>(handle, info("text/event-stream"), app);
+    tee.onSubscribe(new NoOpSubscription());
+    tee.onNext(List.of(ByteBuffer.wrap("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8))));
+    assertThat(events).containsExactly("streamStarted 200", "streamData 14", "streamEnded null");
+    assertThat(seen).containsExactly("data: [DONE]", "");
+    assertThat(TeeBodySubscriber.containsDone("x[DONE".getBytes(StandardCharsets.UTF_8), 0, 6)).isFalse();
+  }
+
+  @Test
   void jsonBodyIsInspectedWhenComplete() throws Exception {
     BodySubscriber<String> app = BodySubscribers.ofString(StandardCharsets.UTF_8);
     TeeBodySubscriber<String> tee = new TeeBodySubscriber<>(handle, info("application/json"), app);
