@@ -23,12 +23,17 @@ import java.util.WeakHashMap;
  * warnings on new JDKs.
  */
 public final class AdapterInjector {
+  private final Instrumentation inst;
   private final Method defineClass;
   private final Method findLoadedClass;
   private final Map<ClassLoader, Set<String>> injected = new WeakHashMap<>();
   private final Map<String, byte[]> bytesCache = new HashMap<>();
+  private final Set<String> injectedIntoBootstrap = new HashSet<>();
+  private Object unsafe;
+  private Method unsafeDefineClass;
 
   public AdapterInjector(Instrumentation inst) throws ReflectiveOperationException {
+    this.inst = inst;
     Module javaBase = ClassLoader.class.getModule();
     Module agent = AdapterInjector.class.getModule();
     if (inst != null && !javaBase.isOpen("java.lang", agent)) {
@@ -59,22 +64,24 @@ public final class AdapterInjector {
    */
   public synchronized boolean inject(
       ClassLoader loader, ProtectionDomain libraryDomain, List<String> classNames) {
-    if (loader == null) {
-      AgentLog.errorOnce(
-          "inject:bootstrap", "ai-warden cannot yet adapt a library in the bootstrap loader", null);
-      return false;
-    }
-    Set<String> done = injected.computeIfAbsent(loader, l -> new HashSet<>());
+    Set<String> done =
+        loader == null ? injectedIntoBootstrap : injected.computeIfAbsent(loader, l -> new HashSet<>());
     if (done.containsAll(classNames)) {
       return true;
     }
     try {
       for (String name : classNames) {
-        if (done.contains(name) || findLoadedClass.invoke(loader, name) != null) {
+        if (done.contains(name)
+            || (loader != null && findLoadedClass.invoke(loader, name) != null)) {
           done.add(name);
           continue;
         }
         byte[] bytes = classBytes(name);
+        if (loader == null) {
+          defineInBootstrap(name, bytes);
+          done.add(name);
+          continue;
+        }
         // The agent's own protection domain: the library's may carry signers (Azure's jars are
         // signed), and a package may not mix signers.
         defineClass.invoke(
@@ -84,6 +91,70 @@ public final class AdapterInjector {
       return true;
     } catch (Throwable t) {
       AgentLog.errorOnce("inject:" + classNames.get(0), "ai-warden could not inject its adapter", t);
+      return false;
+    }
+  }
+
+  /**
+   * The second, separate path for hooks of the JDK's own HTTP classes in {@code java.base}: their
+   * adapters (JDK types only, like the {@code bootstrap} package) are defined in the bootstrap
+   * loader when the hooked JDK class first loads, through the same {@code Unsafe.defineClass}
+   * that {@code BootstrapClasses} made reachable at start-up.
+   */
+  private void defineInBootstrap(String name, byte[] bytes) throws ReflectiveOperationException {
+    if (unsafeDefineClass == null) {
+      Class<?> unsafeClass = Class.forName("jdk.internal.misc.Unsafe");
+      unsafe = unsafeClass.getMethod("getUnsafe").invoke(null);
+      unsafeDefineClass =
+          unsafeClass.getMethod(
+              "defineClass",
+              String.class,
+              byte[].class,
+              int.class,
+              int.class,
+              ClassLoader.class,
+              ProtectionDomain.class);
+    }
+    unsafeDefineClass.invoke(unsafe, name, bytes, 0, bytes.length, null, null);
+  }
+
+  /**
+   * Lets a named JDK module (whose classes a hook changes) read the adapters injected for it and
+   * the {@code bootstrap} classes (named modules read no unnamed module unless told), and exports
+   * the given internal packages of it to the adapters.
+   */
+  public synchronized boolean readAdapters(
+      String jdkModule, ClassLoader loader, String... exportedPackages) {
+    try {
+      Module from = ModuleLayer.boot().findModule(jdkModule).orElse(null);
+      if (from == null) {
+        return false;
+      }
+      Module bootstrap = dev.aiwarden.bootstrap.Warden.class.getModule();
+      Module adapters = loader == null ? bootstrap : loader.getUnnamedModule();
+      Set<Module> reads = new HashSet<>();
+      reads.add(bootstrap);
+      reads.add(adapters);
+      reads.removeIf(from::canRead);
+      Map<String, Set<Module>> exports = new HashMap<>();
+      for (String pkg : exportedPackages) {
+        if (!from.isExported(pkg, adapters)) {
+          exports.put(pkg, Collections.singleton(adapters));
+        }
+      }
+      if (!reads.isEmpty() || !exports.isEmpty()) {
+        inst.redefineModule(
+            from,
+            reads,
+            exports,
+            Collections.emptyMap(),
+            Collections.emptySet(),
+            Collections.emptyMap());
+      }
+      return true;
+    } catch (Throwable t) {
+      AgentLog.errorOnce(
+          "reads:" + jdkModule, "ai-warden could not reach its adapter from " + jdkModule, t);
       return false;
     }
   }

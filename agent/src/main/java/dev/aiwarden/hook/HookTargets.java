@@ -47,6 +47,12 @@ public final class HookTargets {
   public static final String KEYVAULT_SECRET =
       "com.azure.security.keyvault.secrets.models.KeyVaultSecret";
 
+  /** The JDK's {@code java.net.http.HttpClient} implementation (platform class loader). */
+  public static final String JDK_HTTP_CLIENT_IMPL = "jdk.internal.net.http.HttpClientImpl";
+
+  /** The JDK's {@code HttpURLConnection} (and, through its delegate, {@code HttpsURLConnection}). */
+  public static final String JDK_HTTP_URL_CONNECTION = "sun.net.www.protocol.http.HttpURLConnection";
+
   private HookTargets() {}
 
   /** True when a hook may change this class ({@code a/b/C} internal name). */
@@ -75,6 +81,12 @@ public final class HookTargets {
     }
     if (internalName.startsWith("com/azure/security/keyvault/")) {
       return internalName.equals("com/azure/security/keyvault/secrets/models/KeyVaultSecret");
+    }
+    if (internalName.startsWith("jdk/internal/net/http/")) {
+      return internalName.equals("jdk/internal/net/http/HttpClientImpl");
+    }
+    if (internalName.startsWith("sun/net/www/protocol/http/")) {
+      return internalName.equals("sun/net/www/protocol/http/HttpURLConnection");
     }
     return false;
   }

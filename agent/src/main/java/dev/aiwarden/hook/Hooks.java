@@ -5,6 +5,8 @@ import dev.aiwarden.hook.apache.ApacheHttpClient5Hook;
 import dev.aiwarden.hook.azurecore.AzureCoreHook;
 import dev.aiwarden.hook.keyvault.KeyVaultSecretsHook;
 import dev.aiwarden.hook.okhttp.OkHttp3Hook;
+import dev.aiwarden.hook.jdkhttp.JdkHttpClientHook;
+import dev.aiwarden.hook.jdkurl.HttpUrlConnectionHook;
 import dev.aiwarden.hook.okhttp.OkHttp4Hook;
 import dev.aiwarden.hook.reactornetty.ReactorNettyHook;
 import java.util.Arrays;
@@ -21,6 +23,8 @@ public final class Hooks {
               new ApacheHttpClient5Hook(),
               new ApacheHttpClient4Hook(),
               new ReactorNettyHook(),
+              new JdkHttpClientHook(),
+              new HttpUrlConnectionHook(),
               new KeyVaultSecretsHook()));
 
   private Hooks() {}

@@ -40,6 +40,7 @@ public final class CallerLocator {
     "io.github.sashirestela.openai.",
     "dev.langchain4j.",
     "org.springframework.",
+    "io.micrometer.",
     "reactor.",
     "io.projectreactor.",
     "io.reactivex.",

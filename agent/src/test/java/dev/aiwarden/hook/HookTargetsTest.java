@@ -13,6 +13,12 @@ class HookTargetsTest {
     assertThat(HookTargets.wanted("com/azure/core/http/okhttp/OkHttpAsyncHttpClient")).isTrue();
     assertThat(HookTargets.wanted("com/azure/core/http/jdk/httpclient/JdkHttpClient")).isTrue();
     assertThat(HookTargets.wanted("com/azure/core/http/policy/RetryPolicy")).isTrue();
+    assertThat(HookTargets.wanted("jdk/internal/net/http/HttpClientImpl")).isTrue();
+    assertThat(HookTargets.wanted("sun/net/www/protocol/http/HttpURLConnection")).isTrue();
+    assertThat(HookTargets.JDK_HTTP_CLIENT_IMPL.replace('.', '/'))
+        .isEqualTo("jdk/internal/net/http/HttpClientImpl");
+    assertThat(HookTargets.JDK_HTTP_URL_CONNECTION.replace('.', '/'))
+        .isEqualTo("sun/net/www/protocol/http/HttpURLConnection");
     assertThat(HookTargets.OKHTTP4_REAL_CALL.replace('.', '/'))
         .isEqualTo("okhttp3/internal/connection/RealCall");
     assertThat(HookTargets.AZURE_CORE_RETRY_POLICY.replace('.', '/'))
@@ -26,6 +32,10 @@ class HookTargetsTest {
     assertThat(HookTargets.wanted("java/lang/String")).isFalse();
     assertThat(HookTargets.wanted("com/azure/core/http/HttpPipeline")).isFalse();
     assertThat(HookTargets.wanted("com/acme/MyHttpClient")).isFalse();
+    assertThat(HookTargets.wanted("jdk/internal/net/http/HttpClientFacade")).isFalse();
+    assertThat(HookTargets.wanted("jdk/internal/net/http/HttpClientImpl$DelegatingExecutor")).isFalse();
+    assertThat(HookTargets.wanted("sun/net/www/protocol/https/HttpsURLConnectionImpl")).isFalse();
+    assertThat(HookTargets.wanted("sun/net/www/protocol/http/HttpURLConnection$HttpInputStream")).isFalse();
   }
 
   @Test

@@ -83,7 +83,8 @@ public final class OkHttp4Adapter {
     }
   }
 
-  public static Response onResponse(Object handle, Response response, Throwable thrown) {
+  public static Object onResponse(Object handle, Object okResponse, Throwable thrown) {
+    Response response = (Response) okResponse;
     if (thrown != null || response == null) {
       Warden.failed(handle, thrown);
       return response;

@@ -11,7 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
-import okhttp3.Response;
+import net.bytebuddy.implementation.bytecode.assign.Assigner;
 
 /**
  * OkHttp 4.x (4.12 tracked; what {@code openai-java} and Spring AI 2 use). Hooks {@code RealCall}:
@@ -59,10 +59,12 @@ public final class OkHttp4Hook implements Hook {
       return OkHttp4Adapter.onRequest(call);
     }
 
+    // Only JDK types in advice signatures: Byte Buddy reads them from the agent's class loader,
+    // which sees OkHttp only when both happen to be on the class path (not in a child loader).
     @Advice.OnMethodExit(onThrowable = Throwable.class)
     public static void exit(
         @Advice.Enter Object handle,
-        @Advice.Return(readOnly = false) Response response,
+        @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object response,
         @Advice.Thrown(readOnly = false) Throwable thrown) {
       if (handle instanceof PolicyDeniedException) {
         thrown = (PolicyDeniedException) handle;

@@ -73,6 +73,12 @@ final class ChildJvm {
     return this;
   }
 
+  /** Runs on this class path instead of the shared one (an example with its own dependencies). */
+  ChildJvm classpath(String cp) {
+    classpath = cp;
+    return this;
+  }
+
   ChildJvm withoutAgent() {
     withAgent = false;
     return this;

@@ -28,11 +28,19 @@ final class TestServer implements AutoCloseable {
   private final Path hostsFile;
 
   TestServer() throws IOException {
-    this(new String[0]);
+    this(0);
   }
 
   /** Also accepts {@code extraKeys} (tests that use keys of their own). */
   TestServer(String... extraKeys) throws IOException {
+    this(0, extraKeys);
+  }
+
+  /**
+   * @param streamChunkDelayMillis pause between streamed events
+   * @param extraKeys keys accepted besides {@link #openAiKey} and {@link #azureKey}
+   */
+  TestServer(long streamChunkDelayMillis, String... extraKeys) throws IOException {
     Path dir = Files.createTempDirectory("ai-warden-e2e");
     server =
         LocalAiServer.start(
@@ -41,7 +49,8 @@ final class TestServer implements AutoCloseable {
                 .httpsPort(0)
                 .keystoreDir(dir)
                 .validKeys(openAiKey, azureKey)
-                .validKeys(extraKeys));
+                .validKeys(extraKeys)
+                .streamChunkDelayMillis(streamChunkDelayMillis));
     hostsFile = LocalAiServer.writeHostsFile(dir.resolve("hosts"), HOSTS);
   }
 
