@@ -4,6 +4,10 @@ import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
 import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporterBuilder;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporterBuilder;
+import io.opentelemetry.exporter.otlp.metrics.OtlpGrpcMetricExporter;
+import io.opentelemetry.exporter.otlp.metrics.OtlpGrpcMetricExporterBuilder;
+import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
+import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporterBuilder;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.common.export.MemoryMode;
@@ -19,7 +23,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Keeps the agent's exporter traffic on {@link ExportThreads} (so hooks skip it): OTLP/HTTP
- * exporters get an executor of such threads for their JDK HTTP sender, metric exporters run
+ * exporters get an executor of such threads for their JDK HTTP sender, OTLP/gRPC exporters one for
+ * their (relocated) OkHttp dispatcher, metric exporters run
  * marked as the agent's own I/O, and span exporters sit behind a gate that lets {@link SdkFactory}
  * retire autoconfigure's batch processor without shutting them down.
  */
@@ -43,6 +48,15 @@ final class ExporterSetup {
       }
       e = b.build();
       original.shutdown();
+    } else if (e instanceof OtlpGrpcSpanExporter) {
+      SpanExporter original = e;
+      OtlpGrpcSpanExporterBuilder b =
+          ((OtlpGrpcSpanExporter) e).toBuilder().setExecutorService(ExportThreads.executor(2));
+      if (retryDisabled(config)) {
+        b.setRetryPolicy(null);
+      }
+      e = b.build();
+      original.shutdown();
     }
     return new GatedSpanExporter(e, shutdownReleased);
   }
@@ -58,6 +72,15 @@ final class ExporterSetup {
       MetricExporter original = e;
       OtlpHttpMetricExporterBuilder b =
           ((OtlpHttpMetricExporter) e).toBuilder().setExecutorService(ExportThreads.executor(2));
+      if (retryDisabled(config)) {
+        b.setRetryPolicy(null);
+      }
+      e = b.build();
+      original.shutdown();
+    } else if (e instanceof OtlpGrpcMetricExporter) {
+      MetricExporter original = e;
+      OtlpGrpcMetricExporterBuilder b =
+          ((OtlpGrpcMetricExporter) e).toBuilder().setExecutorService(ExportThreads.executor(2));
       if (retryDisabled(config)) {
         b.setRetryPolicy(null);
       }

@@ -12,8 +12,8 @@ import zipkin2.reporter.BytesMessageSender;
 import zipkin2.reporter.Encoding;
 
 /**
- * Sends Zipkin v2 JSON spans with the JDK's own {@code HttpClient}: the agent ships no OkHttp (the
- * Zipkin exporter's default sender). Called on the agent's export thread; the client's own
+ * Sends Zipkin v2 JSON spans with the JDK's own {@code HttpClient}: the agent does not ship the
+ * Zipkin exporter's default sender (Zipkin's OkHttp one). Called on the agent's export thread; the client's own
  * threads are {@link ExportThreads} too, so its traffic is never taken for the application's.
  */
 final class JdkZipkinSender extends BytesMessageSender.Base {

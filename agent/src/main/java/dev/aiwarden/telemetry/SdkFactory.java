@@ -95,11 +95,6 @@ final class SdkFactory {
     }
     builder
         .addPropertiesCustomizer(SdkFactory::serviceNameDefault)
-        .addPropertiesCustomizer(
-            c -> {
-              checkProtocols(c);
-              return Collections.emptyMap();
-            })
         .addResourceCustomizer((resource, c) -> withoutCommandLine(resource))
         .addSpanExporterCustomizer((exporter, c) -> ExporterSetup.span(exporter, c, exportersReleased))
         .addMetricExporterCustomizer((exporter, c) -> ExporterSetup.metric(exporter, c))
@@ -193,26 +188,6 @@ final class SdkFactory {
   }
 
   /**
-   * Refuses OTLP over gRPC with a message that names the fix: the agent carries only the JDK HTTP
-   * sender, and the JDK's HTTP client cannot speak gRPC (no HTTP/2 without TLS, no trailers).
-   */
-  static void checkProtocols(ConfigProperties config) {
-    for (String key :
-        Arrays.asList(
-            "otel.exporter.otlp.protocol",
-            "otel.exporter.otlp.traces.protocol",
-            "otel.exporter.otlp.metrics.protocol",
-            "otel.exporter.otlp.logs.protocol")) {
-      if ("grpc".equalsIgnoreCase(config.getString(key))) {
-        throw new IllegalArgumentException(
-            key
-                + "=grpc is not supported by ai-warden (it ships no gRPC stack); use http/protobuf"
-                + " (an OpenTelemetry Collector listens for it on port 4318)");
-      }
-    }
-  }
-
-  /**
    * OpenTelemetry settings for ai-warden's SDK alone, winning over the standard {@code otel.*} /
    * {@code OTEL_*} ones (which an OpenTelemetry Java agent in the same JVM reads too): agent
    * arguments {@code otel.*}, system properties {@code aiwarden.otel.*}, environment variables
@@ -230,8 +205,8 @@ final class SdkFactory {
     defaults.put("otel.traces.exporter", "none");
     defaults.put("otel.metrics.exporter", "none");
     defaults.put("otel.logs.exporter", "none");
-    // The agent carries only the JDK HTTP sender (no gRPC): OTLP over HTTP, as the OpenTelemetry
-    // Java agent does by default. Autoconfigure's own default, grpc, would fail the whole build.
+    // OTLP over HTTP (JDK sender), as the OpenTelemetry Java agent does by default; grpc (relocated
+    // OkHttp sender) only when asked for. Autoconfigure's own default would be grpc.
     defaults.put("otel.exporter.otlp.protocol", "http/protobuf");
     return defaults;
   }

@@ -25,8 +25,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * and {@code OTEL_*} environment variable works. ai-warden changes only defaults, which the user's
  * own settings override: the traces, metrics and logs exporters default to {@code none} (no
  * exporter configured: nothing is sent anywhere), {@code otel.service.name} defaults to the
- * application's main class or jar name, and OTLP goes over HTTP ({@code http/protobuf}: the agent
- * has no gRPC sender; {@code grpc} is refused with a message). {@code zipkin} is served by a JDK
+ * application's main class or jar name, and OTLP goes over HTTP ({@code http/protobuf}, JDK
+ * HttpClient sender; {@code grpc} uses the relocated OkHttp gRPC sender). {@code zipkin} is served by a JDK
  * HttpClient sender ({@link ZipkinExporterProvider}). {@code otel.*} agent arguments, {@code
  * aiwarden.otel.*} properties and {@code AIWARDEN_OTEL_*} variables apply to ai-warden alone and
  * win. The {@code traces.file} setting adds an OTLP/JSON-lines file exporter next to whatever

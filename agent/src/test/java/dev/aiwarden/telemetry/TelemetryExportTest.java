@@ -13,6 +13,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.exporter.internal.SenderUtil;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.common.CompletableResultCode;
@@ -450,25 +451,13 @@ class TelemetryExportTest {
   }
 
   @Test
-  void grpcIsRefusedWithAMessageThatNamesTheFix() {
-    Map<String, String> settings = new HashMap<>();
-    settings.put("otel.traces.exporter", "otlp");
-    settings.put("otel.exporter.otlp.protocol", "grpc");
-    Throwable thrown = null;
-    try {
-      SdkFactory.build(config(), settings, false).shutdown(1_000);
-    } catch (Throwable t) {
-      thrown = t;
-    }
-    assertThat(thrown).isNotNull();
-    Throwable root = thrown;
-    while (root.getCause() != null) {
-      root = root.getCause();
-    }
-    // buildOrNoop logs exactly this root message (once) and falls back to the no-op telemetry.
-    assertThat(root.getMessage())
-        .contains("otel.exporter.otlp.protocol=grpc is not supported by ai-warden")
-        .contains("http/protobuf");
+  void httpGoesOverTheJdkSenderAndGrpcOverOkHttp() {
+    // Both sender modules are on the agent's class path; the agent's SPI loader leaves one each.
+    AgentComponentLoader loader = new AgentComponentLoader();
+    assertThat(SenderUtil.resolveHttpSenderProvider(loader).getClass().getName())
+        .endsWith(".JdkHttpSenderProvider");
+    assertThat(SenderUtil.resolveGrpcSenderProvider(loader).getClass().getName())
+        .endsWith(".OkHttpGrpcSenderProvider");
   }
 
   private static AgentConfig config() {

@@ -2,6 +2,17 @@ package dev.aiwarden.e2e;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
+import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
@@ -21,20 +32,71 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 
 /**
- * A small OTLP/HTTP receiver (no Collector binary exists here): {@code POST /v1/traces} and {@code
- * /v1/metrics} with {@code application/x-protobuf} bodies, decoded with the OTLP protobuf classes
- * ({@code io.opentelemetry.proto:opentelemetry-proto}) and kept for the test to inspect.
+ * A small OTLP receiver (no Collector binary exists here), kept for the test to inspect, decoded
+ * with the OTLP protobuf classes ({@code io.opentelemetry.proto:opentelemetry-proto}). Over HTTP
+ * ({@link #OtlpReceiver()}): {@code POST /v1/traces} and {@code /v1/metrics} with {@code
+ * application/x-protobuf} bodies. Over gRPC ({@link #grpc()}): the real gRPC server of grpc-java
+ * (Netty, plain-text HTTP/2 on 127.0.0.1) serving {@code TraceService/Export} and {@code
+ * MetricsService/Export}, as a Collector's port 4317 does.
  */
 final class OtlpReceiver implements AutoCloseable {
   final List<ExportTraceServiceRequest> traces = new CopyOnWriteArrayList<>();
   final List<ExportMetricsServiceRequest> metrics = new CopyOnWriteArrayList<>();
   final List<String> contentTypes = new CopyOnWriteArrayList<>();
   private final HttpServer server;
+  private final Server grpcServer;
+
+  /** An OTLP/gRPC receiver. */
+  static OtlpReceiver grpc() throws IOException {
+    return new OtlpReceiver(true);
+  }
+
+  private OtlpReceiver(boolean grpc) throws IOException {
+    server = null;
+    grpcServer =
+        NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+            .addService(
+                new TraceServiceGrpc.TraceServiceImplBase() {
+                  @Override
+                  public void export(
+                      ExportTraceServiceRequest request,
+                      StreamObserver<ExportTraceServiceResponse> response) {
+                    traces.add(request);
+                    response.onNext(ExportTraceServiceResponse.getDefaultInstance());
+                    response.onCompleted();
+                  }
+                })
+            .addService(
+                new MetricsServiceGrpc.MetricsServiceImplBase() {
+                  @Override
+                  public void export(
+                      ExportMetricsServiceRequest request,
+                      StreamObserver<ExportMetricsServiceResponse> response) {
+                    metrics.add(request);
+                    response.onNext(ExportMetricsServiceResponse.getDefaultInstance());
+                    response.onCompleted();
+                  }
+                })
+            .intercept(
+                new ServerInterceptor() {
+                  @Override
+                  public <Q, R> ServerCall.Listener<Q> interceptCall(
+                      ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+                    contentTypes.add(
+                        headers.get(Metadata.Key.of("content-type", Metadata.ASCII_STRING_MARSHALLER)));
+                    return next.startCall(call, headers);
+                  }
+                })
+            .build()
+            .start();
+  }
 
   OtlpReceiver() throws IOException {
+    grpcServer = null;
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/v1/traces", e -> handle(e, true));
     server.createContext("/v1/metrics", e -> handle(e, false));
@@ -47,7 +109,8 @@ final class OtlpReceiver implements AutoCloseable {
 
   /** {@code OTEL_EXPORTER_OTLP_ENDPOINT}. */
   String endpoint() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    int port = server != null ? server.getAddress().getPort() : grpcServer.getPort();
+    return "http://127.0.0.1:" + port;
   }
 
   private void handle(HttpExchange exchange, boolean isTraces) throws IOException {
@@ -134,7 +197,16 @@ final class OtlpReceiver implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
+    if (server != null) {
+      server.stop(0);
+    } else {
+      grpcServer.shutdownNow();
+      try {
+        grpcServer.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /** One span as received. */

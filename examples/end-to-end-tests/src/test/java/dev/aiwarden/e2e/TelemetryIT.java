@@ -46,6 +46,8 @@ class TelemetryIT {
   private static ChildJvm.Result javaagentRun;
   private static ChildJvm.Result deadBackendRun;
   private static OtlpReceiver deadBackendMetrics;
+  private static OtlpReceiver grpc;
+  private static ChildJvm.Result grpcRun;
 
   @BeforeAll
   static void runOnce() throws Exception {
@@ -67,6 +69,17 @@ class TelemetryIT {
                     "OTEL_RESOURCE_ATTRIBUTES",
                     collectorEnv.get("OTEL_RESOURCE_ATTRIBUTES") + ",host.name=web-2"))
             .args("chat", "content-filter", "content-filter", "content-filter")
+            .run();
+    grpc = OtlpReceiver.grpc();
+    grpcRun =
+        OtelConfig.apply(
+                openAi("api.openai.com"),
+                "otlp-grpc.env",
+                Map.of(
+                    "OTEL_EXPORTER_OTLP_ENDPOINT", grpc.endpoint(),
+                    "OTEL_RESOURCE_ATTRIBUTES",
+                    OtelConfig.env("otlp-grpc.env").get("OTEL_RESOURCE_ATTRIBUTES") + ",host.name=web-7"))
+            .args("chat", "stream", "embeddings")
             .run();
     consoleRun =
         OtelConfig.apply(
@@ -109,7 +122,7 @@ class TelemetryIT {
                 Map.of("OTEL_EXPORTER_ZIPKIN_ENDPOINT", zipkin.spansEndpoint()))
             .args("chat", "stream")
             .run();
-    for (ChildJvm.Result r : List.of(zipkinRun, otlpRun, consoleRun, ownSdkRun, javaagentRun, deadBackendRun)) {
+    for (ChildJvm.Result r : List.of(zipkinRun, otlpRun, consoleRun, ownSdkRun, javaagentRun, deadBackendRun, grpcRun)) {
       assertThat(r.exitCode).as(r.toString()).isZero();
     }
   }
@@ -118,6 +131,9 @@ class TelemetryIT {
   static void stop() {
     if (otlp != null) {
       otlp.close();
+    }
+    if (grpc != null) {
+      grpc.close();
     }
     if (deadBackendMetrics != null) {
       deadBackendMetrics.close();
@@ -265,6 +281,53 @@ class TelemetryIT {
     assertThat(lines).isEqualTo(4);
   }
 
+  @Test
+  void otlpGrpcConfigDeliversSpansAndMetrics() {
+    // A real grpc-java server: every export arrived as a gRPC call (application/grpc, HTTP/2).
+    assertThat(grpc.contentTypes).isNotEmpty().allSatisfy(t -> assertThat(t).startsWith("application/grpc"));
+    List<OtlpReceiver.Received> spans = grpc.spans();
+    assertThat(spans).hasSize(3);
+    for (OtlpReceiver.Received s : spans) {
+      assertThat(s.scope).isEqualTo("ai-warden");
+      assertThat(s.span.getKind().name()).isEqualTo("SPAN_KIND_CLIENT");
+      assertThat(s.resource).containsEntry("service.name", "billing");
+      assertThat(s.resource).containsEntry("host.name", "web-7");
+      assertThat(s.attributes).containsEntry("gen_ai.provider.name", "openai");
+      assertThat(s.attributes).containsEntry("aiwarden.key.fingerprint", Keys.fingerprint(server.openAiKey));
+      assertThat(s.attributes).containsEntry("aiwarden.key.source", "env:OPENAI_API_KEY");
+      assertThat(s.attributes).containsKey("code.function.name");
+    }
+    assertThat(spans.stream().map(s -> s.attributes.get("gen_ai.operation.name")).collect(Collectors.toList()))
+        .containsExactlyInAnyOrder("chat", "chat", "embeddings");
+    // The same spans as in the traces.file: the exporter's own gRPC traffic recorded nothing.
+    Set<String> fileIds = grpcRun.spans.stream().map(s -> s.spanId).collect(Collectors.toSet());
+    Set<String> grpcIds = new HashSet<>();
+    for (OtlpReceiver.Received s : spans) {
+      grpcIds.add(hex(s.span.getSpanId().toByteArray()));
+    }
+    assertThat(grpcIds).isEqualTo(fileIds);
+
+    Map<String, Metric> metrics = grpc.metricsByName();
+    assertThat(metrics)
+        .containsKeys(
+            "gen_ai.client.token.usage",
+            "gen_ai.client.operation.duration",
+            "aiwarden.policy.decisions",
+            "aiwarden.key.calls");
+    NumberDataPoint keyCalls = metrics.get("aiwarden.key.calls").getSum().getDataPoints(0);
+    assertThat(keyCalls.getAsInt()).isEqualTo(3);
+    assertThat(OtlpReceiver.attributes(keyCalls.getAttributesList()))
+        .containsEntry("aiwarden.key.fingerprint", Keys.fingerprint(server.openAiKey));
+
+    long lines = grpcRun.stderr.lines().filter(l -> l.matches("\\[ai-warden\\] (INFO|WARN) (chat|embeddings) .*")).count();
+    assertThat(lines).isEqualTo(3);
+    assertThat(grpcRun.stderr)
+        .doesNotContain("not supported")
+        .doesNotContain("Multiple HttpSenderProvider")
+        .doesNotContain("Multiple GrpcSenderProvider")
+        .doesNotContain("ERROR");
+  }
+
   // --- Console --------------------------------------------------------------------------------
 
   @Test
@@ -329,10 +392,10 @@ class TelemetryIT {
 
   @Test
   void noRunWritesOrSendsTheKeys() throws Exception {
-    for (ChildJvm.Result r : List.of(zipkinRun, otlpRun, consoleRun, ownSdkRun, javaagentRun, deadBackendRun)) {
+    for (ChildJvm.Result r : List.of(zipkinRun, otlpRun, consoleRun, ownSdkRun, javaagentRun, deadBackendRun, grpcRun)) {
       Leaks.assertNoSecret(r, server.openAiKey, server.azureKey);
     }
-    String received = otlp.traces.toString() + otlp.metrics;
+    String received = otlp.traces.toString() + otlp.metrics + grpc.traces + grpc.metrics;
     assertThat(received).doesNotContain(server.openAiKey).doesNotContain(server.azureKey);
   }
 
@@ -353,7 +416,7 @@ class TelemetryIT {
 
   private static List<Spans.Span> allSpans() {
     List<Spans.Span> all = new ArrayList<>();
-    for (ChildJvm.Result r : List.of(zipkinRun, otlpRun, consoleRun, ownSdkRun, javaagentRun, deadBackendRun)) {
+    for (ChildJvm.Result r : List.of(zipkinRun, otlpRun, consoleRun, ownSdkRun, javaagentRun, deadBackendRun, grpcRun)) {
       all.addAll(r.spans);
     }
     return all;
