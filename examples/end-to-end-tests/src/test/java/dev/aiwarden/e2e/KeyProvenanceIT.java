@@ -45,6 +45,7 @@ class KeyProvenanceIT {
   private static Path inputs;
   private static TestServer server;
   private static ChildJvm.Result run;
+  private static List<String> args;
 
   @BeforeAll
   static void runOnce() throws Exception {
@@ -64,7 +65,7 @@ class KeyProvenanceIT {
     List<String> all = new ArrayList<>(KEYS.values());
     all.add(entraToken);
     server = new TestServer(all.toArray(new String[0]));
-    List<String> args = new ArrayList<>();
+    args = new ArrayList<>();
     args.add(inputs.toString());
     args.add("env");
     args.add("sysprop-runtime=" + KEYS.get("sysprop-runtime"));
@@ -72,8 +73,13 @@ class KeyProvenanceIT {
     args.add("literal");
     args.add("keyvault=" + KEYS.get("keyvault"));
     args.add("entra");
+    // The secret store and Entra ID are the only allowed sources: in monitor mode every call
+    // still goes out, and its span says how keys.sources judged its key's source.
+    Path policy = inputs.resolve("sources-policy.yaml");
+    Files.writeString(policy, "version: 1\nmode: monitor\nkeys:\n  sources: [keyvault, entra_id]\n");
     run =
         ChildJvm.of(MAIN)
+            .agentArgs("policy=" + policy)
             .against(server)
             .env("OPENAI_BASE_URL", server.https("api.openai.com") + "/v1")
             .env("OPENAI_API_KEY", KEYS.get("env"))
@@ -201,6 +207,53 @@ class KeyProvenanceIT {
     assertThat(s.attr("aiwarden.key.source")).isEqualTo("entra_id");
     assertThat(s.attr("aiwarden.key.entra.tenant_id")).isEqualTo(TENANT);
     assertThat(s.attr("aiwarden.key.entra.app_id")).isEqualTo(APP);
+  }
+
+  @Test
+  void keysSourcesJudgesEverySourceKind() {
+    for (Map.Entry<String, String> e : KEYS.entrySet()) {
+      Spans.Span s = spanOf(e.getValue());
+      if (e.getKey().equals("keyvault")) {
+        assertThat(s.attr("aiwarden.policy.decision")).as(e.getKey()).isEqualTo("allow");
+      } else {
+        assertThat(s.attr("aiwarden.policy.decision")).as(e.getKey()).isEqualTo("would_deny");
+        assertThat(s.attr("aiwarden.policy.rule")).as(e.getKey()).isEqualTo("key.source_not_allowed");
+        String kind = ((String) s.attr("aiwarden.key.source")).split(":")[0];
+        assertThat((String) s.attr("aiwarden.policy.reason")).as(e.getKey()).contains(kind);
+      }
+    }
+    assertThat(spanOf(entraToken).attr("aiwarden.policy.decision")).isEqualTo("allow");
+  }
+
+  @Test
+  void keysSourcesEnforcedBlocksEverySourceButTheAllowedOnes() throws Exception {
+    Path policy = inputs.resolve("sources-enforce.yaml");
+    Files.writeString(policy, "version: 1\nmode: enforce\nkeys:\n  sources: [keyvault, entra_id]\n");
+    server.server.reset();
+    ChildJvm.Result enforced =
+        ChildJvm.of(MAIN)
+            .agentArgs("policy=" + policy)
+            .against(server)
+            .env("OPENAI_BASE_URL", server.https("api.openai.com") + "/v1")
+            .env("OPENAI_API_KEY", KEYS.get("env"))
+            .env("AZURE_ACCESS_TOKEN", entraToken)
+            .args(args.toArray(new String[0]))
+            .run();
+    assertThat(enforced.exitCode).as(enforced.toString()).isZero();
+    List<String> results = enforced.results();
+    assertThat(results).hasSize(KEYS.size() + 1);
+    for (String r : results) {
+      if (r.startsWith("RESULT keyvault ") || r.startsWith("RESULT entra ")) {
+        assertThat(r).as(r).contains(" id=");
+      } else {
+        assertThat(r).as(r).contains("error=ai-warden: blocked by key.source_not_allowed");
+      }
+    }
+    // Only the two allowed calls reached the server: no byte of a blocked one left.
+    assertThat(server.server.requestCount()).isEqualTo(2);
+    List<String> secrets = new ArrayList<>(KEYS.values());
+    secrets.add(entraToken);
+    Leaks.assertNoSecret(enforced, secrets.toArray(new String[0]));
   }
 
   @Test

@@ -64,12 +64,22 @@ public final class KeyProvenanceExample {
                         .model("gpt-4o")
                         .addUserMessage("Where did my key come from?")
                         .build());
-        String name = scenario.contains("=") ? scenario.substring(0, scenario.indexOf('=')) : scenario;
-        System.out.println("RESULT " + name + " id=" + c.id());
+        System.out.println("RESULT " + name(scenario) + " id=" + c.id());
+      } catch (RuntimeException e) {
+        // A policy denial (or any failure) ends this scenario only; the message is ai-warden's.
+        Throwable root = e;
+        while (root.getCause() != null) {
+          root = root.getCause();
+        }
+        System.out.println("RESULT " + name(scenario) + " error=" + root.getMessage());
       } finally {
         client.close();
       }
     }
+  }
+
+  private static String name(String scenario) {
+    return scenario.contains("=") ? scenario.substring(0, scenario.indexOf('=')) : scenario;
   }
 
   private static String key(String scenario, Path input) throws Exception {
