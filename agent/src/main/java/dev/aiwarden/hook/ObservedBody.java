@@ -40,6 +40,24 @@ public final class ObservedBody {
   }
 
   /** The application's stream, observed; null stays null. */
+  /**
+   * Copies a (tapped) body stream to {@code out} and closes it: the {@code writeTo} of every
+   * entity wrapper, so the bytes pass through the tap exactly as a read would.
+   */
+  public static void copyAndClose(InputStream in, java.io.OutputStream out) throws java.io.IOException {
+    if (in == null) {
+      return;
+    }
+    try {
+      byte[] buf = new byte[8192];
+      for (int n; (n = in.read(buf)) != -1; ) {
+        out.write(buf, 0, n);
+      }
+    } finally {
+      in.close();
+    }
+  }
+
   public InputStream wrap(InputStream in) {
     return in == null ? null : new TapInputStream(in, this);
   }

@@ -155,18 +155,7 @@ public final class ApacheHttpClient4Adapter {
 
     @Override
     public void writeTo(OutputStream out) throws IOException {
-      InputStream in = getContent();
-      if (in == null) {
-        return;
-      }
-      try {
-        byte[] buf = new byte[8192];
-        for (int n; (n = in.read(buf)) != -1; ) {
-          out.write(buf, 0, n);
-        }
-      } finally {
-        in.close();
-      }
+      ObservedBody.copyAndClose(getContent(), out);
     }
 
     @Override
