@@ -1,0 +1,155 @@
+package dev.aiwarden.e2e;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The load test's application (test-only main for {@link LoadIT}): {@code THREADS} threads make
+ * chat calls through one shared JDK {@code HttpClient} for {@code SECONDS}, alternating between
+ * the key every thread shares ({@code SHARED_KEY}) and a key of the thread's own (line i of the
+ * file {@code THREAD_KEYS_FILE}). Every prompt is unique. Prints {@code LOAD name=value} lines:
+ * the counts by outcome (the 20 warm-up calls included), heap after GC and RSS before and after
+ * the bounded run.
+ *
+ * <p>Arguments: {@code SECONDS THREADS}. Settings: {@code LOAD_URL} (the chat completions URL).
+ */
+public final class LoadMain {
+  private static final AtomicLong SHARED_OK = new AtomicLong();
+  private static final AtomicLong SHARED_DENIED = new AtomicLong();
+  private static final AtomicLong OWN_OK = new AtomicLong();
+  private static final AtomicLong OWN_DENIED = new AtomicLong();
+  private static final AtomicLong OTHER = new AtomicLong();
+  private static volatile long maxRssKb;
+
+  public static void main(String[] args) throws Exception {
+    int seconds = Integer.parseInt(args[0]);
+    int threads = Integer.parseInt(args[1]);
+    String marker = System.getenv("LOAD_MARKER");
+    URI uri = URI.create(System.getenv("LOAD_URL"));
+    String shared = System.getenv("SHARED_KEY");
+    List<String> own = Files.readAllLines(Paths.get(System.getenv("THREAD_KEYS_FILE")));
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    // Warm up (classes loaded, hooks installed, pools filled) with the own keys, then measure.
+    for (int i = 0; i < 20; i++) {
+      call(client, uri, own.get(i), marker + " warm-" + i, false);
+    }
+    long heapStart = heapAfterGc();
+    long rssStart = rssKb();
+    Thread sampler = new Thread(() -> {
+      while (!Thread.currentThread().isInterrupted()) {
+        maxRssKb = Math.max(maxRssKb, rssKb());
+        try {
+          Thread.sleep(500);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "rss-sampler");
+    sampler.setDaemon(true);
+    sampler.start();
+
+    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+    long start = System.nanoTime();
+    List<Thread> workers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      String ownKey = own.get(t);
+      int id = t;
+      Thread w = new Thread(() -> {
+        for (long c = 0; System.nanoTime() < deadline; c++) {
+          boolean useShared = c % 2 == 0;
+          call(client, uri, useShared ? shared : ownKey, marker + " " + id + "-" + c, useShared);
+        }
+      }, "load-" + t);
+      w.start();
+      workers.add(w);
+    }
+    for (Thread w : workers) {
+      w.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000 + 60_000));
+      if (w.isAlive()) {
+        System.out.println("LOAD stuck=" + w.getName());
+        for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+          System.out.println("\"" + e.getKey().getName() + "\" " + e.getKey().getState());
+          for (StackTraceElement f : e.getValue()) {
+            System.out.println("    at " + f);
+          }
+        }
+        System.exit(3);
+      }
+    }
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    sampler.interrupt();
+    long heapEnd = heapAfterGc();
+    long calls = SHARED_OK.get() + SHARED_DENIED.get() + OWN_OK.get() + OWN_DENIED.get() + OTHER.get();
+    System.out.println("LOAD calls=" + calls);
+    System.out.println("LOAD millis=" + millis);
+    System.out.println("LOAD shared_ok=" + SHARED_OK.get());
+    System.out.println("LOAD shared_denied=" + SHARED_DENIED.get());
+    System.out.println("LOAD own_ok=" + OWN_OK.get());
+    System.out.println("LOAD own_denied=" + OWN_DENIED.get());
+    System.out.println("LOAD other=" + OTHER.get());
+    System.out.println("LOAD heap_start_kb=" + heapStart / 1024);
+    System.out.println("LOAD heap_end_kb=" + heapEnd / 1024);
+    System.out.println("LOAD rss_start_kb=" + rssStart);
+    System.out.println("LOAD rss_end_kb=" + rssKb());
+    System.out.println("LOAD rss_max_kb=" + maxRssKb);
+  }
+
+  private static void call(HttpClient client, URI uri, String key, String prompt, boolean shared) {
+    HttpRequest request =
+        HttpRequest.newBuilder(uri)
+            .header("Content-Type", "application/json")
+            .header("Authorization", "Bearer " + key)
+            .POST(HttpRequest.BodyPublishers.ofString(
+                "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt + "\"}]}"))
+            .build();
+    try {
+      HttpResponse<byte[]> r = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      if (r.statusCode() == 200) {
+        (shared ? SHARED_OK : OWN_OK).incrementAndGet();
+      } else {
+        OTHER.incrementAndGet();
+      }
+    } catch (IOException e) {
+      if (String.valueOf(e.getMessage()).startsWith("ai-warden: blocked by limit.requests: ")) {
+        (shared ? SHARED_DENIED : OWN_DENIED).incrementAndGet();
+      } else {
+        OTHER.incrementAndGet();
+        System.out.println("LOAD error " + e);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static long heapAfterGc() {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+    }
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  /** VmRSS from /proc/self/status, in kB (0 where there is no /proc). */
+  private static long rssKb() {
+    try {
+      for (String line : Files.readAllLines(Paths.get("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+    return 0;
+  }
+}
