@@ -45,6 +45,7 @@ public final class LoadMain {
       call(client, uri, own.get(i), marker + " warm-" + i, false);
     }
     long heapStart = heapAfterGc();
+    histogram("histogram-start.txt");
     long rssStart = rssKb();
     Thread sampler = new Thread(() -> {
       while (!Thread.currentThread().isInterrupted()) {
@@ -90,6 +91,7 @@ public final class LoadMain {
     long millis = (System.nanoTime() - start) / 1_000_000;
     sampler.interrupt();
     long heapEnd = heapAfterGc();
+    histogram("histogram-end.txt");
     long calls = SHARED_OK.get() + SHARED_DENIED.get() + OWN_OK.get() + OWN_DENIED.get() + OTHER.get();
     System.out.println("LOAD calls=" + calls);
     System.out.println("LOAD millis=" + millis);
@@ -137,6 +139,21 @@ public final class LoadMain {
       System.gc();
     }
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  /** The live heap's class histogram ({@code jcmd PID GC.class_histogram}) into the run directory. */
+  private static void histogram(String file) {
+    try {
+      Process p = new ProcessBuilder(
+              Paths.get(System.getProperty("java.home"), "bin", "jcmd").toString(),
+              Long.toString(ProcessHandle.current().pid()), "GC.class_histogram")
+          .redirectOutput(Paths.get(file).toFile()).redirectErrorStream(true).start();
+      p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (IOException | RuntimeException e) {
+      System.out.println("LOAD no histogram: " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** VmRSS from /proc/self/status, in kB (0 where there is no /proc). */
