@@ -164,7 +164,7 @@ class AbuseCaseIT {
     return ChildJvm.of(MAIN)
         .classpath(ChildJvm.childClasspath() + File.pathSeparator + ExampleClasspath.testClasses())
         .against(server)
-        .agentArgs("policy=" + policy + ",audit.file=" + ChildJvm.RUN_DIR + "/audit.jsonl")
+        .agentArgs("policy=" + policy + ",audit.file=audit.jsonl") // relative: in the run directory
         .jvmArg("-Dabuse.classes=" + inputs.resolve("classes"))
         .env("OTEL_RESOURCE_ATTRIBUTES", "host.name=" + HOST)
         .env("OPENAI_BASE_URL", server.https("api.openai.com") + "/v1")

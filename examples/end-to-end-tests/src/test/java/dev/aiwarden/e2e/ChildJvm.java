@@ -18,8 +18,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ChildJvm {
   private static final AtomicInteger RUNS = new AtomicInteger();
-  /** Placeholder for the run directory in {@link #agentArgs(String)}. */
-  static final String RUN_DIR = "${run.dir}";
 
   private final String mainClass;
   private final List<String> args = new ArrayList<>();
@@ -53,11 +51,7 @@ final class ChildJvm {
     return this;
   }
 
-  /**
-   * Extra agent arguments ({@code k=v,k=v}); {@code traces.file} is always set by us. {@value
-   * #RUN_DIR} in them stands for the run directory (e.g. {@code audit.file=${run.dir}/audit.jsonl},
-   * so the file is among the outputs {@link Leaks} searches).
-   */
+  /** Extra agent arguments ({@code k=v,k=v}); {@code traces.file} is always set by us. */
   ChildJvm agentArgs(String a) {
     agentArgs = a;
     return this;
@@ -120,7 +114,7 @@ final class ChildJvm {
     List<String> cmd = new ArrayList<>();
     cmd.add(javaExecutable);
     if (withAgent) {
-      String a = "traces.file=" + traces + (agentArgs == null ? "" : "," + agentArgs.replace(RUN_DIR, dir.toString()));
+      String a = "traces.file=" + traces + (agentArgs == null ? "" : "," + agentArgs);
       cmd.add("-javaagent:" + agentJar() + "=" + a);
     }
     cmd.addAll(jvmArgs);
