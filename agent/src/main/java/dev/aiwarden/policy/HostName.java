@@ -17,11 +17,15 @@ import java.util.Properties;
  *       reports);
  *   <li>the {@code HOSTNAME} or {@code COMPUTERNAME} environment variable.
  * </ol>
+ *
+ * The audit log's {@code service_host} is this value too, so its records, the spans and the
+ * policy's {@code keys.bind} decisions name the same host.
  */
-final class HostName {
+public final class HostName {
   private HostName() {}
 
-  static String resolve() {
+  /** The host name, or null when none of the sources gives one. */
+  public static String resolve() {
     return resolve(System.getProperties(), System.getenv());
   }
 

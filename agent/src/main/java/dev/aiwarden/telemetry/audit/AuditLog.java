@@ -1,10 +1,10 @@
 package dev.aiwarden.telemetry.audit;
 
 import dev.aiwarden.core.AiCall;
+import dev.aiwarden.policy.HostName;
 import dev.aiwarden.telemetry.AgentLog;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -297,12 +297,13 @@ public final class AuditLog {
     b.append('"');
   }
 
+  /** The host name the spans' {@code host.name} and {@code keys.bind} use (one source of truth). */
   private static String hostName() {
     try {
-      return InetAddress.getLocalHost().getHostName();
+      String h = HostName.resolve();
+      return h == null ? "unknown" : h;
     } catch (Throwable t) {
-      String env = System.getenv("HOSTNAME");
-      return env == null ? "unknown" : env;
+      return "unknown";
     }
   }
 }

@@ -176,4 +176,20 @@ class AuditLogTest {
     log.close();
     assertThat(Files.isRegularFile(blocker)).isTrue();
   }
+
+  @Test
+  void serviceHostIsTheHostNameSpansAndKeysBindUse() throws Exception {
+    String before = System.getProperty("otel.resource.attributes");
+    System.setProperty("otel.resource.attributes", "service.name=billing,host.name=img-worker-7");
+    try {
+      Path file = writeLog(1);
+      assertThat(Files.readAllLines(file).get(0)).contains("\"service_host\":\"img-worker-7\"");
+    } finally {
+      if (before == null) {
+        System.clearProperty("otel.resource.attributes");
+      } else {
+        System.setProperty("otel.resource.attributes", before);
+      }
+    }
+  }
 }

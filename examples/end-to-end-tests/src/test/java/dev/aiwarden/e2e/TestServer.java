@@ -67,6 +67,19 @@ final class TestServer implements AutoCloseable {
     return "https://" + host + ":" + server.httpsPort();
   }
 
+  /** {@code http://HOST:PORT} of the server's plain-HTTP port under a real host name. */
+  String http(String host) {
+    return "http://" + host + ":" + server.httpPort();
+  }
+
+  /** How many requests the server received with this key (as a bearer token or {@code api-key}). */
+  long requestsWith(String key) {
+    return server.requests().stream()
+        .filter(
+            r -> ("Bearer " + key).equals(r.header("Authorization")) || key.equals(r.header("api-key")))
+        .count();
+  }
+
   int httpsPort() {
     return server.httpsPort();
   }
