@@ -118,7 +118,11 @@ public final class ObservedHttpResponse extends HttpResponse {
 
   @Override
   public Mono<InputStream> getBodyAsInputStream() {
-    return delegate.getBodyAsInputStream().map(in -> new TapInputStream(in, this));
+    // Netty's response aggregates the body first: a connection closed mid-body fails the Mono.
+    return delegate
+        .getBodyAsInputStream()
+        .<InputStream>map(in -> new TapInputStream(in, this))
+        .doOnError(this::end);
   }
 
   @Override

@@ -20,7 +20,10 @@ import okio.Buffer;
  * throw.
  */
 public final class OkHttp4Adapter {
-  /** Largest response body read for inspection; a larger one is inspected in part. */
+  /**
+   * Largest response body read for inspection (a larger one is inspected in part), and largest
+   * request body copied for inspection (a larger one is not inspected).
+   */
   static final long MAX_INSPECTED_BODY = 16L * 1024 * 1024;
 
   /** Callers of enqueued AI calls, captured on the application thread. Removed when they run. */
@@ -102,7 +105,10 @@ public final class OkHttp4Adapter {
         try {
           bytes = response.peekBody(MAX_INSPECTED_BODY).bytes();
         } catch (java.io.IOException unreadable) {
-          // The application will see the same failure when it reads; we record what we have.
+          // The body broke off (the server closed the connection mid-body): the application sees
+          // the same exception when it reads what peekBody buffered, so the call failed.
+          Warden.failed(handle, unreadable);
+          return response;
         }
       }
       Warden.responseReceived(handle, response.code(), headers, bytes);
@@ -128,9 +134,12 @@ public final class OkHttp4Adapter {
     return flat;
   }
 
-  /** The request body's bytes, written into a private buffer: the body itself is not consumed. */
-  private static byte[] bodyBytes(RequestBody body) throws java.io.IOException {
-    if (body == null) {
+  /**
+   * The request body's bytes, written into a private buffer: the body itself is not consumed. A
+   * body longer than {@link #MAX_INSPECTED_BODY} is not copied at all (null: not inspected).
+   */
+  static byte[] bodyBytes(RequestBody body) throws java.io.IOException {
+    if (body == null || body.contentLength() > MAX_INSPECTED_BODY) {
       return null;
     }
     try {

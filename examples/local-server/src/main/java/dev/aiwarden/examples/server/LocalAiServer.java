@@ -50,7 +50,12 @@ import java.util.regex.Pattern;
  * <p>Trigger words in the prompt: {@code [content-filter]} (Azure: 400 content_filter; OpenAI: 400),
  * {@code [filtered-output]} (200 with {@code finish_reason: "content_filter"}), {@code [rate-limit]} (429),
  * {@code [server-error]} (500), {@code [no-revise]} (an image without {@code revised_prompt}). Request header
- * {@code x-test-words: N} sets the number of reply words (= streamed content chunks).
+ * {@code x-test-words: N} sets the number of reply words (= streamed content chunks); request header
+ * {@code x-test-fault: MODE} breaks the answer on purpose (truncated, cut, compressed, not JSON, huge, ...: see
+ * {@link Faults}).
+ *
+ * <p>Request bodies sent with {@code Content-Encoding: gzip} or {@code deflate} are decoded. A request body
+ * longer than {@link Options#maxRequestBytes()} (default 32 MiB) is read to its end and answered with 413.
  */
 public final class LocalAiServer implements AutoCloseable {
 
@@ -67,6 +72,8 @@ public final class LocalAiServer implements AutoCloseable {
     public static final String TRIGGER_NO_REVISE = Responses.NO_REVISE_MARKER;
     /** Request header: number of reply words (streamed content chunks). */
     public static final String WORDS_HEADER = "x-test-words";
+    /** Request header: how to break the answer ({@link Faults}). */
+    public static final String FAULT_HEADER = Faults.HEADER;
     /** Environment variable with comma-separated keys the standalone server accepts. */
     public static final String KEYS_ENV = "AIWARDEN_DEMO_KEYS";
 
@@ -311,20 +318,37 @@ public final class LocalAiServer implements AutoCloseable {
 
     private void handle(HttpExchange ex, boolean overHttps) {
         int status = 500;
+        boolean abort = false;
         String path = ex.getRequestURI().getRawPath();
         try {
-            byte[] body = ex.getRequestBody().readAllBytes();
-            RecordedRequest req = record(ex, body, overHttps);
-            status = dispatch(ex, req, body);
+            Faults.ReadBody read = Faults.read(ex.getRequestBody(), options.maxRequestBytes());
+            if (ex.getRequestHeaders().containsKey(Faults.HEADER) || read.tooLarge()) {
+                ex.getResponseHeaders().set(Faults.REQUEST_BYTES_HEADER, Long.toString(read.length));
+                ex.getResponseHeaders().set(Faults.REQUEST_SHA256_HEADER, read.sha256);
+            }
+            RecordedRequest req = record(ex, read.tooLarge() ? new byte[0] : read.bytes, overHttps);
+            status = read.tooLarge()
+                    ? send(ex, 413, Responses.error("The request body is larger than this server accepts ("
+                            + read.length + " bytes > " + options.maxRequestBytes() + ").", "invalid_request_error",
+                            null, "request_too_large"))
+                    : dispatch(ex, req, read.bytes);
+        } catch (Faults.Cut e) {
+            status = 200; // a streamed answer cut on request, and ended
+        } catch (Faults.Abort e) {
+            abort = true; // the JDK's server closes the connection when the handler throws
+            throw e;
         } catch (IOException e) {
             status = -1; // the client went away (e.g. closed a stream early)
         } catch (RuntimeException e) {
             status = 500;
             trySend(ex, 500, Responses.error("local server bug: " + e, "server_error", null, null));
         } finally {
-            ex.close();
+            if (!abort) {
+                ex.close();
+            }
             if (options.logRequests()) {
-                System.err.println(ex.getRequestMethod() + " " + path + " -> " + (status < 0 ? "aborted" : status));
+                System.err.println(ex.getRequestMethod() + " " + path + " -> "
+                        + (abort ? "closed mid-body" : status < 0 ? "aborted" : status));
             }
         }
     }
@@ -368,10 +392,19 @@ public final class LocalAiServer implements AutoCloseable {
         }
         RequestBody body;
         try {
-            body = RequestBody.parse(rawBody);
-        } catch (Json.ParseException e) {
+            body = RequestBody.parse(Faults.decode(rawBody, req.header("content-encoding"), options.maxRequestBytes()));
+        } catch (Json.ParseException | IOException e) {
             return send(ex, 400, Responses.error("We could not parse the JSON body of your request. (" + e.getMessage()
                     + ")", "invalid_request_error", null, null));
+        }
+        String faultHeader = req.header(Faults.HEADER);
+        Faults.Mode fault = faultHeader == null ? null : Faults.Mode.of(faultHeader);
+        if (faultHeader != null && (fault == null || !fault.appliesTo(body.stream()))) {
+            return send(ex, 400, Responses.error("x-test-fault: '" + faultHeader + "' is not a fault for a "
+                    + (body.stream() ? "streamed" : "plain") + " request", "invalid_request_error", null, null));
+        }
+        if (fault != null) {
+            ex.setAttribute(Faults.ATTRIBUTE, fault);
         }
         boolean azure = route.azurePath || isAzureHost(req.host());
         String prompt = body.promptText();
@@ -409,8 +442,9 @@ public final class LocalAiServer implements AutoCloseable {
         boolean filteredOutput = prompt.contains(TRIGGER_FILTERED_OUTPUT);
         int promptTokens = Responses.promptTokens(body.promptChars());
         List<String> words = Responses.replyWords(body.promptChars(), wordsRequested(req));
-        long created = System.currentTimeMillis() / 1000;
-        long n = ids.incrementAndGet();
+        // With x-test-fault the answer is the same every time (id 1, a fixed time), so tests can compare bytes.
+        long created = fault != null ? Faults.FIXED_CREATED : System.currentTimeMillis() / 1000;
+        long n = fault != null ? 1 : ids.incrementAndGet();
 
         switch (route.op) {
             case CHAT:
@@ -419,7 +453,8 @@ public final class LocalAiServer implements AutoCloseable {
                             filteredOutput);
                 }
                 return send(ex, 200, Responses.chatCompletion("chatcmpl-" + n, created, model, azure, body.n(),
-                        String.join(" ", words), promptTokens, words.size(), filteredOutput));
+                        fault == Faults.Mode.HUGE ? Faults.HUGE_MARKER : String.join(" ", words), promptTokens,
+                        words.size(), filteredOutput));
             case COMPLETIONS:
                 if (body.stream()) {
                     return streamCompletion(ex, "cmpl-" + n, created, model, azure, body, words, promptTokens);
@@ -528,6 +563,11 @@ public final class LocalAiServer implements AutoCloseable {
 
     private static int send(HttpExchange ex, int status, String json) throws IOException {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        Faults.Mode fault = (Faults.Mode) ex.getAttribute(Faults.ATTRIBUTE);
+        if (status == 200 && fault != null) {
+            Faults.send(ex, fault, bytes);
+            return status;
+        }
         ex.getResponseHeaders().set("Content-Type", "application/json");
         ex.sendResponseHeaders(status, bytes.length);
         try (OutputStream os = ex.getResponseBody()) {
@@ -549,9 +589,12 @@ public final class LocalAiServer implements AutoCloseable {
     /** Writes server-sent events, each flushed at once, pausing between events when asked to. */
     private final class Sse {
         private final OutputStream os;
+        private final Faults.Mode fault;
         private boolean first = true;
+        private int events;
 
         Sse(HttpExchange ex) throws IOException {
+            this.fault = (Faults.Mode) ex.getAttribute(Faults.ATTRIBUTE);
             Headers h = ex.getResponseHeaders();
             h.set("Content-Type", "text/event-stream; charset=utf-8");
             h.set("Cache-Control", "no-cache");
@@ -570,7 +613,9 @@ public final class LocalAiServer implements AutoCloseable {
                 sb.append("event: ").append(name).append('\n');
             }
             sb.append("data: ").append(data).append("\n\n");
-            os.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+            byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
+            Faults.beforeEvent(fault, events++, bytes, os);
+            os.write(bytes);
             os.flush();
         }
 
@@ -694,6 +739,7 @@ public final class LocalAiServer implements AutoCloseable {
             "  --stream-delay-ms N  pause between streamed events",
             "  --ports-file FILE    write 'http=PORT' and 'https=PORT' lines once listening",
             "  --log-requests       print 'METHOD /path -> STATUS' per request on stderr",
+            "  --max-request-bytes N  longer request bodies are answered with 413 (default 32 MiB)",
             "Runs until killed. Never prints a key.");
 
     public static void main(String[] args) throws Exception {
@@ -713,6 +759,7 @@ public final class LocalAiServer implements AutoCloseable {
                     case "--stream-delay-ms": options.streamChunkDelayMillis(Long.parseLong(value(args, ++i, a))); break;
                     case "--ports-file": portsFile = Paths.get(value(args, ++i, a)); break;
                     case "--log-requests": options.logRequests(true); break;
+                    case "--max-request-bytes": options.maxRequestBytes(Long.parseLong(value(args, ++i, a))); break;
                     case "-h":
                     case "--help":
                         System.out.println(USAGE);

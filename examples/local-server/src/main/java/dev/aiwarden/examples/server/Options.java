@@ -33,6 +33,7 @@ public final class Options {
     private int maxRecordedRequests = 10_000;
     private int maxThreads = 256;
     private boolean logRequests = false;
+    private long maxRequestBytes = 32L << 20;
 
     public Options() {
     }
@@ -156,6 +157,16 @@ public final class Options {
 
     public int maxThreads() {
         return maxThreads;
+    }
+
+    /** Request bodies longer than this are read to the end (counted and hashed) and answered with 413. */
+    public Options maxRequestBytes(long max) {
+        this.maxRequestBytes = max;
+        return this;
+    }
+
+    public long maxRequestBytes() {
+        return maxRequestBytes;
     }
 
     public boolean logRequests() {
