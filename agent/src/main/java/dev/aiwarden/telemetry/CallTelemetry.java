@@ -86,10 +86,10 @@ public final class CallTelemetry {
       Logger l = logger();
       if (isWouldDeny(call)) {
         if (l.isWarnEnabled()) {
-          l.warn(line(call, false));
+          emit(l, "WARN", line(call, false));
         }
       } else if (l.isInfoEnabled()) {
-        l.info(line(call, false));
+        emit(l, "INFO", line(call, false));
       }
     } catch (Throwable t) {
       AgentLog.errorOnce("telemetry.log", "ai-warden could not log an AI call", t);
@@ -125,7 +125,7 @@ public final class CallTelemetry {
     try {
       Logger l = logger();
       if (l.isWarnEnabled()) {
-        l.warn(line(call, true));
+        emit(l, "WARN", line(call, true));
       }
     } catch (Throwable t) {
       AgentLog.errorOnce("telemetry.log", "ai-warden could not log an AI call", t);
@@ -494,6 +494,23 @@ public final class CallTelemetry {
       }
     }
     return b.toString();
+  }
+
+  /**
+   * Writes a call's line. With the agent's own slf4j-simple logger (set up by {@link
+   * AgentLogSetup} as {@code [ai-warden] LEVEL message} on {@code System.err}) the same line is
+   * printed directly: slf4j-simple would take two global locks per line (its date formatter, which
+   * prints the prefix, and its write lock) and format a date; {@code System.err} keeps its own
+   * lock and flush. Any other logger gets the line as its message.
+   */
+  private static void emit(Logger l, String level, String line) {
+    if (l instanceof org.slf4j.simple.SimpleLogger) {
+      System.err.println(AgentLog.PREFIX + ' ' + level + ' ' + line);
+    } else if ("WARN".equals(level)) {
+      l.warn(line);
+    } else {
+      l.info(line);
+    }
   }
 
   private Logger logger() {
