@@ -56,12 +56,35 @@ public final class RequestBodyParser {
       String contentType,
       String contentEncoding,
       Operation op) {
+    return parse(body, offset, length, contentType, contentEncoding, op, true);
+  }
+
+  /**
+   * As {@link #parse(byte[], int, int, String, String, Operation)}; with {@code keepText} false,
+   * {@link RequestInfo#promptText} stays null (unless the operation needs it: image prompts are
+   * compared with revised ones) and the prompt is hashed and counted while the body is read,
+   * without building a string of it. The hash and count are the same either way.
+   */
+  public static RequestInfo parse(
+      byte[] body,
+      int offset,
+      int length,
+      String contentType,
+      String contentEncoding,
+      Operation op,
+      boolean keepText) {
     RequestInfo info = new RequestInfo();
-    Prompt prompt = new Prompt();
+    Prompt prompt = new Prompt(keepText || op == Operation.IMAGE_GENERATION);
     try {
       parseInto(info, prompt, body, offset, length, contentType, contentEncoding, op);
     } catch (RuntimeException | StackOverflowError e) {
       info.unparsed = true;
+    }
+    if (prompt.reordered) {
+      // Responses API instructions after the input: they come first in the hash; read again, keeping text.
+      RequestInfo again = parse(body, offset, length, contentType, contentEncoding, op, true);
+      again.promptText = null; // only the hash was asked for
+      return again;
     }
     try {
       prompt.finish(info);
@@ -217,7 +240,7 @@ public final class RequestBodyParser {
       JsonToken value = p.nextToken();
       if ("content".equals(name)) {
         if (value == JsonToken.VALUE_STRING) {
-          prompt.add(p.getText());
+          prompt.addCurrent(p);
         } else if (value == JsonToken.START_ARRAY) {
           readContentParts(p, prompt);
         } else {
@@ -234,7 +257,7 @@ public final class RequestBodyParser {
     JsonToken t;
     while ((t = p.nextToken()) != JsonToken.END_ARRAY && t != null) {
       if (t == JsonToken.VALUE_STRING) {
-        prompt.add(p.getText());
+        prompt.addCurrent(p);
       } else if (t == JsonToken.START_OBJECT) {
         readContentPart(p, prompt);
       } else {
@@ -297,7 +320,7 @@ public final class RequestBodyParser {
       throws IOException {
     JsonToken t = p.currentToken();
     if (t == JsonToken.VALUE_STRING) {
-      prompt.add(p.getText());
+      prompt.addCurrent(p);
       return;
     }
     if (t != JsonToken.START_ARRAY) {
@@ -309,7 +332,7 @@ public final class RequestBodyParser {
     while ((t = p.nextToken()) != JsonToken.END_ARRAY && t != null) {
       count++;
       if (t == JsonToken.VALUE_STRING) {
-        prompt.add(p.getText());
+        prompt.addCurrent(p);
       } else if (t == JsonToken.START_OBJECT) {
         countAsMessages |= op == null;
         readMessage(p, prompt);
@@ -329,7 +352,7 @@ public final class RequestBodyParser {
   private static void readStrings(JsonParser p, Prompt prompt) throws IOException {
     JsonToken t = p.currentToken();
     if (t == JsonToken.VALUE_STRING) {
-      prompt.add(p.getText());
+      prompt.addCurrent(p);
       return;
     }
     if (t != JsonToken.START_ARRAY) {
@@ -338,7 +361,7 @@ public final class RequestBodyParser {
     }
     while ((t = p.nextToken()) != JsonToken.END_ARRAY && t != null) {
       if (t == JsonToken.VALUE_STRING) {
-        prompt.add(p.getText());
+        prompt.addCurrent(p);
       } else {
         p.skipChildren();
       }
@@ -417,20 +440,68 @@ public final class RequestBodyParser {
     }
   }
 
-  /** Collects the prompt parts; instructions are kept apart so they come first. */
+  /**
+   * Collects the prompt parts; instructions are kept apart so they come first. Without {@code
+   * keep}, the parts go straight into a per-thread SHA-256 ({@link PromptHash}) as UTF-8, and no
+   * text is built.
+   */
   private static final class Prompt {
+    private final boolean keep;
     private String instructions;
     private StringBuilder text;
     private long chars;
+    private PromptHash hash; // !keep: the running hash, begun at the first part
+    /** !keep: instructions came after a part, so the hash order is wrong: parse again keeping text. */
+    boolean reordered;
+
+    Prompt(boolean keep) {
+      this.keep = keep;
+    }
 
     void instructions(String s) {
-      if (s != null && !s.isEmpty()) {
-        instructions = s;
+      if (s == null || s.isEmpty()) {
+        return;
       }
+      if (!keep) {
+        if (hash != null) {
+          reordered = true;
+          return;
+        }
+        hash = PromptHash.begin();
+        hash.part(s);
+        chars += s.length();
+        return;
+      }
+      instructions = s;
+    }
+
+    /** The parser's current string value, without making a String of it unless text is kept. */
+    void addCurrent(JsonParser p) throws IOException {
+      if (keep) {
+        add(p.getText());
+        return;
+      }
+      int length = p.getTextLength();
+      if (length == 0) {
+        return;
+      }
+      if (hash == null) {
+        hash = PromptHash.begin();
+      }
+      hash.part(p.getTextCharacters(), p.getTextOffset(), length);
+      chars += length;
     }
 
     void add(String s) {
       if (s == null || s.isEmpty()) {
+        return;
+      }
+      if (!keep) {
+        if (hash == null) {
+          hash = PromptHash.begin();
+        }
+        hash.part(s);
+        chars += s.length();
         return;
       }
       if (text == null) {
@@ -443,6 +514,11 @@ public final class RequestBodyParser {
     }
 
     void finish(RequestInfo info) {
+      if (!keep) {
+        info.promptChars = chars;
+        info.promptSha256 = hash == null ? null : hash.hex16();
+        return;
+      }
       String joined;
       if (instructions == null) {
         joined = text == null ? null : text.toString();

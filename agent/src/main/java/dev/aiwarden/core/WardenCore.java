@@ -80,6 +80,7 @@ public final class WardenCore implements WardenHooks {
     if (endpoint == null) {
       return null;
     }
+    PolicyEngine engine = policy.get();
     RequestInfo request =
         RequestBodyParser.parse(
             body,
@@ -87,7 +88,8 @@ public final class WardenCore implements WardenHooks {
             body == null ? 0 : body.length,
             HeaderList.get(headers, "content-type"),
             HeaderList.get(headers, "content-encoding"),
-            endpoint.operation());
+            endpoint.operation(),
+            engine.needsPromptText());
     ApiKey key =
         KeyExtractor.fromHeaders(
             HeaderList.get(headers, "authorization"), HeaderList.get(headers, "api-key"));
@@ -106,7 +108,7 @@ public final class WardenCore implements WardenHooks {
             startEpochNanos,
             startNanoTime);
 
-    Decision decision = policy.get().decide(call);
+    Decision decision = engine.decide(call);
     call.decision = decision;
     if (decision.blocks()) {
       call.endNanoTime = System.nanoTime();

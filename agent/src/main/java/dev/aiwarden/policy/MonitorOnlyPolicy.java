@@ -12,4 +12,9 @@ public final class MonitorOnlyPolicy implements PolicyEngine {
   public Decision decide(AiCall call) {
     return Decision.ALLOW;
   }
+
+  @Override
+  public boolean needsPromptText() {
+    return false;
+  }
 }

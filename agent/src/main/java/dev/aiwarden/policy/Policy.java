@@ -325,6 +325,11 @@ public final class Policy {
     return null;
   }
 
+  /** Whether deciding reads the prompt text: secret scanning, deny patterns, or full capture. */
+  boolean needsPromptText() {
+    return denySecrets || denyPatterns.length > 0 || capture == PromptCapture.FULL;
+  }
+
   /** After the call: tokens used (limits) and content-filter blocks (abuse). */
   void onCompleted(AiCall call, PolicyState state) {
     ResponseInfo response = call.response;

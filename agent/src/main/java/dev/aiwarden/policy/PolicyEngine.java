@@ -13,4 +13,13 @@ public interface PolicyEngine {
 
   /** Told about every finished call (tokens, content-filter results) for limits and abuse rules. */
   default void onCompleted(AiCall call) {}
+
+  /**
+   * Whether {@link #decide} (or the span, with {@code prompts.capture: full}) reads the prompt
+   * text. When false the request parser hashes and counts the prompt as it reads the body and never
+   * builds the text. Defaults to true.
+   */
+  default boolean needsPromptText() {
+    return true;
+  }
 }

@@ -158,6 +158,11 @@ public final class PolicyStore implements PolicyEngine {
   }
 
   @Override
+  public boolean needsPromptText() {
+    return policy.needsPromptText();
+  }
+
+  @Override
   public void onCompleted(AiCall call) {
     policy.onCompleted(call, state);
   }

@@ -18,6 +18,8 @@ final class PromptPattern {
   final String source;
   private final com.google.re2j.Pattern re2;
   private final java.util.regex.Pattern jdk;
+  /** A literal every match contains, or null: checked before any regex runs. */
+  private final RequiredLiteral required;
 
   PromptPattern(String source) {
     this.source = source;
@@ -29,9 +31,13 @@ final class PromptPattern {
       j = null; // RE2-only syntax, e.g. (?P<name>...): RE2/J alone
     }
     this.jdk = j;
+    this.required = RequiredLiteral.of(source);
   }
 
   boolean find(String text) {
+    if (required != null && !required.mayMatch(text)) {
+      return false;
+    }
     if (jdk != null) {
       try {
         return jdk.matcher(new Budgeted(text, (long) READS_PER_CHAR * text.length() + 4096)).find();

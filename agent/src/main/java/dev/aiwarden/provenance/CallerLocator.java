@@ -1,5 +1,7 @@
 package dev.aiwarden.provenance;
 
+import java.util.Iterator;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -21,6 +23,8 @@ import java.util.stream.Stream;
  */
 public final class CallerLocator {
   private static final StackWalker WALKER = StackWalker.getInstance();
+  /** Made once: a method reference written at the call site would be a new object per walk. */
+  private static final Function<Stream<StackWalker.StackFrame>, Caller> FIND = CallerLocator::find;
 
   private static final String[] SKIPPED = {
     "java.",
@@ -50,7 +54,6 @@ public final class CallerLocator {
     "com.fasterxml.jackson.",
     "org.slf4j.",
     "io.opentelemetry.",
-    "io.micrometer.",
     "org.apache.http.",
     "org.apache.hc.",
   };
@@ -62,7 +65,7 @@ public final class CallerLocator {
   /** The application frame calling this method, or null when there is none. Never throws. */
   public static Caller find() {
     try {
-      return WALKER.walk(CallerLocator::find);
+      return WALKER.walk(FIND);
     } catch (RuntimeException e) {
       return null;
     }
@@ -70,11 +73,16 @@ public final class CallerLocator {
 
   /** The first application frame of {@code frames}, or null. */
   static Caller find(Stream<StackWalker.StackFrame> frames) {
-    return frames
-        .filter(f -> isApplicationClass(f.getClassName()))
-        .findFirst()
-        .map(f -> caller(f.getClassName(), f.getMethodName(), f.getFileName(), f.getLineNumber()))
-        .orElse(null);
+    // A plain loop: no pipeline stages, lambdas or Optional per call; stops at the first match.
+    Iterator<StackWalker.StackFrame> it = frames.iterator();
+    while (it.hasNext()) {
+      StackWalker.StackFrame f = it.next();
+      String className = f.getClassName();
+      if (isApplicationClass(className)) {
+        return caller(className, f.getMethodName(), f.getFileName(), f.getLineNumber());
+      }
+    }
+    return null;
   }
 
   static Caller caller(String className, String method, String file, int line) {

@@ -51,7 +51,11 @@ public final class Fingerprints {
     if (digest == null) {
       return null;
     }
-    byte[] hash = digest.digest(text.getBytes(StandardCharsets.UTF_8));
+    return hex16(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** The first 16 lower-case hex digits (8 bytes) of a hash. */
+  public static String hex16(byte[] hash) {
     char[] out = new char[16];
     for (int i = 0; i < 8; i++) {
       out[2 * i] = HEX[(hash[i] >> 4) & 0xF];

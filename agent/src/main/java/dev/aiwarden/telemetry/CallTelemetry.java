@@ -39,6 +39,7 @@ import org.slf4j.Logger;
  * ({@link AgentLog#errorOnce}) and never reaches the application.
  */
 public final class CallTelemetry {
+  /** Null when no span can be received (no traces exporter, no {@code traces.file}): no spans. */
   private final Tracer tracer;
   /** Null for the no-op telemetry. */
   private final CallMetrics metrics;
@@ -55,6 +56,9 @@ public final class CallTelemetry {
 
   /** The call was let through: starts its span (stored in {@code call.span}). */
   public void onStart(AiCall call) {
+    if (tracer == null) {
+      return;
+    }
     try {
       startSpan(call);
     } catch (Throwable t) {
@@ -65,7 +69,9 @@ public final class CallTelemetry {
   /** The call's response (or stream, or failure) is complete: ends its span, logs its line. */
   public void onEnd(AiCall call) {
     try {
-      endSpan(call);
+      if (tracer != null) {
+        endSpan(call);
+      }
     } catch (Throwable t) {
       AgentLog.errorOnce("telemetry.onEnd", "ai-warden could not end the span of an AI call", t);
     }
@@ -80,10 +86,10 @@ public final class CallTelemetry {
       Logger l = logger();
       if (isWouldDeny(call)) {
         if (l.isWarnEnabled()) {
-          l.warn("{}", line(call, false));
+          emit(l, "WARN", line(call, false));
         }
       } else if (l.isInfoEnabled()) {
-        l.info("{}", line(call, false));
+        emit(l, "INFO", line(call, false));
       }
     } catch (Throwable t) {
       AgentLog.errorOnce("telemetry.log", "ai-warden could not log an AI call", t);
@@ -93,11 +99,11 @@ public final class CallTelemetry {
   /** The policy blocked the call before it left: a span ended at once, and a WARN line. */
   public void onDenied(AiCall call) {
     try {
-      Span span = existingSpan(call);
-      if (span == null) {
+      Span span = tracer == null ? null : existingSpan(call);
+      if (span == null && tracer != null) {
         span = startSpan(call);
       }
-      if (!hasEnded(span)) {
+      if (span != null && !hasEnded(span)) {
         setPolicyAttributes(span, call.decision);
         span.setAttribute(ERROR_TYPE_KEY, ERROR_TYPE_POLICY_DENIED);
         Decision d = call.decision;
@@ -119,7 +125,7 @@ public final class CallTelemetry {
     try {
       Logger l = logger();
       if (l.isWarnEnabled()) {
-        l.warn("{}", line(call, true));
+        emit(l, "WARN", line(call, true));
       }
     } catch (Throwable t) {
       AgentLog.errorOnce("telemetry.log", "ai-warden could not log an AI call", t);
@@ -488,6 +494,23 @@ public final class CallTelemetry {
       }
     }
     return b.toString();
+  }
+
+  /**
+   * Writes a call's line. With the agent's own slf4j-simple logger (set up by {@link
+   * AgentLogSetup} as {@code [ai-warden] LEVEL message} on {@code System.err}) the same line is
+   * printed directly: slf4j-simple would take two global locks per line (its date formatter, which
+   * prints the prefix, and its write lock) and format a date; {@code System.err} keeps its own
+   * lock and flush. Any other logger gets the line as its message.
+   */
+  private static void emit(Logger l, String level, String line) {
+    if (l instanceof org.slf4j.simple.SimpleLogger) {
+      System.err.println(AgentLog.PREFIX + ' ' + level + ' ' + line);
+    } else if ("WARN".equals(level)) {
+      l.warn(line);
+    } else {
+      l.info(line);
+    }
   }
 
   private Logger logger() {

@@ -7,6 +7,7 @@ import io.opentelemetry.api.trace.TracerBuilder;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -77,7 +78,32 @@ public final class Telemetry {
     }
     this.tracer = builder.build();
     this.metrics = sdk == null ? null : new CallMetrics(openTelemetry.getMeterProvider());
-    this.calls = new CallTelemetry(tracer, metrics);
+    // Spans and metrics nobody can receive are not built: with the default exporters (none) and
+    // no traces.file, a call costs its log line, not a span.
+    boolean spans = sdk != null && (tracesFile != null || exports(otelConfig, "otel.traces.exporter"));
+    boolean callMetrics = sdk != null && exports(otelConfig, "otel.metrics.exporter");
+    this.calls = new CallTelemetry(spans ? tracer : null, callMetrics ? metrics : null);
+  }
+
+  /**
+   * Whether the configured {@code otel.*.exporter} list sends anywhere: not when every entry is
+   * {@code none}; an empty list is autoconfigure's default ({@code otlp}); an unknown
+   * configuration (a test SDK) counts as exporting.
+   */
+  static boolean exports(ConfigProperties config, String property) {
+    if (config == null) {
+      return true;
+    }
+    List<String> names = config.getList(property);
+    if (names.isEmpty()) {
+      return true;
+    }
+    for (String name : names) {
+      if (!"none".equalsIgnoreCase(name.trim())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // --- Life cycle -----------------------------------------------------------------------------

@@ -5,7 +5,6 @@ import com.azure.core.http.HttpHeaders;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.util.BinaryData;
 import dev.aiwarden.bootstrap.Warden;
-import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +32,9 @@ public final class ObservedHttpResponse extends HttpResponse {
   private final boolean stream;
   private final int status;
   private final String[] headers;
-  private final ByteArrayOutputStream seen;
+  /** The non-streamed body seen so far: made at the first bytes, sized from Content-Length. */
+  private byte[] seen; // guarded by this
+  private int seenSize; // guarded by this
   private final AtomicBoolean ended = new AtomicBoolean();
 
   ObservedHttpResponse(
@@ -44,7 +45,6 @@ public final class ObservedHttpResponse extends HttpResponse {
     this.stream = stream;
     this.status = status;
     this.headers = headers;
-    this.seen = stream ? null : new ByteArrayOutputStream();
   }
 
   @Override
@@ -107,8 +107,7 @@ public final class ObservedHttpResponse extends HttpResponse {
       BinaryData data = delegate.getBodyAsBinaryData();
       if (data != null && data.isReplayable()) {
         byte[] bytes = data.toBytes();
-        tap(bytes, 0, bytes.length);
-        end(null);
+        endWith(bytes); // the whole body at once: inspected as it is, no copy
         return data;
       }
     }
@@ -178,13 +177,52 @@ public final class ObservedHttpResponse extends HttpResponse {
     if (stream) {
       Warden.streamData(handle, bytes, offset, length);
     } else {
-      synchronized (seen) {
-        int room = MAX_INSPECTED - seen.size();
-        if (room > 0) {
-          seen.write(bytes, offset, Math.min(room, length));
+      synchronized (this) {
+        int n = Math.min(MAX_INSPECTED - seenSize, length);
+        if (n <= 0) {
+          return;
+        }
+        if (seen == null || seen.length - seenSize < n) {
+          long announced = contentLength(headers);
+          int want = (int) Math.min(MAX_INSPECTED,
+              Math.max(seenSize + (long) n, seen == null && announced > 0 ? announced : 2L * (seenSize + n)));
+          seen = seen == null ? new byte[want] : java.util.Arrays.copyOf(seen, want);
+        }
+        System.arraycopy(bytes, offset, seen, seenSize, n);
+        seenSize += n;
+      }
+    }
+  }
+
+  /** The Content-Length header's value, or -1. */
+  static long contentLength(String[] headers) {
+    for (int i = 0; headers != null && i + 1 < headers.length; i += 2) {
+      if ("Content-Length".equalsIgnoreCase(headers[i])) {
+        try {
+          return Long.parseLong(headers[i + 1].trim());
+        } catch (NumberFormatException | NullPointerException e) {
+          return -1;
         }
       }
     }
+    return -1;
+  }
+
+  /** The whole body, read by the application in one piece: ends the call with it. */
+  private void endWith(byte[] whole) {
+    boolean nothingSeen;
+    synchronized (this) {
+      nothingSeen = seenSize == 0;
+    }
+    if (nothingSeen) {
+      if (ended.compareAndSet(false, true)) {
+        Warden.responseReceived(handle, status, headers,
+            whole.length <= MAX_INSPECTED ? whole : java.util.Arrays.copyOf(whole, MAX_INSPECTED));
+      }
+      return;
+    }
+    tap(whole, 0, whole.length);
+    end(null);
   }
 
   void end(Throwable error) {
@@ -197,8 +235,9 @@ public final class ObservedHttpResponse extends HttpResponse {
       Warden.failed(handle, error);
     } else {
       byte[] body;
-      synchronized (seen) {
-        body = seen.size() == 0 ? null : seen.toByteArray();
+      synchronized (this) {
+        body = seenSize == 0 ? null
+            : seenSize == seen.length ? seen : java.util.Arrays.copyOf(seen, seenSize);
       }
       Warden.responseReceived(handle, status, headers, body);
     }

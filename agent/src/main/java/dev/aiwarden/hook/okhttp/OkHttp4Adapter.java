@@ -12,6 +12,11 @@ import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
 import okio.Buffer;
+import okio.BufferedSink;
+import okio.BufferedSource;
+import okio.Okio;
+import okio.Sink;
+import okio.Timeout;
 
 /**
  * Turns OkHttp's request and response into ai-warden's neutral exchange. Injected into the class
@@ -40,7 +45,8 @@ public final class OkHttp4Adapter {
   public static void onEnqueue(Object call) {
     try {
       HttpUrl url = ((Call) call).request().url();
-      if (Warden.isAiCall(url.host(), url.port(), url.encodedPath())) {
+      if (mayBeAiPath(url.toString())
+          && Warden.isAiCall(url.host(), url.port(), url.encodedPath())) {
         if (Warden.handledOutside()) {
           CALLERS.put(call, HANDLED_OUTSIDE);
           return;
@@ -64,7 +70,9 @@ public final class OkHttp4Adapter {
     try {
       Request request = ((Call) call).request();
       HttpUrl url = request.url();
-      if (!Warden.isAiCall(url.host(), url.port(), url.encodedPath()) || Warden.handledOutside()) {
+      if (!mayBeAiPath(url.toString())
+          || !Warden.isAiCall(url.host(), url.port(), url.encodedPath())
+          || Warden.handledOutside()) {
         return null;
       }
       RequestBody body = request.body();
@@ -103,7 +111,7 @@ public final class OkHttp4Adapter {
       byte[] bytes = null;
       if (body != null && isJson(contentType)) {
         try {
-          bytes = response.peekBody(MAX_INSPECTED_BODY).bytes();
+          bytes = peek(body);
         } catch (java.io.IOException unreadable) {
           // The body broke off (the server closed the connection mid-body): the application sees
           // the same exception when it reads what peekBody buffered, so the call failed.
@@ -118,6 +126,31 @@ public final class OkHttp4Adapter {
       Warden.failed(handle, t);
       return response;
     }
+  }
+
+  /**
+   * False when the URL's path cannot be an AI operation: every operation path ends in {@code s}
+   * ({@code /chat/completions}, {@code /embeddings}, ...) or {@code /audio/speech}, before any query
+   * or fragment and one trailing {@code /}. Reads {@link HttpUrl#toString()}, which OkHttp keeps, so
+   * a call that is not an AI call costs a scan of its URL and allocates nothing.
+   */
+  static boolean mayBeAiPath(String url) {
+    int end = url.length();
+    for (int i = 0; i < end; i++) {
+      char c = url.charAt(i);
+      if (c == '?' || c == '#') {
+        end = i;
+        break;
+      }
+    }
+    if (end > 1 && url.charAt(end - 1) == '/') {
+      end--;
+    }
+    if (end == 0) {
+      return false;
+    }
+    char last = url.charAt(end - 1);
+    return last == 's' || last == 'h';
   }
 
   private static String[] headers(Headers headers, MediaType bodyType) {
@@ -149,9 +182,110 @@ public final class OkHttp4Adapter {
     } catch (NoSuchMethodError olderThan314) {
       // OkHttp 3.x before 3.14 has neither; its bodies are replayable unless the app says not.
     }
-    Buffer buffer = new Buffer();
-    body.writeTo(buffer);
-    return buffer.readByteArray();
+    // One copy: OkHttp's buffered sink hands its (pooled) segments straight to an array sized
+    // from contentLength, instead of a Buffer of our own plus a byte array made from it.
+    ArraySink sink = new ArraySink(body.contentLength());
+    BufferedSink buffered = Okio.buffer(sink);
+    try {
+      body.writeTo(buffered);
+      buffered.flush();
+    } catch (java.io.IOException e) {
+      if (sink.overLimit) {
+        return null; // a body of unknown length that turned out too long: not inspected
+      }
+      throw e;
+    }
+    return sink.bytes();
+  }
+
+  /**
+   * Up to {@link #MAX_INSPECTED_BODY} bytes of the response body, copied once into an array sized
+   * from its length. The bytes are buffered in the body's own source, where the application then
+   * reads them; they are copied out of its segments without sharing them (a peek would share them,
+   * and a shared segment never returns to okio's pool, costing a new 8 KiB segment per call).
+   */
+  static byte[] peek(ResponseBody body) throws java.io.IOException {
+    BufferedSource source = body.source();
+    long length = body.contentLength();
+    if (length < 0 || length > MAX_INSPECTED_BODY) {
+      source.request(MAX_INSPECTED_BODY);
+      length = Math.min(source.buffer().size(), MAX_INSPECTED_BODY);
+    } else if (!source.request(length)) {
+      length = source.buffer().size(); // shorter than announced: what there is
+    }
+    ArrayOut out = new ArrayOut((int) length);
+    source.buffer().copyTo(out, 0, length);
+    return out.bytes;
+  }
+
+  /** An output stream into one array of a known size. */
+  static final class ArrayOut extends java.io.OutputStream {
+    final byte[] bytes;
+    private int size;
+
+    ArrayOut(int size) {
+      this.bytes = new byte[size];
+    }
+
+    @Override
+    public void write(int b) {
+      bytes[size++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      System.arraycopy(b, off, bytes, size, len);
+      size += len;
+    }
+  }
+
+  /**
+   * A sink into one array, presized when the length is known; grows otherwise, up to {@link
+   * #MAX_INSPECTED_BODY}: past it the write fails and {@link #overLimit} is set.
+   */
+  static final class ArraySink implements Sink {
+    private byte[] bytes;
+    private int size;
+    boolean overLimit;
+
+    ArraySink(long expected) {
+      bytes = new byte[expected >= 0 && expected <= Integer.MAX_VALUE - 8 ? (int) expected : 8192];
+    }
+
+    @Override
+    public void write(Buffer source, long byteCount) throws java.io.IOException {
+      long need = size + byteCount;
+      if (need > bytes.length) {
+        if (need > MAX_INSPECTED_BODY) {
+          overLimit = true;
+          throw new java.io.IOException("request body too large to inspect");
+        }
+        bytes = java.util.Arrays.copyOf(bytes, (int) Math.max(need, Math.min(Integer.MAX_VALUE - 8, 2L * bytes.length)));
+      }
+      while (byteCount > 0) {
+        int n = source.read(bytes, size, (int) byteCount);
+        if (n < 0) {
+          throw new java.io.EOFException();
+        }
+        size += n;
+        byteCount -= n;
+      }
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public Timeout timeout() {
+      return Timeout.NONE;
+    }
+
+    @Override
+    public void close() {}
+
+    byte[] bytes() {
+      return size == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, size);
+    }
   }
 
   private static boolean isEventStream(String contentType) {

@@ -23,6 +23,8 @@ public final class OkHttp4Hook implements Hook {
   private static final List<String> ADAPTERS =
       Arrays.asList(
           "dev.aiwarden.hook.okhttp.OkHttp4Adapter",
+          "dev.aiwarden.hook.okhttp.OkHttp4Adapter$ArraySink",
+          "dev.aiwarden.hook.okhttp.OkHttp4Adapter$ArrayOut",
           "dev.aiwarden.hook.okhttp.OkHttp4TappedBody",
           "dev.aiwarden.hook.okhttp.OkHttp4TappedBody$TapSource",
           "dev.aiwarden.hook.okhttp.OkHttp4TappedBody$TapStream");

@@ -1,0 +1,127 @@
+package dev.aiwarden.classify;
+
+import dev.aiwarden.provenance.Fingerprints;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * SHA-256 of a prompt fed part by part, as the parser reads it: the same value as {@link
+ * Fingerprints#sha256Hex16} over the parts joined with {@code '\n'}, computed without building the
+ * joined text or a byte array of it. One instance per thread, reused ({@link #begin} resets it);
+ * the UTF-8 encoding matches {@link String#getBytes} (a lone surrogate becomes {@code '?'}).
+ */
+final class PromptHash {
+  private static final ThreadLocal<PromptHash> PER_THREAD = new ThreadLocal<>();
+
+  private final MessageDigest digest;
+  private final byte[] buffer = new byte[512];
+  private int used;
+  private boolean any;
+
+  private PromptHash(MessageDigest digest) {
+    this.digest = digest;
+  }
+
+  /** This thread's instance, reset. */
+  static PromptHash begin() {
+    PromptHash h = PER_THREAD.get();
+    if (h == null) {
+      try {
+        h = new PromptHash(MessageDigest.getInstance("SHA-256"));
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("SHA-256 is missing", e); // every Java platform has it
+      }
+      PER_THREAD.set(h);
+    }
+    h.digest.reset();
+    h.used = 0;
+    h.any = false;
+    return h;
+  }
+
+  /** The next part (never empty): after the first, a {@code '\n'} goes in before it. */
+  void part(char[] chars, int offset, int length) {
+    separate();
+    int end = offset + length;
+    for (int i = offset; i < end; i++) {
+      char c = chars[i];
+      if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(chars[i + 1])) {
+        codePoint(Character.toCodePoint(c, chars[++i]));
+      } else {
+        single(c);
+      }
+    }
+  }
+
+  /** As {@link #part(char[], int, int)} for a string. */
+  void part(String s) {
+    separate();
+    int end = s.length();
+    for (int i = 0; i < end; i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(s.charAt(i + 1))) {
+        codePoint(Character.toCodePoint(c, s.charAt(++i)));
+      } else {
+        single(c);
+      }
+    }
+  }
+
+  /** The first 16 hex digits of the hash of everything fed since {@link #begin}. */
+  String hex16() {
+    flush();
+    return Fingerprints.hex16(digest.digest());
+  }
+
+  private void separate() {
+    if (any) {
+      put((byte) '\n');
+    }
+    any = true;
+  }
+
+  private void single(char c) {
+    if (c < 0x80) {
+      put((byte) c);
+    } else if (c < 0x800) {
+      room(2);
+      buffer[used++] = (byte) (0xC0 | (c >> 6));
+      buffer[used++] = (byte) (0x80 | (c & 0x3F));
+    } else if (Character.isSurrogate(c)) {
+      put((byte) '?'); // unpaired: what String.getBytes(UTF_8) writes
+    } else {
+      room(3);
+      buffer[used++] = (byte) (0xE0 | (c >> 12));
+      buffer[used++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+      buffer[used++] = (byte) (0x80 | (c & 0x3F));
+    }
+  }
+
+  private void codePoint(int cp) {
+    room(4);
+    buffer[used++] = (byte) (0xF0 | (cp >> 18));
+    buffer[used++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+    buffer[used++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+    buffer[used++] = (byte) (0x80 | (cp & 0x3F));
+  }
+
+  private void put(byte b) {
+    if (used == buffer.length) {
+      flush();
+    }
+    buffer[used++] = b;
+  }
+
+  private void room(int n) {
+    if (used + n > buffer.length) {
+      flush();
+    }
+  }
+
+  private void flush() {
+    if (used > 0) {
+      digest.update(buffer, 0, used);
+      used = 0;
+    }
+  }
+}
