@@ -21,9 +21,13 @@ import dev.aiwarden.telemetry.CallTelemetry;
 import dev.aiwarden.telemetry.audit.AuditLog;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
@@ -35,31 +39,56 @@ final class Startup {
   private Startup() {}
 
   static void run(String args, Instrumentation inst, boolean attachedLate) throws Exception {
+    long t0 = System.nanoTime();
     AgentConfig config = AgentConfig.fromJvm(args);
     Telemetry.configure(config);
+    steps = "debug".equals(AgentLog.level()) ? new StringBuilder() : null;
+    mark("config", t0);
 
     // No policy file: record everything, block nothing. A file given but missing or invalid:
     // PolicyStore logs why and denies every AI call (policy.invalid) until it is fixed.
     String auditFile = config.get(AgentConfig.AUDIT_FILE);
     AuditLog audit = auditFile == null ? null : AuditLog.open(Paths.get(auditFile));
     String policyFile = config.get(AgentConfig.POLICY);
-    PolicyEngine policy =
+    Supplier<PolicyEngine> policy =
         policyFile == null
-            ? MonitorOnlyPolicy.INSTANCE
-            : PolicyStore.open(Paths.get(policyFile), audit);
-    Warden.install(new WardenCore(new FixedPolicy(policy), new Calls(), audit));
+            ? new FixedPolicy(MonitorOnlyPolicy.INSTANCE)
+            : PolicyLoad.start(Paths.get(policyFile), audit);
+    Warden.install(new WardenCore(policy, new Calls(), audit));
+    mark("policy", t0);
 
     // Load the name filter before the transformer exists: it must not see its own class load.
     HookTargets.wanted("");
     LiteralKeys.warmUp();
+    mark("literals", t0);
     KeySources.rememberStartupProperties();
     SecretReads.install(new KeyVaultListener()); // keyvault:VAULT/SECRET key sources
+    mark("sources", t0);
     if (!"false".equalsIgnoreCase(config.get(AgentConfig.PROVENANCE_FILES, "true").trim())) {
       FileOpenTransformer.install(inst); // file:PATH key sources
     }
+    mark("files", t0);
     inst.addTransformer(new LazyTransformer(new HookBuilder(inst), new WarmUp()), true);
     if (attachedLate) {
       retransformAlreadyLoaded(inst);
+    }
+    mark("done", t0);
+  }
+
+  /**
+   * log.level=debug: the time since premain began at the end of each start-up step, logged in one
+   * line at the end (logging's own start would otherwise be counted in the first step).
+   */
+  private static StringBuilder steps;
+
+  private static void mark(String step, long t0) {
+    if (steps != null) {
+      long micros = (System.nanoTime() - t0) / 1000;
+      steps.append(steps.length() == 0 ? "" : ", ").append(step).append(' ').append(micros);
+      if ("done".equals(step)) {
+        AgentLog.get(Startup.class).debug("start-up steps (us since premain began): {}", steps);
+        steps = null;
+      }
     }
   }
 
@@ -76,6 +105,72 @@ final class Startup {
     @Override
     public PolicyEngine get() {
       return policy;
+    }
+  }
+
+  /**
+   * The policy file, read and compiled on a thread of its own (YAML and pattern compilation cost
+   * tens of milliseconds, which premain would add to the application's start). The first AI call
+   * waits for it, or loads it itself if the thread has not started: no call is ever decided
+   * without the policy. Not a daemon thread, so that a refused file is reported even by an
+   * application that ends at once.
+   */
+  private static final class PolicyLoad implements Supplier<PolicyEngine>, Callable<PolicyEngine> {
+    private final Path file;
+    private final AuditLog audit;
+    private final FutureTask<PolicyEngine> task = new FutureTask<>(this);
+    private volatile PolicyEngine ready;
+
+    private PolicyLoad(Path file, AuditLog audit) {
+      this.file = file;
+      this.audit = audit;
+    }
+
+    static PolicyLoad start(Path file, AuditLog audit) {
+      PolicyLoad load = new PolicyLoad(file, audit);
+      try {
+        Thread thread = new Thread(load.task, "ai-warden-policy-init");
+        thread.start();
+      } catch (Throwable cannotStart) {
+        load.task.run();
+      }
+      return load;
+    }
+
+    @Override
+    public PolicyEngine call() {
+      return PolicyStore.open(file, audit);
+    }
+
+    @Override
+    public PolicyEngine get() {
+      PolicyEngine p = ready;
+      return p != null ? p : await();
+    }
+
+    private PolicyEngine await() {
+      task.run(); // no-op once started
+      boolean interrupted = false;
+      try {
+        while (true) {
+          try {
+            PolicyEngine p = task.get();
+            ready = p;
+            return p;
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
+        }
+      } catch (ExecutionException e) {
+        // A bug, not a bad file (PolicyStore reports those and denies): fail open, as premain would.
+        AgentLog.errorOnce("policy-load", "ai-warden could not load its policy", e.getCause());
+        ready = MonitorOnlyPolicy.INSTANCE;
+        return MonitorOnlyPolicy.INSTANCE;
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
     }
   }
 

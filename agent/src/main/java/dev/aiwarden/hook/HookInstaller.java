@@ -5,6 +5,7 @@ import java.lang.instrument.ClassFileTransformer;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.scaffold.MethodGraph;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.matcher.ElementMatchers;
 import net.bytebuddy.utility.JavaModule;
@@ -20,7 +21,12 @@ public final class HookInstaller {
     // with Byte Buddy, so it can never switch off the application's own Byte Buddy.
     System.setProperty("net.bytebuddy.nexus.disabled", "true");
     AgentBuilder builder =
-        new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+        new AgentBuilder.Default(
+                new ByteBuddy()
+                    .with(TypeValidation.DISABLED)
+                    // Advice changes declared methods only: no need to analyse every super type's
+                    // methods (which reads their class files through the type pool).
+                    .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE))
             .disableClassFormatChanges()
             .with(AgentBuilder.TypeStrategy.Default.DECORATE)
             .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)

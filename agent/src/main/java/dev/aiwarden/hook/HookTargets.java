@@ -90,4 +90,20 @@ public final class HookTargets {
     }
     return false;
   }
+
+  /**
+   * True for a class of a library some hook changes (a cheap prefix test): its loading announces
+   * that a {@link #wanted} class may follow, so the {@link LazyTransformer} starts building the
+   * hooks ahead of need. A prefix missing here costs only that head start.
+   */
+  public static boolean inHookedLibrary(String internalName) {
+    return internalName.startsWith("okhttp3/")
+        || internalName.startsWith("com/azure/core/")
+        || internalName.startsWith("com/azure/security/keyvault/")
+        || internalName.startsWith("reactor/netty/")
+        || internalName.startsWith("org/apache/hc/client5/")
+        || internalName.startsWith("org/apache/http/")
+        || internalName.startsWith("jdk/internal/net/http/")
+        || internalName.startsWith("sun/net/www/protocol/http/");
+  }
 }

@@ -4,16 +4,30 @@ import dev.aiwarden.provenance.LiteralKeys;
 import dev.aiwarden.telemetry.AgentLog;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
+import java.util.concurrent.Callable;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
  * The only transformer installed at start-up: a name test ({@link HookTargets}) in front of the
- * Byte Buddy transformer, which is built the first time a hooked class loads. An application
- * that never loads an AI-capable HTTP client pays for this name test and nothing else.
+ * Byte Buddy transformer, which is built when first needed. An application that never loads an
+ * AI-capable HTTP client pays for this name test and nothing else.
+ *
+ * <p>Building Byte Buddy's transformer costs tens of milliseconds of class loading. It starts on a
+ * daemon thread as soon as any class of a hooked library loads ({@link
+ * HookTargets#inHookedLibrary}: {@code okhttp3/...} long before {@code RealCall}), so that on a
+ * machine with a spare core it is ready, or nearly, when the first hooked class needs it; that
+ * class's loading thread then waits for the build, or does it itself if the thread has not started.
  */
 public final class LazyTransformer implements ClassFileTransformer {
-  private final Supplier<ClassFileTransformer> byteBuddy;
+  /** How long a loading class waits for a build running on another thread before going unhooked. */
+  static final long BUILD_WAIT_SECONDS = 30;
+
+  private final FutureTask<ClassFileTransformer> build;
   private final Runnable onFirstHook;
+  private volatile boolean prepared;
+  private volatile boolean hooked;
   private volatile ClassFileTransformer delegate;
 
   /**
@@ -21,7 +35,7 @@ public final class LazyTransformer implements ClassFileTransformer {
    * @param onFirstHook run once when the first hooked class loads (starts the telemetry SDK)
    */
   public LazyTransformer(Supplier<ClassFileTransformer> byteBuddy, Runnable onFirstHook) {
-    this.byteBuddy = byteBuddy;
+    this.build = new FutureTask<>(new Build(byteBuddy));
     this.onFirstHook = onFirstHook;
   }
 
@@ -36,34 +50,81 @@ public final class LazyTransformer implements ClassFileTransformer {
       // literal:CLASS provenance: key-shaped constants of each class as it first loads.
       LiteralKeys.onClassLoad(loader, className, classfileBuffer);
     }
-    if (className == null || !HookTargets.wanted(className)) {
+    if (className == null) {
+      return null;
+    }
+    if (!prepared && HookTargets.inHookedLibrary(className)) {
+      prepare();
+    }
+    if (!HookTargets.wanted(className)) {
       return null;
     }
     try {
-      return delegate().transform(
-          loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
+      ClassFileTransformer d = delegate();
+      return d == null
+          ? null
+          : d.transform(loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
     } catch (Throwable t) {
       AgentLog.errorOnce("transform:" + className, "ai-warden could not hook " + className, t);
       return null;
     }
   }
 
-  private ClassFileTransformer delegate() {
+  /** Starts building the Byte Buddy transformer on a daemon thread, once. */
+  void prepare() {
+    synchronized (build) {
+      if (prepared) {
+        return;
+      }
+      prepared = true;
+    }
+    try {
+      Thread thread = new Thread(build, "ai-warden-hooks-init");
+      thread.setDaemon(true);
+      thread.start();
+    } catch (Throwable cannotStart) {
+      // delegate() builds it on the loading thread
+    }
+  }
+
+  private ClassFileTransformer delegate() throws Exception {
     ClassFileTransformer d = delegate;
-    if (d == null) {
+    if (d != null) {
+      return d;
+    }
+    if (!hooked) {
       synchronized (this) {
-        d = delegate;
-        if (d == null) {
+        if (!hooked) {
+          hooked = true;
           try {
             onFirstHook.run();
           } catch (Throwable t) {
             AgentLog.errorOnce("first-hook", "ai-warden could not start telemetry", t);
           }
-          d = byteBuddy.get();
-          delegate = d;
         }
       }
     }
+    build.run(); // builds here unless the daemon thread has started (then: no-op)
+    try {
+      d = build.get(BUILD_WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+    }
+    delegate = d;
     return d;
+  }
+
+  /** The build, as a named class (a lambda would cost the first lambda bootstrap of some JVMs). */
+  private static final class Build implements Callable<ClassFileTransformer> {
+    private final Supplier<ClassFileTransformer> byteBuddy;
+
+    Build(Supplier<ClassFileTransformer> byteBuddy) {
+      this.byteBuddy = byteBuddy;
+    }
+
+    @Override
+    public ClassFileTransformer call() {
+      return byteBuddy.get();
+    }
   }
 }

@@ -11,26 +11,57 @@ import java.util.concurrent.ConcurrentHashMap;
 final class RateLimiter {
   private final ConcurrentHashMap<String, Ring> rings = new ConcurrentHashMap<>();
 
+  /** A new key's ring holds this many times; it doubles while the limit is reached in a window. */
+  static final int INITIAL_CAPACITY = 16;
+
+  /**
+   * The times of a key's latest admissions, oldest first from {@code next - count}. Its capacity
+   * grows with the rate actually seen, up to the limit (a limit of a million requests a minute
+   * would otherwise cost 8 MB per key up front). Below the limit it only ever overwrites a time
+   * that has left the window, so every admission within the window is kept.
+   */
   private static final class Ring {
     long[] times;
     int next;
     int count;
+    int limit;
 
     Ring(int limit) {
-      times = new long[Math.max(1, limit)];
+      this.limit = limit;
+      times = new long[Math.min(limit, INITIAL_CAPACITY)];
+    }
+
+    long oldest() {
+      return times[Math.floorMod(next - count, times.length)];
+    }
+
+    void add(long now, long windowNanos) {
+      if (count == times.length && times.length < limit && now - times[next] < windowNanos) {
+        copy(Math.min(limit, times.length * 2), count); // all still in the window: keep them
+      }
+      times[next] = now;
+      next = (next + 1) % times.length;
+      if (count < times.length) {
+        count++;
+      }
     }
 
     /** Keeps the most recent admissions when the limit changes with a policy reload. */
-    void resize(int limit) {
-      long[] fresh = new long[Math.max(1, limit)];
-      int keep = Math.min(count, fresh.length);
+    void setLimit(int limit) {
+      this.limit = limit;
+      int keep = Math.min(count, limit);
+      copy(Math.min(limit, Math.max(keep, INITIAL_CAPACITY)), keep);
+    }
+
+    /** A ring of {@code capacity} holding the {@code keep} most recent times. */
+    private void copy(int capacity, int keep) {
+      long[] fresh = new long[capacity];
       for (int i = 0; i < keep; i++) {
-        int from = Math.floorMod(next - keep + i, times.length);
-        fresh[i] = times[from];
+        fresh[i] = times[Math.floorMod(next - keep + i, times.length)];
       }
       times = fresh;
       count = keep;
-      next = keep % fresh.length;
+      next = keep % capacity;
     }
   }
 
@@ -43,20 +74,16 @@ final class RateLimiter {
   boolean tryAcquire(String key, int limit, long windowNanos, long now, boolean force) {
     Ring ring = rings.get(key);
     if (ring == null) {
-      ring = rings.computeIfAbsent(key, k -> new Ring(limit));
+      ring = rings.computeIfAbsent(key, k -> new Ring(Math.max(1, limit)));
     }
     synchronized (ring) {
-      if (ring.times.length != Math.max(1, limit)) {
-        ring.resize(limit);
+      if (ring.limit != Math.max(1, limit)) {
+        ring.setLimit(Math.max(1, limit));
       }
       boolean within =
-          limit > 0 && (ring.count < limit || now - ring.times[ring.next] >= windowNanos);
+          limit > 0 && (ring.count < limit || now - ring.oldest() >= windowNanos);
       if (within || force) {
-        ring.times[ring.next] = now;
-        ring.next = (ring.next + 1) % ring.times.length;
-        if (ring.count < ring.times.length) {
-          ring.count++;
-        }
+        ring.add(now, windowNanos);
       }
       return within;
     }

@@ -154,6 +154,20 @@ public final class Telemetry {
       AgentConfig settings =
           config != null ? config : configured != null ? configured : AgentConfig.fromJvm(null);
       AgentLog.configure(settings);
+      if (exportsNothing(settings)) {
+        // No exporter and no traces.file: an SDK would record spans that go nowhere, and its
+        // build (autoconfigure, resource detectors: ~300 classes, ~0.5 s of CPU) would only slow
+        // the application's start. Every call still gets its log line.
+        AgentLog.get(Telemetry.class)
+            .info(
+                "ai-warden {} recording AI calls: no exporter configured (otel.traces.exporter,"
+                    + " otel.metrics.exporter and otel.logs.exporter are none, no traces.file),"
+                    + " so calls are logged and no OpenTelemetry SDK is started",
+                agentVersion() == null ? "(dev)" : agentVersion());
+        current = Noop.INSTANCE;
+        future.complete(Noop.INSTANCE);
+        return;
+      }
       Runnable task =
           () -> {
             Telemetry t = SdkFactory.buildOrNoop(settings);
@@ -171,6 +185,55 @@ public final class Telemetry {
     } catch (Throwable t) {
       AgentLog.errorOnce("telemetry.warmUp", "ai-warden could not start its telemetry", t);
     }
+  }
+
+  /** The signals that have exporters; ai-warden's default for each is {@code none}. */
+  private static final String[] EXPORTER_KEYS = {
+    "otel.traces.exporter", "otel.metrics.exporter", "otel.logs.exporter"
+  };
+
+  /**
+   * True when the SDK autoconfigure would build exports nothing: no {@code traces.file}, no
+   * declarative config file, and each of {@link #EXPORTER_KEYS} resolves (ai-warden's own {@code
+   * otel.*} settings, then system properties, then environment variables, then ai-warden's
+   * default) to exactly {@code none}. Any other value, even a blank one, builds the SDK.
+   */
+  static boolean exportsNothing(AgentConfig config) {
+    return exportsNothing(config, System.getProperties(), System.getenv());
+  }
+
+  static boolean exportsNothing(
+      AgentConfig config, java.util.Properties properties, java.util.Map<String, String> env) {
+    if (config.get(AgentConfig.TRACES_FILE) != null) {
+      return false;
+    }
+    java.util.Map<String, String> own = config.withPrefix("otel.");
+    java.util.Map<String, String> settings = new java.util.HashMap<>();
+    // autoconfigure's normalisation: lower case, '-' and '_' read as '.'
+    for (java.util.Map.Entry<String, String> e : env.entrySet()) {
+      settings.put(normalised(e.getKey()), e.getValue());
+    }
+    for (String name : properties.stringPropertyNames()) {
+      settings.put(normalised(name), properties.getProperty(name));
+    }
+    for (java.util.Map.Entry<String, String> e : own.entrySet()) {
+      settings.put(normalised(e.getKey()), e.getValue());
+    }
+    if (settings.containsKey("otel.config.file")
+        || settings.containsKey("otel.experimental.config.file")) {
+      return false;
+    }
+    for (String key : EXPORTER_KEYS) {
+      String value = settings.get(key);
+      if (value != null && !"none".equals(value.trim().toLowerCase(java.util.Locale.ROOT))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String normalised(String name) {
+    return name.toLowerCase(java.util.Locale.ROOT).replace('-', '.').replace('_', '.');
   }
 
   /**

@@ -58,4 +58,25 @@ class HookTargetsTest {
     assertThat(HookTargets.wanted(HookTargets.REACTOR_NETTY_CHANNEL_OPERATIONS.replace('.', '/'))).isTrue();
     assertThat(HookTargets.wanted("reactor/netty/http/client/HttpClient")).isFalse();
   }
+
+  @Test
+  void everyHookedClassIsInAHookedLibrary() {
+    String[] hooked = {
+      "okhttp3/internal/connection/RealCall", "okhttp3/RealCall",
+      "com/azure/core/http/netty/NettyAsyncHttpClient", "com/azure/core/http/policy/RetryPolicy",
+      "reactor/netty/http/client/HttpClientOperations", "reactor/netty/channel/ChannelOperations",
+      "org/apache/hc/client5/http/impl/classic/InternalHttpClient",
+      "org/apache/http/impl/client/InternalHttpClient",
+      "jdk/internal/net/http/HttpClientImpl", "sun/net/www/protocol/http/HttpURLConnection",
+      "com/azure/security/keyvault/secrets/models/KeyVaultSecret"
+    };
+    for (String name : hooked) {
+      assertThat(HookTargets.wanted(name)).as(name).isTrue();
+      assertThat(HookTargets.inHookedLibrary(name)).as(name).isTrue();
+    }
+    assertThat(HookTargets.inHookedLibrary("okhttp3/OkHttpClient")).isTrue();
+    assertThat(HookTargets.inHookedLibrary("com/acme/Main")).isFalse();
+    assertThat(HookTargets.inHookedLibrary("java/lang/String")).isFalse();
+    assertThat(HookTargets.inHookedLibrary("org/apache/commons/lang3/StringUtils")).isFalse();
+  }
 }

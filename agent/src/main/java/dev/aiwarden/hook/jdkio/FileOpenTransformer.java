@@ -2,13 +2,12 @@ package dev.aiwarden.hook.jdkio;
 
 import dev.aiwarden.bootstrap.FileReads;
 import dev.aiwarden.telemetry.AgentLog;
-import java.io.FileInputStream;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.security.ProtectionDomain;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import net.bytebuddy.jar.asm.ClassReader;
@@ -59,7 +58,18 @@ public final class FileOpenTransformer implements ClassFileTransformer {
           Collections.<Class<?>, java.util.List<Class<?>>>emptyMap());
       FileOpenTransformer transformer = new FileOpenTransformer();
       inst.addTransformer(transformer, true);
-      inst.retransformClasses(FileInputStream.class, Files.class, FileChannel.class);
+      // Only the classes already loaded are retransformed; one that loads later (FileChannel,
+      // in most applications) is changed as it loads. Naming FileChannel.class here would load
+      // it and its ten super types just to retransform them.
+      List<Class<?>> loaded = new ArrayList<>(3);
+      for (Class<?> c : inst.getAllLoadedClasses()) {
+        if (c.getClassLoader() == null && wanted(c.getName().replace('.', '/'))) {
+          loaded.add(c);
+        }
+      }
+      if (!loaded.isEmpty()) {
+        inst.retransformClasses(loaded.toArray(new Class<?>[0]));
+      }
       FileReads.enable();
     } catch (Throwable t) {
       AgentLog.errorOnce(

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 class KeyProvenanceIT {
   private static final String MAIN = "dev.aiwarden.examples.openai.KeyProvenanceExample";
   private static final String[] FILE_SCENARIOS = {
-    "properties", "dotenv", "secret-file", "json", "yaml", "bytes", "copied"
+    "properties", "dotenv", "secret-file", "json", "yaml", "bytes", "lines", "copied"
   };
 
   private static final Map<String, String> KEYS = new LinkedHashMap<>();
@@ -103,6 +103,7 @@ class KeyProvenanceIT {
     write("config.json", "{\"model\": \"gpt-4o\", \"apiKey\": \"" + KEYS.get("json") + "\"}\n");
     write("application.yaml", "openai:\n  model: gpt-4o\n  api-key: " + KEYS.get("yaml") + "\n");
     write("key.txt", KEYS.get("bytes") + "\n");
+    write("lines.env", "# read with Files.lines\nOPENAI_API_KEY=" + KEYS.get("lines") + "\n");
     write("copy.properties", "openai.key=" + KEYS.get("copied") + "\n");
   }
 
@@ -175,6 +176,7 @@ class KeyProvenanceIT {
     files.put("json", "config.json"); // Files.newBufferedReader
     files.put("yaml", "application.yaml"); // FileReader
     files.put("bytes", "key.txt"); // Files.readAllBytes
+    files.put("lines", "lines.env"); // Files.lines: FileChannel.open, hooked as FileChannel loads
     for (Map.Entry<String, String> e : files.entrySet()) {
       assertThat(spanOf(KEYS.get(e.getKey())).attr("aiwarden.key.source"))
           .as(e.getKey())

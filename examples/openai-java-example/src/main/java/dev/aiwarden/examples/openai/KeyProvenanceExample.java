@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
 import java.util.Properties;
+import java.util.stream.Stream;
 
 /**
  * An application that gets its OpenAI key the many ways real services do, and makes one chat call
@@ -35,6 +36,7 @@ import java.util.Properties;
  *   <li>{@code json}: {@code Files.newBufferedReader("config.json")}
  *   <li>{@code yaml}: {@code new FileReader("application.yaml")}
  *   <li>{@code bytes}: {@code Files.readAllBytes("key.txt")}
+ *   <li>{@code lines}: {@code Files.lines("lines.env")} (opens through {@code FileChannel.open})
  *   <li>{@code literal}: the constant {@code KEY} of class {@code com.acme.generated.AiKeys}
  *   <li>{@code copied}: read from {@code copy.properties}, copied into a system property, used
  *       from there
@@ -135,6 +137,14 @@ public final class KeyProvenanceExample {
         throw new IllegalStateException("no key in application.yaml");
       case "bytes":
         return new String(Files.readAllBytes(input.resolve("key.txt")), "UTF-8").trim();
+      case "lines":
+        try (Stream<String> lines = Files.lines(input.resolve("lines.env"))) {
+          return lines
+              .filter(l -> l.startsWith("OPENAI_API_KEY="))
+              .map(l -> l.substring("OPENAI_API_KEY=".length()).trim())
+              .findFirst()
+              .orElseThrow(() -> new IllegalStateException("no key in lines.env"));
+        }
       case "literal":
         {
           URLClassLoader loader =
