@@ -75,7 +75,7 @@ public final class SpringWebAdapter {
       if (url == null) {
         return;
       }
-      Object value = scalarValue(body);
+      Object value = Reactive.scalarValue(body);
       if (value instanceof DataBuffer) {
         DataBuffer buffer = (DataBuffer) value;
         int n = buffer.readableByteCount();
@@ -88,24 +88,6 @@ public final class SpringWebAdapter {
     } catch (Throwable t) {
       Warden.hookError("spring.reactive-request", t);
     }
-  }
-
-  /**
-   * The value of a scalar {@code Mono} ({@code Mono.just}), looking only through context-writing
-   * operators (such as {@code doOnDiscard}), which pass the value on unchanged; null otherwise.
-   */
-  static Object scalarValue(Object publisher) throws Exception {
-    Object p = publisher;
-    for (int i = 0; i <= MAX_OPERATORS && p != null; i++) {
-      if (p instanceof Fuseable.ScalarCallable) {
-        return ((Callable<?>) p).call();
-      }
-      if (!(p instanceof Scannable) || !p.getClass().getName().startsWith("reactor.core.publisher.MonoContextWrite")) {
-        return null;
-      }
-      p = ((Scannable) p).scanUnsafe(Scannable.Attr.PARENT);
-    }
-    return null;
   }
 
   /** The request's URL when it goes to an AI endpoint, else null. */
@@ -144,6 +126,33 @@ public final class SpringWebAdapter {
       throw e;
     }
     return out.bytes();
+  }
+
+  /**
+   * Reactor types, kept apart so that a {@code RestClient}-only application (no Reactor on its
+   * class path) never links them.
+   */
+  static final class Reactive {
+    private Reactive() {}
+
+    /**
+     * The value of a scalar {@code Mono} ({@code Mono.just}), looking only through context-writing
+     * operators (such as {@code doOnDiscard}), which pass the value on unchanged; null otherwise.
+     */
+    static Object scalarValue(Object publisher) throws Exception {
+      Object p = publisher;
+      for (int i = 0; i <= MAX_OPERATORS && p != null; i++) {
+        if (p instanceof Fuseable.ScalarCallable) {
+          return ((Callable<?>) p).call();
+        }
+        if (!(p instanceof Scannable)
+            || !p.getClass().getName().startsWith("reactor.core.publisher.MonoContextWrite")) {
+          return null;
+        }
+        p = ((Scannable) p).scanUnsafe(Scannable.Attr.PARENT);
+      }
+      return null;
+    }
   }
 
   /** An in-memory output stream that gives up past {@link #MAX_INSPECTED_BODY}. */

@@ -26,7 +26,8 @@ public final class SpringWebHook implements Hook {
   private static final List<String> ADAPTERS =
       Arrays.asList(
           "dev.aiwarden.hook.spring.SpringWebAdapter",
-          "dev.aiwarden.hook.spring.SpringWebAdapter$Bounded");
+          "dev.aiwarden.hook.spring.SpringWebAdapter$Bounded",
+          "dev.aiwarden.hook.spring.SpringWebAdapter$Reactive");
 
   @Override
   public String name() {

@@ -19,10 +19,10 @@ class SpringWebAdapterTest {
     Mono<DataBuffer> body =
         Mono.just(buffer).doOnDiscard(DataBuffer.class, b -> {}).doOnSubscribe(s -> subscribed.incrementAndGet());
     // doOnSubscribe is not value preserving in our sense (not a context write): left alone.
-    assertThat(SpringWebAdapter.scalarValue(body)).isNull();
-    assertThat(SpringWebAdapter.scalarValue(Mono.just(buffer).doOnDiscard(DataBuffer.class, b -> {})))
+    assertThat(SpringWebAdapter.Reactive.scalarValue(body)).isNull();
+    assertThat(SpringWebAdapter.Reactive.scalarValue(Mono.just(buffer).doOnDiscard(DataBuffer.class, b -> {})))
         .isSameAs(buffer);
-    assertThat(SpringWebAdapter.scalarValue(Mono.just(buffer))).isSameAs(buffer);
+    assertThat(SpringWebAdapter.Reactive.scalarValue(Mono.just(buffer))).isSameAs(buffer);
     assertThat(subscribed).hasValue(0);
     assertThat(buffer.readPosition()).isZero();
   }
@@ -30,9 +30,9 @@ class SpringWebAdapterTest {
   @Test
   void leavesEveryOtherPublisherAlone() throws Exception {
     AtomicInteger calls = new AtomicInteger();
-    assertThat(SpringWebAdapter.scalarValue(Mono.fromCallable(calls::incrementAndGet))).isNull();
-    assertThat(SpringWebAdapter.scalarValue(Mono.just("x").map(s -> s + "y"))).isNull();
-    assertThat(SpringWebAdapter.scalarValue(null)).isNull();
+    assertThat(SpringWebAdapter.Reactive.scalarValue(Mono.fromCallable(calls::incrementAndGet))).isNull();
+    assertThat(SpringWebAdapter.Reactive.scalarValue(Mono.just("x").map(s -> s + "y"))).isNull();
+    assertThat(SpringWebAdapter.Reactive.scalarValue(null)).isNull();
     assertThat(calls).hasValue(0);
   }
 
