@@ -97,6 +97,39 @@ public final class Warden {
     return depth != null && depth[0] > 0;
   }
 
+  /**
+   * A request body seen by an outer library layer for an inner client that cannot read its own
+   * (Spring's {@code RestClient} and {@code WebClient} hand the JDK client a one-shot streaming
+   * publisher): {@code {url, bytes}}, JDK types only. Set and taken on the same thread.
+   */
+  private static final ThreadLocal<Object[]> OFFERED_BODY = new ThreadLocal<>();
+
+  /**
+   * Offers the body of the request to {@code url} about to be sent on this thread to the inner
+   * client's hook; {@code body} null withdraws any offer. The outer layer withdraws in a {@code
+   * finally}, so an offer never outlives the call it was made for. Never throws.
+   */
+  public static void offerRequestBody(String url, byte[] body) {
+    if (url == null || body == null) {
+      OFFERED_BODY.remove();
+    } else {
+      OFFERED_BODY.set(new Object[] {url, body});
+    }
+  }
+
+  /**
+   * Takes (and clears) the body offered on this thread for a request to {@code url}; null when
+   * none was offered, or the offer was for another URL.
+   */
+  public static byte[] takeRequestBody(String url) {
+    Object[] offer = OFFERED_BODY.get();
+    if (offer == null) {
+      return null;
+    }
+    OFFERED_BODY.remove();
+    return offer[0].equals(url) ? (byte[]) offer[1] : null;
+  }
+
   public static boolean isAiCall(String host, int port, String path) {
     WardenHooks h = hooks;
     if (h == null || host == null || path == null) {

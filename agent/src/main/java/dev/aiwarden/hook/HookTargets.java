@@ -53,6 +53,14 @@ public final class HookTargets {
   /** The JDK's {@code HttpURLConnection} (and, through its delegate, {@code HttpsURLConnection}). */
   public static final String JDK_HTTP_URL_CONNECTION = "sun.net.www.protocol.http.HttpURLConnection";
 
+  /** Spring's blocking {@code ClientHttpRequest} base ({@code RestClient}, {@code RestTemplate}). */
+  public static final String SPRING_STREAMING_REQUEST =
+      "org.springframework.http.client.AbstractStreamingClientHttpRequest";
+
+  /** Spring {@code WebClient}'s request on its JDK connector. */
+  public static final String SPRING_REACTIVE_JDK_REQUEST =
+      "org.springframework.http.client.reactive.JdkClientHttpRequest";
+
   private HookTargets() {}
 
   /** True when a hook may change this class ({@code a/b/C} internal name). */
@@ -74,6 +82,10 @@ public final class HookTargets {
               && (internalName.endsWith("/InternalHttpClient")
                   || internalName.endsWith("/MinimalHttpClient")
                   || internalName.endsWith("/AbstractHttpClient"));
+    }
+    if (internalName.startsWith("org/springframework/http/client/")) {
+      return internalName.equals("org/springframework/http/client/AbstractStreamingClientHttpRequest")
+          || internalName.equals("org/springframework/http/client/reactive/JdkClientHttpRequest");
     }
     if (internalName.startsWith(AZURE_CORE_PREFIX)) {
       return internalName.endsWith("HttpClient")

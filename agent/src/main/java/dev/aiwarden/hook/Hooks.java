@@ -9,6 +9,7 @@ import dev.aiwarden.hook.jdkhttp.JdkHttpClientHook;
 import dev.aiwarden.hook.jdkurl.HttpUrlConnectionHook;
 import dev.aiwarden.hook.okhttp.OkHttp4Hook;
 import dev.aiwarden.hook.reactornetty.ReactorNettyHook;
+import dev.aiwarden.hook.spring.SpringWebHook;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -24,6 +25,7 @@ public final class Hooks {
               new ApacheHttpClient4Hook(),
               new ReactorNettyHook(),
               new JdkHttpClientHook(),
+              new SpringWebHook(),
               new HttpUrlConnectionHook(),
               new KeyVaultSecretsHook()));
 

@@ -57,6 +57,10 @@ class HookTargetsTest {
     assertThat(HookTargets.wanted(HookTargets.REACTOR_NETTY_CLIENT_OPERATIONS.replace('.', '/'))).isTrue();
     assertThat(HookTargets.wanted(HookTargets.REACTOR_NETTY_CHANNEL_OPERATIONS.replace('.', '/'))).isTrue();
     assertThat(HookTargets.wanted("reactor/netty/http/client/HttpClient")).isFalse();
+    assertThat(HookTargets.wanted(HookTargets.SPRING_STREAMING_REQUEST.replace('.', '/'))).isTrue();
+    assertThat(HookTargets.wanted(HookTargets.SPRING_REACTIVE_JDK_REQUEST.replace('.', '/'))).isTrue();
+    assertThat(HookTargets.wanted("org/springframework/http/client/JdkClientHttpRequest")).isFalse();
+    assertThat(HookTargets.wanted("org/springframework/web/client/RestClient")).isFalse();
   }
 
   @Test

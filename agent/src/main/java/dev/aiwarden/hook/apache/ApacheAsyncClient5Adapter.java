@@ -34,18 +34,7 @@ public final class ApacheAsyncClient5Adapter {
       ContentType type = req.getContentType();
       Object handle;
       try {
-        handle =
-            Warden.requestStarting(
-                "apache-httpclient-5-async",
-                req.getMethod(),
-                t.url,
-                t.host,
-                t.port,
-                t.path,
-                ApacheHttpClient5Adapter.headers(
-                    req.getHeaders(), type == null ? null : type.toString()),
-                req.getBodyBytes(),
-                null);
+        handle = start(t, req, type == null ? null : type.toString(), req.getBodyBytes());
       } catch (PolicyDeniedException denied) {
         BasicFuture<SimpleHttpResponse> failed =
             new BasicFuture<>((FutureCallback<SimpleHttpResponse>) callback);
@@ -59,6 +48,25 @@ public final class ApacheAsyncClient5Adapter {
       Warden.hookError("apache5-async.request", t);
       return null;
     }
+  }
+
+  /** Starts an async call (both async forms): its handle, null, or the policy's denial. */
+  static Object start(
+      ApacheHttpClient5Adapter.Target t,
+      org.apache.hc.core5.http.HttpRequest req,
+      String contentType,
+      byte[] body)
+      throws PolicyDeniedException {
+    return Warden.requestStarting(
+        "apache-httpclient-5-async",
+        req.getMethod(),
+        t.url,
+        t.host,
+        t.port,
+        t.path,
+        ApacheHttpClient5Adapter.headers(req.getHeaders(), contentType),
+        body,
+        null);
   }
 
   /** The application's callback (may be null), told everything after ai-warden has seen it. */

@@ -22,9 +22,16 @@ import net.bytebuddy.implementation.bytecode.assign.Assigner;
  * which every {@code execute} overload (with or without a response handler) ends in; it runs once
  * per call, around the retries and redirects of the exec chain. Async: {@code
  * CloseableHttpAsyncClient.execute(SimpleHttpRequest, HttpContext, FutureCallback)}, which the
- * two-argument {@code execute(SimpleHttpRequest, FutureCallback)} calls.
+ * two-argument {@code execute(SimpleHttpRequest, FutureCallback)} calls; and the general {@code
+ * execute(AsyncRequestProducer, AsyncResponseConsumer, HandlerFactory, HttpContext,
+ * FutureCallback)} (with or without a leading {@code HttpHost}), where every other async overload
+ * ends ({@link ApacheAsyncProducer5Adapter}). The {@code SimpleHttpRequest} form goes on into the
+ * general one: it marks the thread ({@code Warden.enterHandled}) so the call is recorded once.
  */
 public final class ApacheHttpClient5Hook implements Hook {
+  private static final String ASYNC_REQUEST_PRODUCER =
+      "org.apache.hc.core5.http.nio.AsyncRequestProducer";
+
   private static final List<String> ADAPTERS =
       Arrays.asList(
           "dev.aiwarden.hook.ObservedBody",
@@ -33,7 +40,11 @@ public final class ApacheHttpClient5Hook implements Hook {
           "dev.aiwarden.hook.apache.ApacheHttpClient5Adapter$Target",
           "dev.aiwarden.hook.apache.ApacheHttpClient5Adapter$ObservedEntity",
           "dev.aiwarden.hook.apache.ApacheAsyncClient5Adapter",
-          "dev.aiwarden.hook.apache.ApacheAsyncClient5Adapter$ObservingCallback");
+          "dev.aiwarden.hook.apache.ApacheAsyncClient5Adapter$ObservingCallback",
+          "dev.aiwarden.hook.apache.ApacheAsyncProducer5Adapter",
+          "dev.aiwarden.hook.apache.ApacheAsyncProducer5Adapter$Captured",
+          "dev.aiwarden.hook.apache.ApacheAsyncProducer5Adapter$Collector",
+          "dev.aiwarden.hook.apache.ApacheAsyncProducer5Adapter$ObservingConsumer");
 
   @Override
   public String name() {
@@ -70,6 +81,18 @@ public final class ApacheHttpClient5Hook implements Hook {
                                             0,
                                             named(
                                                 "org.apache.hc.client5.http.async.methods.SimpleHttpRequest")))))
+                        .visit(
+                            Advice.to(ProducerAdvice.class)
+                                .on(
+                                    named("execute")
+                                        .and(
+                                            takesArguments(5)
+                                                .and(takesArgument(0, named(ASYNC_REQUEST_PRODUCER)))
+                                                .or(
+                                                    takesArguments(6)
+                                                        .and(
+                                                            takesArgument(
+                                                                1, named(ASYNC_REQUEST_PRODUCER)))))))
                     : b);
   }
 
@@ -103,6 +126,7 @@ public final class ApacheHttpClient5Hook implements Hook {
       Object r = ApacheAsyncClient5Adapter.onExecute(request, callback);
       if (r instanceof ApacheAsyncClient5Adapter.ObservingCallback) {
         callback = r;
+        dev.aiwarden.bootstrap.Warden.enterHandled(); // the general execute below stays out
       }
       return r;
     }
@@ -114,9 +138,40 @@ public final class ApacheHttpClient5Hook implements Hook {
         @Advice.Thrown Throwable thrown) {
       if (entered instanceof Future) {
         future = entered;
-      } else if (thrown != null && entered instanceof ApacheAsyncClient5Adapter.ObservingCallback) {
-        // execute threw (a client not started): the callback will never be told; end the call.
-        ((ApacheAsyncClient5Adapter.ObservingCallback) entered).abandon(thrown);
+      } else if (entered instanceof ApacheAsyncClient5Adapter.ObservingCallback) {
+        dev.aiwarden.bootstrap.Warden.exitHandled();
+        if (thrown != null) {
+          // execute threw (a client not started): the callback will never be told; end the call.
+          ((ApacheAsyncClient5Adapter.ObservingCallback) entered).abandon(thrown);
+        }
+      }
+    }
+  }
+
+  /**
+   * {@code execute([target,] producer, consumer, pushHandlerFactory, context, callback)}: both
+   * forms, told apart by their argument count.
+   */
+  public static final class ProducerAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Future.class)
+    public static Object enter(
+        @Advice.AllArguments(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object[] args) {
+      Object r = ApacheAsyncProducer5Adapter.onExecute(args);
+      if (r instanceof ApacheAsyncProducer5Adapter.ObservingConsumer) {
+        args = ApacheAsyncProducer5Adapter.withConsumer(args, r);
+      }
+      return r;
+    }
+
+    @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+    public static void exit(
+        @Advice.Enter Object entered,
+        @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object future,
+        @Advice.Thrown Throwable thrown) {
+      if (entered instanceof Future) {
+        future = entered;
+      } else if (thrown != null) {
+        ApacheAsyncProducer5Adapter.abandon(entered, thrown);
       }
     }
   }

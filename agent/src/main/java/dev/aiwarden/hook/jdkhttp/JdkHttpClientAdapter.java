@@ -52,7 +52,7 @@ public final class JdkHttpClientAdapter {
           port,
           path,
           flatten(request.headers()),
-          RequestBodies.copyOf(request.bodyPublisher().orElse(null)),
+          RequestBodies.copyOf(request.bodyPublisher().orElse(null), uri.toString()),
           null);
     } catch (PolicyDeniedException denied) {
       return denied;

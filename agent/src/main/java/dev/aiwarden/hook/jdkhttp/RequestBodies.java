@@ -1,5 +1,6 @@
 package dev.aiwarden.hook.jdkhttp;
 
+import dev.aiwarden.bootstrap.Warden;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpRequest.BodyPublisher;
 import java.nio.ByteBuffer;
@@ -9,13 +10,28 @@ import java.util.concurrent.Flow;
  * Reads a copy of a request body without consuming it. Only the JDK's own publishers of bytes in
  * memory ({@code BodyPublishers.ofString}, {@code ofByteArray}, {@code noBody}) are read: they
  * give the same bytes to every subscriber, synchronously. Any other publisher (an input stream, a
- * file, a reactive stream) is never subscribed to, so its body is not seen.
+ * file, a reactive stream) is never subscribed to: its body is seen only when an outer layer
+ * offers a copy (see {@code hook/spring}).
  */
 final class RequestBodies {
   /** Largest request body read for inspection. */
   static final long MAX_INSPECTED_BODY = 16L * 1024 * 1024;
 
   private RequestBodies() {}
+
+  /**
+   * The body of a request to {@code url}: read from an in-memory publisher, or else the copy an
+   * outer layer offered through {@link Warden#offerRequestBody} (Spring's {@code RestClient} and
+   * {@code WebClient}, whose publishers are one-shot), if its length matches.
+   */
+  static byte[] copyOf(BodyPublisher publisher, String url) {
+    if (publisher != null && !replayable(publisher.getClass().getName())) {
+      byte[] offered = Warden.takeRequestBody(url);
+      long length = publisher.contentLength();
+      return offered != null && (length < 0 || length == offered.length) ? offered : null;
+    }
+    return copyOf(publisher);
+  }
 
   static byte[] copyOf(BodyPublisher publisher) {
     if (publisher == null || !replayable(publisher.getClass().getName())) {

@@ -1,23 +1,19 @@
 package dev.aiwarden.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The same agent jar (Java 11 bytecode) on the newest JDK here: both SDKs, sync and streamed. */
 class Java25IT {
-  private static final Path JAVA_25 = Paths.get("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
+  private static String java25;
   private static TestServer server;
 
   @BeforeAll
   static void start() throws Exception {
-    assumeTrue(Files.isExecutable(JAVA_25), "Temurin 25 is installed on the machines here");
+    java25 = Jdks.java25();
     server = new TestServer();
   }
 
@@ -31,7 +27,7 @@ class Java25IT {
   @Test
   void openAiJavaOnJava25() throws Exception {
     ChildJvm.Result run =
-        OpenAiJavaIT.childFor(server).java(JAVA_25.toString()).args("chat", "stream", "azure-chat").run();
+        OpenAiJavaIT.childFor(server).java(java25).args("chat", "stream", "azure-chat").run();
     assertThat(run.exitCode).as(run.toString()).isZero();
     assertThat(run.spans).hasSize(3);
     assertThat(run.spans)
@@ -49,7 +45,7 @@ class Java25IT {
   @Test
   void azureAiOpenAiOnJava25() throws Exception {
     ChildJvm.Result run =
-        AzureAiOpenAiIT.childFor(server).java(JAVA_25.toString()).args("chat", "chat-async", "stream").run();
+        AzureAiOpenAiIT.childFor(server).java(java25).args("chat", "chat-async", "stream").run();
     assertThat(run.exitCode).as(run.toString()).isZero();
     assertThat(run.spans).hasSize(3);
     assertThat(run.spans)

@@ -33,6 +33,14 @@ final class Jdks {
     return Optional.empty();
   }
 
+  /** The Java 25 launcher; the calling test is skipped (not failed) on a machine without one. */
+  static String java25() {
+    Optional<String> java = java(25);
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        java.isPresent(), "no JDK 25 found (set JAVA25_HOME or install one under /usr/lib/jvm)");
+    return java.get();
+  }
+
   private static boolean isVersion(Path home, int feature) {
     Path release = home.resolve("release");
     try {

@@ -40,6 +40,20 @@ class OkHttp3IT {
     assertThat(ChildJvmClasspath.of(withAgent)).contains("okhttp-3.14.9.jar").doesNotContain("okhttp-4.");
   }
 
+  /** OkHttp 3 (sync, enqueue, stream) on Java 25. */
+  @Test
+  void sameOnJava25() throws Exception {
+    ChildJvm.Result run = child().java(Jdks.java25()).args(SCENARIOS).run();
+    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(run.spans).as(run.toString()).hasSize(SCENARIOS.length);
+    for (Spans.Span s : run.spans) {
+      assertThat(s.attr("aiwarden.client")).isEqualTo("okhttp");
+      assertThat(s.attr("gen_ai.request.model")).isEqualTo("gpt-4o");
+      assertThat((Long) s.attr("gen_ai.usage.output_tokens")).isPositive();
+    }
+    Leaks.assertNoSecret(run, server.openAiKey);
+  }
+
   @Test
   void everyCallBecomesOneSpanWithKeyResponseAndCaller() {
     assertThat(withAgent.results()).hasSize(SCENARIOS.length);

@@ -19,7 +19,8 @@ import org.apache.hc.core5.http.io.entity.EntityUtils;
 import org.apache.hc.core5.http.io.entity.StringEntity;
 
 /**
- * An application calling OpenAI's REST API over raw Apache HttpClient (5 classic, 5 async, and
+ * An application calling OpenAI's REST API over raw Apache HttpClient (5 classic, 5 async with
+ * {@code SimpleHttpRequest} and with request producers / streaming response consumers, and
  * 4.x classic), with hand-written JSON: no SDK. It knows nothing of ai-warden. Each argument
  * names a scenario; every result is one {@code RESULT} line (the raw response text, so a test can
  * compare runs with and without the agent byte for byte).
@@ -38,22 +39,39 @@ public final class ApacheHttpClientExample {
     String base = env("OPENAI_BASE_URL", "https://api.openai.com/v1");
     String key = System.getenv("OPENAI_API_KEY");
     for (String scenario : scenarios) {
-      switch (scenario) {
-        case "hc5-chat":
-        case "hc5-stream":
-          classic5(scenario, base, key, scenario.endsWith("stream"));
-          break;
-        case "hc5-async-chat":
-          async5(scenario, base, key);
-          break;
-        case "hc4-chat":
-        case "hc4-stream":
-        case "hc4-embeddings":
-          HttpClient4Calls.run(scenario, base, key);
-          break;
-        default:
-          throw new IllegalArgumentException("unknown scenario " + scenario);
+      try {
+        run(scenario, base, key);
+      } catch (Exception e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+          root = root.getCause();
+        }
+        // A failed call is a result too (a test compares them with and without the agent).
+        System.out.println("RESULT " + scenario + " error=" + root.getMessage());
       }
+    }
+  }
+
+  private static void run(String scenario, String base, String key) throws Exception {
+    switch (scenario) {
+      case "hc5-chat":
+      case "hc5-stream":
+        classic5(scenario, base, key, scenario.endsWith("stream"));
+        break;
+      case "hc5-async-chat":
+        async5(scenario, base, key);
+        break;
+      case "hc5-async-builder-chat":
+      case "hc5-async-producer-stream":
+        AsyncProducerCalls.run(scenario, base, key);
+        break;
+      case "hc4-chat":
+      case "hc4-stream":
+      case "hc4-embeddings":
+        HttpClient4Calls.run(scenario, base, key);
+        break;
+      default:
+        throw new IllegalArgumentException("unknown scenario " + scenario);
     }
   }
 
