@@ -3,6 +3,7 @@ package dev.aiwarden;
 import dev.aiwarden.bootstrap.SecretReads;
 import dev.aiwarden.bootstrap.Warden;
 import dev.aiwarden.config.AgentConfig;
+import dev.aiwarden.core.TestFaults;
 import dev.aiwarden.core.WardenCore;
 import dev.aiwarden.hook.AdapterInjector;
 import dev.aiwarden.hook.HookInstaller;
@@ -42,12 +43,22 @@ final class Startup {
     // PolicyStore logs why and denies every AI call (policy.invalid) until it is fixed.
     String auditFile = config.get(AgentConfig.AUDIT_FILE);
     AuditLog audit = auditFile == null ? null : AuditLog.open(Paths.get(auditFile));
+    boolean auditRequired = "true".equalsIgnoreCase(config.get(AgentConfig.AUDIT_REQUIRED, "false"));
     String policyFile = config.get(AgentConfig.POLICY);
     PolicyEngine policy =
         policyFile == null
             ? MonitorOnlyPolicy.INSTANCE
-            : PolicyStore.open(Paths.get(policyFile), audit);
+            : PolicyStore.open(Paths.get(policyFile), audit, auditRequired);
+    if (auditRequired) {
+      requireAudit(audit, policyFile);
+    }
+    String fault = TestFaults.configure(config.get(AgentConfig.TEST_FAIL));
+    if (fault != null) {
+      AgentLog.get(Startup.class).warn("test hook test.fail=" + fault + " is set: ai-warden throws"
+          + " on purpose in every AI call's " + fault + " stage (never set it in production)");
+    }
     Warden.install(new WardenCore(new FixedPolicy(policy), new Calls(), audit));
+    Warden.seal();
 
     // Load the name filter before the transformer exists: it must not see its own class load.
     HookTargets.wanted("");
@@ -61,6 +72,20 @@ final class Startup {
     if (attachedLate) {
       retransformAlreadyLoaded(inst);
     }
+  }
+
+  /**
+   * {@code audit.required=true}: waits (at most 2 s) for the policy load's audit record, so that a
+   * file that cannot be written is known before the first AI call; warns when the setting cannot
+   * act.
+   */
+  private static void requireAudit(AuditLog audit, String policyFile) {
+    if (audit == null || policyFile == null) {
+      AgentLog.get(Startup.class).warn("audit.required=true has no effect without both "
+          + AgentConfig.AUDIT_FILE + " and " + AgentConfig.POLICY);
+      return;
+    }
+    audit.flush(2_000);
   }
 
   // Small named classes rather than lambdas: the first lambda of a JVM costs milliseconds of

@@ -2,6 +2,7 @@ package dev.aiwarden.classify;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.aiwarden.core.TestFaults;
 import dev.aiwarden.exchange.RequestInfo;
 import dev.aiwarden.provenance.Fingerprints;
 import java.io.IOException;
@@ -56,6 +57,7 @@ public final class RequestBodyParser {
       String contentType,
       String contentEncoding,
       Operation op) {
+    TestFaults.at(TestFaults.CLASSIFY);
     RequestInfo info = new RequestInfo();
     Prompt prompt = new Prompt();
     try {

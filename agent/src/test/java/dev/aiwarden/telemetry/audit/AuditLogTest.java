@@ -176,4 +176,44 @@ class AuditLogTest {
     log.close();
     assertThat(Files.isRegularFile(blocker)).isTrue();
   }
+
+  @Test
+  void aFullDiskIsReportedCountedAndNeverThrows() throws Exception {
+    Path devFull = java.nio.file.Paths.get("/dev/full"); // every write: ENOSPC
+    long before = AuditLoss.writeFailures();
+    AuditLog log = AuditLog.open(devFull);
+    assertThat(log.writable()).isTrue(); // nothing tried yet
+    for (int i = 0; i < 5; i++) {
+      log.recordCall(call("gpt-4o", Decision.ALLOW));
+    }
+    assertThat(log.flush(5_000)).isTrue();
+    assertThat(log.writable()).isFalse();
+    assertThat(AuditLoss.writeFailures() - before).isEqualTo(5);
+    log.close();
+  }
+
+  @Test
+  void aFileThatBecomesWritableAgainSaysHowManyRecordsWereLost() throws Exception {
+    Path parent = dir.resolve("logs");
+    Files.write(parent, new byte[0]); // a file in the way of the directory
+    Path file = parent.resolve("audit.jsonl");
+    AuditLog log = AuditLog.open(file);
+    log.recordCall(call("gpt-4o-1", Decision.ALLOW));
+    log.recordCall(call("gpt-4o-2", Decision.ALLOW));
+    assertThat(log.flush(5_000)).isTrue();
+    assertThat(log.writable()).isFalse();
+
+    Files.delete(parent); // fixed: the directory can be made
+    log.recordCall(call("gpt-4o-3", Decision.ALLOW));
+    log.recordCall(call("gpt-4o-4", Decision.ALLOW));
+    assertThat(log.flush(5_000)).isTrue();
+    assertThat(log.writable()).isTrue();
+    log.close();
+
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(0)).contains("\"model\":\"gpt-4o-3\"", "\"records_dropped_before\":2", "\"seq\":1,");
+    assertThat(lines.get(1)).contains("\"model\":\"gpt-4o-4\"", "\"seq\":2,").doesNotContain("records_dropped_before");
+    assertThat(AuditVerifier.verify(file).intact).isTrue();
+  }
 }
