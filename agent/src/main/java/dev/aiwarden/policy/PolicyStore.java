@@ -74,13 +74,28 @@ public final class PolicyStore implements PolicyEngine {
       startup.setProperty("otel.resource.attributes", resourceAttributes);
     }
     Map<String, String> env = System.getenv();
-    PolicyStore store =
-        new PolicyStore(file, System::nanoTime, () -> HostName.resolve(startup, env));
+    PolicyStore store = new PolicyStore(file, System::nanoTime, new StartupHostName(startup, env));
     store.audit = audit;
     store.auditRequired = auditRequired && audit != null;
     store.loadInitial();
     store.startWatching();
     return store;
+  }
+
+  /** {@link HostName#resolve(Properties, Map)} over the settings of start-up. */
+  private static final class StartupHostName implements Supplier<String> {
+    private final Properties properties;
+    private final Map<String, String> env;
+
+    StartupHostName(Properties properties, Map<String, String> env) {
+      this.properties = properties;
+      this.env = env;
+    }
+
+    @Override
+    public String get() {
+      return HostName.resolve(properties, env);
+    }
   }
 
   synchronized void loadInitial() {

@@ -216,4 +216,17 @@ class AuditLogTest {
     assertThat(lines.get(1)).contains("\"model\":\"gpt-4o-4\"", "\"seq\":2,").doesNotContain("records_dropped_before");
     assertThat(AuditVerifier.verify(file).intact).isTrue();
   }
+
+  @Test
+  void aFileSystemThatRefusesNewFilesIsReportedAndCounted() throws Exception {
+    // /proc refuses to create files even for root (tests here run as root, which writes into a
+    // read-only directory anyway): the same path as a read-only mount or directory.
+    long before = AuditLoss.writeFailures();
+    AuditLog log = AuditLog.open(java.nio.file.Paths.get("/proc/ai-warden-audit.jsonl"));
+    log.recordCall(call("gpt-4o", Decision.ALLOW));
+    assertThat(log.flush(5_000)).isTrue();
+    assertThat(log.writable()).isFalse();
+    assertThat(AuditLoss.writeFailures() - before).isEqualTo(1);
+    log.close();
+  }
 }
