@@ -3,6 +3,7 @@ package dev.aiwarden;
 import dev.aiwarden.bootstrap.SecretReads;
 import dev.aiwarden.bootstrap.Warden;
 import dev.aiwarden.config.AgentConfig;
+import dev.aiwarden.core.TestFaults;
 import dev.aiwarden.core.WardenCore;
 import dev.aiwarden.hook.AdapterInjector;
 import dev.aiwarden.hook.HookInstaller;
@@ -49,12 +50,23 @@ final class Startup {
     // PolicyStore logs why and denies every AI call (policy.invalid) until it is fixed.
     String auditFile = config.get(AgentConfig.AUDIT_FILE);
     AuditLog audit = auditFile == null ? null : AuditLog.open(Paths.get(auditFile));
+    boolean auditRequired = "true".equalsIgnoreCase(config.get(AgentConfig.AUDIT_REQUIRED, "false"));
     String policyFile = config.get(AgentConfig.POLICY);
     Supplier<PolicyEngine> policy =
         policyFile == null
             ? new FixedPolicy(MonitorOnlyPolicy.INSTANCE)
-            : PolicyLoad.start(Paths.get(policyFile), audit);
+            : PolicyLoad.start(Paths.get(policyFile), audit, auditRequired);
+    if (auditRequired && (audit == null || policyFile == null)) {
+      AgentLog.get(Startup.class).warn("audit.required=true has no effect without both "
+          + AgentConfig.AUDIT_FILE + " and " + AgentConfig.POLICY);
+    }
+    String fault = TestFaults.configure(config.get(AgentConfig.TEST_FAIL));
+    if (fault != null) {
+      AgentLog.get(Startup.class).warn("test hook test.fail=" + fault + " is set: ai-warden throws"
+          + " on purpose in every AI call's " + fault + " stage (never set it in production)");
+    }
     Warden.install(new WardenCore(policy, new Calls(), audit));
+    Warden.seal();
     mark("policy", t0);
 
     // Load the name filter before the transformer exists: it must not see its own class load.
@@ -118,16 +130,18 @@ final class Startup {
   private static final class PolicyLoad implements Supplier<PolicyEngine>, Callable<PolicyEngine> {
     private final Path file;
     private final AuditLog audit;
+    private final boolean auditRequired;
     private final FutureTask<PolicyEngine> task = new FutureTask<>(this);
     private volatile PolicyEngine ready;
 
-    private PolicyLoad(Path file, AuditLog audit) {
+    private PolicyLoad(Path file, AuditLog audit, boolean auditRequired) {
       this.file = file;
       this.audit = audit;
+      this.auditRequired = auditRequired;
     }
 
-    static PolicyLoad start(Path file, AuditLog audit) {
-      PolicyLoad load = new PolicyLoad(file, audit);
+    static PolicyLoad start(Path file, AuditLog audit, boolean auditRequired) {
+      PolicyLoad load = new PolicyLoad(file, audit, auditRequired);
       try {
         Thread thread = new Thread(load.task, "ai-warden-policy-init");
         thread.start();
@@ -139,7 +153,13 @@ final class Startup {
 
     @Override
     public PolicyEngine call() {
-      return PolicyStore.open(file, audit);
+      PolicyStore store = PolicyStore.open(file, audit, auditRequired);
+      if (auditRequired && audit != null) {
+        // audit.required=true: wait (at most 2 s) for the load's audit record, so that an audit
+        // file that cannot be written is known before the first AI call (which waits for this).
+        audit.flush(2_000);
+      }
+      return store;
     }
 
     @Override

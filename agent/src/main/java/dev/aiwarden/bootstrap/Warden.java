@@ -56,9 +56,22 @@ public final class Warden {
     return previous;
   }
 
-  /** Called once by the agent when it starts. */
+  private static volatile boolean sealed;
+
+  /**
+   * Called once by the agent when it starts. After {@link #seal()} it does nothing: application
+   * code that finds this class (it is in the bootstrap class loader, visible to everyone) cannot
+   * replace or remove the agent's core through it.
+   */
   public static void install(WardenHooks core) {
-    hooks = core;
+    if (!sealed) {
+      hooks = core;
+    }
+  }
+
+  /** Makes the core installed now final for the life of the JVM (the agent calls it at start-up). */
+  public static void seal() {
+    sealed = true;
   }
 
   public static boolean installed() {

@@ -2,6 +2,7 @@ package dev.aiwarden.classify;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.aiwarden.core.TestFaults;
 import dev.aiwarden.exchange.RequestInfo;
 import dev.aiwarden.provenance.Fingerprints;
 import java.io.IOException;
@@ -73,6 +74,7 @@ public final class RequestBodyParser {
       String contentEncoding,
       Operation op,
       boolean keepText) {
+    TestFaults.at(TestFaults.CLASSIFY);
     RequestInfo info = new RequestInfo();
     Prompt prompt = new Prompt(keepText || op == Operation.IMAGE_GENERATION);
     try {

@@ -12,6 +12,10 @@ import java.util.Map;
  * {@code traces.file} is {@code aiwarden.traces.file} as a property and {@code AIWARDEN_TRACES_FILE}
  * in the environment (dots and dashes become underscores, upper case), as OpenTelemetry's
  * autoconfigure does for {@code otel.*}.
+ *
+ * <p>Read once, at start-up ({@link #fromJvm} copies the {@code aiwarden.*} system properties and
+ * takes the environment as it is then): application code that later sets {@code aiwarden.*}
+ * properties changes nothing ({@code docs/reliability.md#configuration-tamper}).
  */
 public final class AgentConfig {
   /** Path of the policy YAML. */
@@ -20,6 +24,16 @@ public final class AgentConfig {
   public static final String TRACES_FILE = "traces.file";
   /** Append-only, hash-chained JSONL audit log. */
   public static final String AUDIT_FILE = "audit.file";
+  /**
+   * {@code true}: AI calls are denied ({@code audit.unavailable}; would_deny in monitor mode) while
+   * the audit file cannot be written. Default false: the audit log fails open.
+   */
+  public static final String AUDIT_REQUIRED = "audit.required";
+  /**
+   * Test hook only: throw on purpose inside one stage of every AI call ({@code hook}, {@code
+   * classify}, {@code policy}, {@code telemetry}); see {@code dev.aiwarden.core.TestFaults}.
+   */
+  public static final String TEST_FAIL = "test.fail";
   /** Agent log level: error, warn, info (default), debug. */
   public static final String LOG_LEVEL = "log.level";
   /** {@code false}: do not watch file reads (no {@code file:PATH} key sources). Default true. */

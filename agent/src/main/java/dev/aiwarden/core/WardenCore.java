@@ -70,6 +70,7 @@ public final class WardenCore implements WardenHooks {
       byte[] body,
       Object caller)
       throws PolicyDeniedException {
+    TestFaults.at(TestFaults.HOOK);
     long startEpochNanos = epochNanos();
     long startNanoTime = System.nanoTime();
     // Every AI operation is a POST; a GET on the same path reads back stored results.

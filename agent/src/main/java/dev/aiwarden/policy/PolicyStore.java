@@ -1,6 +1,7 @@
 package dev.aiwarden.policy;
 
 import dev.aiwarden.core.AiCall;
+import dev.aiwarden.core.TestFaults;
 import dev.aiwarden.telemetry.AgentLog;
 import dev.aiwarden.telemetry.audit.AuditChain;
 import dev.aiwarden.telemetry.audit.AuditLog;
@@ -10,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.Properties;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -40,6 +43,7 @@ public final class PolicyStore implements PolicyEngine {
   private byte[] lastBytes; // guarded by this
   private volatile Thread watcher;
   private AuditLog audit; // set once by open(); null without audit.file
+  private boolean auditRequired; // set once by open(): audit.required=true
 
   PolicyStore(Path file, LongSupplier nanoTime, Supplier<String> hostName) {
     this.file = file;
@@ -53,11 +57,45 @@ public final class PolicyStore implements PolicyEngine {
 
   /** As {@link #open(Path)}, recording every load, reload and refused edit in the audit log. */
   public static PolicyStore open(Path file, AuditLog audit) {
-    PolicyStore store = new PolicyStore(file, System::nanoTime, HostName::resolve);
+    return open(file, audit, false);
+  }
+
+  /**
+   * As {@link #open(Path, AuditLog)}; with {@code auditRequired} (the setting {@code
+   * audit.required=true}) every AI call is denied with {@code audit.unavailable} (in monitor mode:
+   * marked {@code would_deny}) while the audit file cannot be written.
+   */
+  public static PolicyStore open(Path file, AuditLog audit, boolean auditRequired) {
+    // The host name keys.bind checks comes from settings as they were at start-up: application code
+    // that later sets otel.resource.attributes cannot move this process to another host's binding.
+    Properties startup = new Properties();
+    String resourceAttributes = System.getProperty("otel.resource.attributes");
+    if (resourceAttributes != null) {
+      startup.setProperty("otel.resource.attributes", resourceAttributes);
+    }
+    Map<String, String> env = System.getenv();
+    PolicyStore store = new PolicyStore(file, System::nanoTime, new StartupHostName(startup, env));
     store.audit = audit;
+    store.auditRequired = auditRequired && audit != null;
     store.loadInitial();
     store.startWatching();
     return store;
+  }
+
+  /** {@link HostName#resolve(Properties, Map)} over the settings of start-up. */
+  private static final class StartupHostName implements Supplier<String> {
+    private final Properties properties;
+    private final Map<String, String> env;
+
+    StartupHostName(Properties properties, Map<String, String> env) {
+      this.properties = properties;
+      this.env = env;
+    }
+
+    @Override
+    public String get() {
+      return HostName.resolve(properties, env);
+    }
   }
 
   synchronized void loadInitial() {
@@ -152,9 +190,31 @@ public final class PolicyStore implements PolicyEngine {
 
   @Override
   public Decision decide(AiCall call) {
-    Decision d = policy.decide(call, state);
+    TestFaults.at(TestFaults.POLICY);
+    Policy p = policy;
+    Decision d;
+    if (auditRequired && !p.isInvalid() && !audit.writable()) {
+      // Enforce: refused before any rule (counts towards no limit, as any denial); monitor: the
+      // rules still run and count, and an allowed call is marked would_deny.
+      d = p.mode() == Policy.Mode.ENFORCE ? null : p.decide(call, state);
+      if (d == null || d.outcome() == Decision.Outcome.ALLOW) {
+        d = auditUnavailable(p);
+      }
+    } else {
+      d = p.decide(call, state);
+    }
     String error = reloadError;
     return error == null ? d : d.withPolicyError(error);
+  }
+
+  private Decision auditUnavailable(Policy p) {
+    return new Decision(
+        p.mode() == Policy.Mode.ENFORCE ? Decision.Outcome.DENY : Decision.Outcome.WOULD_DENY,
+        RuleId.AUDIT_UNAVAILABLE.id(),
+        "the audit file cannot be written and audit.required=true, so AI calls are refused until"
+            + " it can",
+        p.capture,
+        null);
   }
 
   @Override

@@ -8,6 +8,8 @@ package dev.aiwarden.policy;
  */
 public enum RuleId {
   POLICY_INVALID("policy.invalid"),
+  /** {@code audit.required=true} and the audit file cannot be written: stands alone, like {@link #POLICY_INVALID}. */
+  AUDIT_UNAVAILABLE("audit.unavailable"),
   ENDPOINT_NOT_ALLOWED("endpoint.not_allowed"),
   KEY_DENIED("key.denied"),
   KEY_NOT_ALLOWED("key.not_allowed"),

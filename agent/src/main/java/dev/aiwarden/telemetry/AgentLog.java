@@ -80,6 +80,7 @@ public final class AgentLog {
   public static void errorOnce(String key, String message, Throwable t) {
     try {
       internalErrors.incrementAndGet();
+      InternalErrors.record(key, t);
       String k = key == null ? "" : key;
       if (seenErrors.contains(k) || seenErrors.size() >= MAX_ERROR_KEYS || !seenErrors.add(k)) {
         return;

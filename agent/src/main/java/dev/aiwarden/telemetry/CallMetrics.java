@@ -7,6 +7,7 @@ import dev.aiwarden.core.AiCall;
 import dev.aiwarden.exchange.ResponseInfo;
 import dev.aiwarden.policy.Decision;
 import dev.aiwarden.provenance.ApiKey;
+import dev.aiwarden.telemetry.audit.AuditLoss;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
@@ -92,6 +93,8 @@ final class CallMetrics {
             .setUnit("{span}")
             .setDescription("Spans of AI calls ai-warden could not deliver to its exporters.")
             .build();
+    InternalErrors.register(meter);
+    AuditLoss.register(meter);
   }
 
   /** A call that ran (successfully or not). */

@@ -4,6 +4,7 @@ import static dev.aiwarden.telemetry.AttributeKeys.*;
 
 import dev.aiwarden.classify.Endpoint;
 import dev.aiwarden.core.AiCall;
+import dev.aiwarden.core.TestFaults;
 import dev.aiwarden.exchange.RequestInfo;
 import dev.aiwarden.exchange.ResponseInfo;
 import dev.aiwarden.policy.Decision;
@@ -60,6 +61,7 @@ public final class CallTelemetry {
       return;
     }
     try {
+      TestFaults.at(TestFaults.TELEMETRY);
       startSpan(call);
     } catch (Throwable t) {
       AgentLog.errorOnce("telemetry.onStart", "ai-warden could not start the span of an AI call", t);

@@ -300,7 +300,7 @@ class PolicyRulesTest {
   void everyContractRuleIdExists() {
     assertThat(java.util.Arrays.stream(RuleId.values()).map(RuleId::id))
         .containsExactly(
-            "policy.invalid", "endpoint.not_allowed", "key.denied", "key.not_allowed",
+            "policy.invalid", "audit.unavailable", "endpoint.not_allowed", "key.denied", "key.not_allowed",
             "key.source_not_allowed", "key.host_not_bound", "key.wrong_provider",
             "key.entra_not_allowed", "abuse.content_filter", "operation.not_allowed",
             "model.not_allowed", "prompt.too_long", "prompt.secret", "prompt.pattern",

@@ -90,4 +90,63 @@ class PolicyStoreTest {
       Thread.sleep(20);
     }
   }
+
+  @Test
+  void aTruncatedOrGarbledFileKeepsTheLastGoodPolicyAndRestoringItReloads() throws Exception {
+    Path f = dir.resolve("policy.yaml");
+    String good = "version: 1\nmode: enforce\nmodels:\n  deny: [gpt-4o]\n";
+    write(f, good);
+    PolicyStore s = store(f);
+    for (String broken : new String[] {"", "version: 1\nmod", "\u0000\u00ff\u0001garbage{[", "- a\n- b\n"}) {
+      write(f, broken);
+      assertThat(s.checkNow()).isTrue();
+      Decision kept = s.decide(openAi("gpt-4o", "hi"));
+      assertThat(kept.rule()).as(broken).isEqualTo("model.not_allowed");
+      assertThat(kept.policyError()).as(broken).startsWith(f + ":");
+    }
+    write(f, "version: 1\nmode: enforce\n");
+    assertThat(s.checkNow()).isTrue();
+    assertThat(s.decide(openAi("gpt-4o", "hi")).blocks()).isFalse();
+    assertThat(s.reloadError()).isNull();
+  }
+
+  @Test
+  void auditRequiredDeniesWhileTheAuditFileCannotBeWritten() throws Exception {
+    Path f = dir.resolve("policy.yaml");
+    write(f, "version: 1\nmode: enforce\n");
+    dev.aiwarden.telemetry.audit.AuditLog full =
+        dev.aiwarden.telemetry.audit.AuditLog.open(java.nio.file.Paths.get("/dev/full"));
+    PolicyStore s = PolicyStore.open(f, full, true);
+    assertThat(full.flush(5_000)).isTrue(); // the "loaded" record failed
+    Decision d = s.decide(openAi("gpt-4o", "hi"));
+    assertThat(d.blocks()).isTrue();
+    assertThat(d.rule()).isEqualTo("audit.unavailable");
+    assertThat(d.reason()).contains("audit.required=true");
+
+    write(f, "version: 1\nmode: monitor\n");
+    assertThat(s.checkNow()).isTrue();
+    assertThat(full.flush(5_000)).isTrue();
+    Decision monitor = s.decide(openAi("gpt-4o", "hi"));
+    assertThat(monitor.outcome()).isEqualTo(Decision.Outcome.WOULD_DENY);
+    assertThat(monitor.rule()).isEqualTo("audit.unavailable");
+    full.close();
+
+    // Not required (the default): the audit log fails open.
+    dev.aiwarden.telemetry.audit.AuditLog full2 =
+        dev.aiwarden.telemetry.audit.AuditLog.open(java.nio.file.Paths.get("/dev/full"));
+    write(f, "version: 1\nmode: enforce\n");
+    PolicyStore open = PolicyStore.open(f, full2, false);
+    assertThat(full2.flush(5_000)).isTrue();
+    assertThat(full2.writable()).isFalse();
+    assertThat(open.decide(openAi("gpt-4o", "hi")).blocks()).isFalse();
+    full2.close();
+
+    // Required and writable: allowed.
+    dev.aiwarden.telemetry.audit.AuditLog ok =
+        dev.aiwarden.telemetry.audit.AuditLog.open(dir.resolve("audit.jsonl"));
+    PolicyStore fine = PolicyStore.open(f, ok, true);
+    assertThat(ok.flush(5_000)).isTrue();
+    assertThat(fine.decide(openAi("gpt-4o", "hi")).blocks()).isFalse();
+    ok.close();
+  }
 }

@@ -42,6 +42,11 @@ public final class AuditLog {
   private String prev;
   private long seq;
   private FileChannel channel;
+  private volatile boolean failing;
+  /** Outages and recoveries logged so far (each is logged once; at most {@value #MAX_STATE_LOGS}). */
+  private int stateLogs;
+  private static final int MAX_STATE_LOGS = 10;
+  private long lostInOutage;
 
   private AuditLog(Path file) {
     this.file = file;
@@ -112,7 +117,17 @@ public final class AuditLog {
   private void offer(StringBuilder record) {
     if (!queue.offer(record)) {
       dropped.incrementAndGet();
+      AuditLoss.queueFull();
     }
+  }
+
+  /**
+   * False while the file cannot be written (from the first failed write until a write succeeds
+   * again); true before the first write. With {@code audit.required=true} the policy denies AI
+   * calls while this is false.
+   */
+  public boolean writable() {
+    return !failing;
   }
 
   private StringBuilder callRecord(AiCall call) {
@@ -183,29 +198,88 @@ public final class AuditLog {
   }
 
   private void write(StringBuilder record) {
+    int mark = record.length();
+    long lost = dropped.getAndSet(0);
+    long before = -1;
     try {
       if (channel == null) {
         openChannel();
       }
-      long lost = dropped.getAndSet(0);
+      before = channel.size();
       if (lost > 0) {
         record.append(",\"records_dropped_before\":").append(lost);
       }
-      record.append(",\"seq\":").append(++seq);
+      record.append(",\"seq\":").append(seq + 1);
       record.append(AuditChain.PREV_MEMBER).append(prev).append("\"}");
       String line = record.toString();
       ByteBuffer bytes = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
       while (bytes.hasRemaining()) {
         channel.write(bytes);
       }
+      seq++;
       prev = AuditChain.hash(line);
+      if (failing) {
+        recovered();
+      }
     } catch (Throwable t) {
-      AgentLog.errorOnce(
-          "audit.write",
-          "ai-warden cannot write the audit file " + file + " (records are being lost)",
-          t);
+      // Lost, and said so by the next record written (records_dropped_before).
+      record.setLength(mark);
+      dropped.addAndGet(lost + 1);
+      cutPartialLine(before);
+      AuditLoss.writeFailed();
+      lostInOutage++;
+      if (!failing) {
+        failing = true;
+        logState(
+            "ERROR",
+            "ai-warden cannot write the audit file " + file + " (" + describe(t) + "): records are"
+                + " lost and counted (metric " + AuditLoss.METRIC + ", and records_dropped_before in"
+                + " the next record written); the application is not affected; logged once per outage");
+      }
       closeChannel();
     }
+  }
+
+  /** A write that failed half-way (a file size limit, a full disk) must not leave half a line. */
+  private void cutPartialLine(long before) {
+    try {
+      if (channel != null && before >= 0 && channel.size() > before) {
+        channel.truncate(before);
+      }
+    } catch (Throwable ignored) {
+      // The chain shows the damage; nothing more to do here.
+    }
+  }
+
+  private void recovered() {
+    failing = false;
+    logState("INFO", "ai-warden writes the audit file " + file + " again; " + lostInOutage
+        + " record(s) were lost while it could not");
+    lostInOutage = 0;
+  }
+
+  private void logState(String level, String message) {
+    if (stateLogs >= MAX_STATE_LOGS) {
+      return;
+    }
+    stateLogs++;
+    try {
+      if ("ERROR".equals(level)) {
+        AgentLog.get(AuditLog.class).error(message);
+      } else {
+        AgentLog.get(AuditLog.class).info(message);
+      }
+    } catch (Throwable ignored) {
+      // Logging must never fail the writer.
+    }
+  }
+
+  /** The exception's class and, for I/O errors (they name a file and the system's reason), its message. */
+  static String describe(Throwable t) {
+    if (t instanceof IOException && t.getMessage() != null) {
+      return t.getClass().getName() + ": " + t.getMessage();
+    }
+    return t.getClass().getName();
   }
 
   /** Opens for append; continues the chain from the file's last line. */

@@ -192,4 +192,57 @@ class AuditLogTest {
       }
     }
   }
+
+  @Test
+  void aFullDiskIsReportedCountedAndNeverThrows() throws Exception {
+    Path devFull = java.nio.file.Paths.get("/dev/full"); // every write: ENOSPC
+    long before = AuditLoss.writeFailures();
+    AuditLog log = AuditLog.open(devFull);
+    assertThat(log.writable()).isTrue(); // nothing tried yet
+    for (int i = 0; i < 5; i++) {
+      log.recordCall(call("gpt-4o", Decision.ALLOW));
+    }
+    assertThat(log.flush(5_000)).isTrue();
+    assertThat(log.writable()).isFalse();
+    assertThat(AuditLoss.writeFailures() - before).isEqualTo(5);
+    log.close();
+  }
+
+  @Test
+  void aFileThatBecomesWritableAgainSaysHowManyRecordsWereLost() throws Exception {
+    Path parent = dir.resolve("logs");
+    Files.write(parent, new byte[0]); // a file in the way of the directory
+    Path file = parent.resolve("audit.jsonl");
+    AuditLog log = AuditLog.open(file);
+    log.recordCall(call("gpt-4o-1", Decision.ALLOW));
+    log.recordCall(call("gpt-4o-2", Decision.ALLOW));
+    assertThat(log.flush(5_000)).isTrue();
+    assertThat(log.writable()).isFalse();
+
+    Files.delete(parent); // fixed: the directory can be made
+    log.recordCall(call("gpt-4o-3", Decision.ALLOW));
+    log.recordCall(call("gpt-4o-4", Decision.ALLOW));
+    assertThat(log.flush(5_000)).isTrue();
+    assertThat(log.writable()).isTrue();
+    log.close();
+
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(0)).contains("\"model\":\"gpt-4o-3\"", "\"records_dropped_before\":2", "\"seq\":1,");
+    assertThat(lines.get(1)).contains("\"model\":\"gpt-4o-4\"", "\"seq\":2,").doesNotContain("records_dropped_before");
+    assertThat(AuditVerifier.verify(file).intact).isTrue();
+  }
+
+  @Test
+  void aFileSystemThatRefusesNewFilesIsReportedAndCounted() throws Exception {
+    // /proc refuses to create files even for root (tests here run as root, which writes into a
+    // read-only directory anyway): the same path as a read-only mount or directory.
+    long before = AuditLoss.writeFailures();
+    AuditLog log = AuditLog.open(java.nio.file.Paths.get("/proc/ai-warden-audit.jsonl"));
+    log.recordCall(call("gpt-4o", Decision.ALLOW));
+    assertThat(log.flush(5_000)).isTrue();
+    assertThat(log.writable()).isFalse();
+    assertThat(AuditLoss.writeFailures() - before).isEqualTo(1);
+    log.close();
+  }
 }

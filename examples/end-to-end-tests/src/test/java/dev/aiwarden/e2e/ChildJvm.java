@@ -151,6 +151,22 @@ final class ChildJvm {
       return Files.readString(dir.resolve("stdout.txt"), StandardCharsets.UTF_8);
     }
 
+    /** Waits (at most 90 s) until the child has printed {@code n} {@code RESULT} lines. */
+    void awaitResults(int n) throws IOException, InterruptedException {
+      long deadline = System.nanoTime() + 90_000_000_000L;
+      while (System.nanoTime() < deadline) {
+        String out = stdoutSoFar();
+        if (out.lines().filter(l -> l.startsWith("RESULT ")).count() >= n) {
+          return;
+        }
+        if (!process.isAlive()) {
+          throw new AssertionError("child ended early:\n" + out);
+        }
+        Thread.sleep(50);
+      }
+      throw new AssertionError("no RESULT line " + n + " in time:\n" + stdoutSoFar());
+    }
+
     Result await() throws IOException, InterruptedException {
       Process p = process;
       if (!p.waitFor(120, TimeUnit.SECONDS)) {

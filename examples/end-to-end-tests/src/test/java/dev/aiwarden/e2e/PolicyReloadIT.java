@@ -2,7 +2,6 @@ package dev.aiwarden.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,7 +35,7 @@ class PolicyReloadIT {
   void editsTakeEffectWithinTwoSecondsAndBrokenEditsKeepTheLastGoodPolicy() throws Exception {
     Path dir = Files.createTempDirectory("ai-warden-reload");
     Path policy = dir.resolve("policy.yaml");
-    write(policy, "version: 1\nmode: enforce\nmodels:\n  allow: [\"gpt-4o*\"]\n");
+    FaultApps.replace(policy, "version: 1\nmode: enforce\nmodels:\n  allow: [\"gpt-4o*\"]\n");
     Path m1 = dir.resolve("m1");
     Path m2 = dir.resolve("m2");
     Path m3 = dir.resolve("m3");
@@ -49,19 +48,19 @@ class PolicyReloadIT {
             .args("chat", "wait-for:" + m1, "chat", "wait-for:" + m2, "chat", "wait-for:" + m3, "chat")
             .start();
 
-    awaitResults(child, 1);
+    child.awaitResults(1);
     // 1. Forbid the model the application uses: the next call is blocked.
-    write(policy, "version: 1\nmode: enforce\nmodels:\n  deny: [\"gpt-4o*\"]\n");
+    FaultApps.replace(policy, "version: 1\nmode: enforce\nmodels:\n  deny: [\"gpt-4o*\"]\n");
     Thread.sleep(RELOAD_MILLIS);
     Files.createFile(m1);
-    awaitResults(child, 2);
+    child.awaitResults(2);
     // 2. A garbled edit: refused, the deny stays in force.
-    write(policy, "version: 1\nmode: enforce\nmodels:\n  deny: [\"gpt-4o*\"\n  allow: oops\n");
+    FaultApps.replace(policy, "version: 1\nmode: enforce\nmodels:\n  deny: [\"gpt-4o*\"\n  allow: oops\n");
     Thread.sleep(RELOAD_MILLIS);
     Files.createFile(m2);
-    awaitResults(child, 3);
+    child.awaitResults(3);
     // 3. Fixed: allowed again.
-    write(policy, "version: 1\nmode: enforce\n");
+    FaultApps.replace(policy, "version: 1\nmode: enforce\n");
     Thread.sleep(RELOAD_MILLIS);
     Files.createFile(m3);
     ChildJvm.Result run = child.await();
@@ -89,27 +88,5 @@ class PolicyReloadIT {
     Leaks.assertNoSecret(run, server.openAiKey);
   }
 
-  private static void awaitResults(ChildJvm.Running child, int n) throws Exception {
-    long deadline = System.nanoTime() + 90_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      String out = child.stdoutSoFar();
-      long count = out.lines().filter(l -> l.startsWith("RESULT ")).count();
-      if (count >= n) {
-        return;
-      }
-      if (!child.process.isAlive()) {
-        throw new AssertionError("child ended early:\n" + out);
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("no RESULT line " + n + " in time:\n" + child.stdoutSoFar());
-  }
 
-  private static void write(Path f, String text) throws Exception {
-    // Write then rename, as editors and config management do.
-    Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
-    Files.write(tmp, text.getBytes(StandardCharsets.UTF_8));
-    Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-  }
 }
