@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 class OpenAiJavaIT {
   private static final String MAIN = "dev.aiwarden.examples.openai.OpenAiJavaExample";
   private static final String[] SCENARIOS = {
-    "chat", "chat-async", "stream", "embeddings", "image", "responses", "azure-chat", "azure-stream"
+    "chat", "chat-async", "stream", "embeddings", "image", "responses", "azure-chat", "azure-stream",
+    "responses-stream"
   };
 
   private static TestServer server;
@@ -134,10 +135,34 @@ class OpenAiJavaIT {
     assertThat(img.name).isEqualTo("image_generation dall-e-3");
     assertThat(img.attr("aiwarden.image.prompt_revised")).isEqualTo(true);
 
-    Spans.Span resp = withAgent.spans("responses").get(0);
+    Spans.Span resp =
+        withAgent.spans("responses").stream()
+            .filter(s -> s.attr("aiwarden.request.stream") == null)
+            .findFirst()
+            .orElseThrow();
     assertThat(resp.name).isEqualTo("responses gpt-4o");
     assertThat((String) resp.attr("gen_ai.response.id")).startsWith("resp_");
     assertThat((Long) resp.attr("gen_ai.usage.output_tokens")).isPositive();
+  }
+
+  /** The Responses API streamed: the span ends with the stream and reads response.completed. */
+  @Test
+  void streamedResponsesEndWithTheStreamAndReadResponseCompleted() {
+    Spans.Span streamed =
+        withAgent.spans("responses").stream()
+            .filter(s -> Boolean.TRUE.equals(s.attr("aiwarden.request.stream")))
+            .findFirst()
+            .orElseThrow();
+    assertThat(streamed.name).isEqualTo("responses gpt-4o");
+    assertThat(streamed.attr("http.response.status_code")).isEqualTo(200L);
+    assertThat((String) streamed.attr("gen_ai.response.id")).startsWith("resp_");
+    assertThat((Long) streamed.attr("gen_ai.usage.input_tokens")).isPositive();
+    assertThat((Long) streamed.attr("gen_ai.usage.output_tokens")).isPositive();
+    assertThat((Long) streamed.attr("aiwarden.prompt.chars"))
+        .isEqualTo((long) "Summarise our quarterly numbers in one friendly sentence.".length());
+    String result = withAgent.results().get(SCENARIOS.length - 1);
+    assertThat(result).startsWith("RESULT responses-stream events=").contains(" id=resp_");
+    assertThat(result).contains(" id=" + streamed.attr("gen_ai.response.id") + " ");
   }
 
   @Test

@@ -17,6 +17,7 @@ import com.openai.models.images.ImageModel;
 import com.openai.models.images.ImagesResponse;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
+import com.openai.models.responses.ResponseStreamEvent;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -156,6 +157,26 @@ public final class OpenAiJavaExample {
                                 m.content()
                                     .forEach(c -> c.outputText().ifPresent(t -> text.append(t.text())))));
         System.out.println("RESULT responses id=" + r.id() + " text=" + text);
+        break;
+      case "responses-stream":
+        try (StreamResponse<ResponseStreamEvent> events =
+            client
+                .responses()
+                .createStreaming(
+                    ResponseCreateParams.builder().model(ChatModel.GPT_4O).input(PROMPT).build())) {
+          StringBuilder streamed = new StringBuilder();
+          int[] count = {0};
+          String[] id = {"-"};
+          events.stream()
+              .forEach(
+                  event -> {
+                    count[0]++;
+                    event.outputTextDelta().ifPresent(d -> streamed.append(d.delta()));
+                    event.completed().ifPresent(c -> id[0] = c.response().id());
+                  });
+          System.out.println(
+              "RESULT responses-stream events=" + count[0] + " id=" + id[0] + " text=" + streamed);
+        }
         break;
       default:
         throw new IllegalArgumentException("unknown scenario " + scenario);
