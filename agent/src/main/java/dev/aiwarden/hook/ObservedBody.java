@@ -62,6 +62,21 @@ public final class ObservedBody {
     return in == null ? null : new TapInputStream(in, this);
   }
 
+  private InputStream lastRaw;
+  private InputStream lastTapped;
+
+  /**
+   * For an entity whose content may be asked for repeatedly (Apache's {@code getContent()}): the
+   * same tap while the library hands out the same stream, a new one when it hands out another.
+   */
+  public synchronized InputStream wrapOnce(InputStream in) {
+    if (in != lastRaw) {
+      lastRaw = in;
+      lastTapped = wrap(in);
+    }
+    return lastTapped;
+  }
+
   /** Bytes of the body as they pass (the caller's array is not kept). */
   public void tap(byte[] bytes, int offset, int length) {
     if (length <= 0 || ended.get()) {

@@ -135,8 +135,6 @@ public final class ApacheHttpClient4Adapter {
   /** The application's entity, unchanged, with its content observed on the way through. */
   public static final class ObservedEntity extends HttpEntityWrapper {
     private final ObservedBody body;
-    private InputStream raw;
-    private InputStream tapped;
 
     ObservedEntity(HttpEntity delegate, ObservedBody body) {
       super(delegate);
@@ -144,13 +142,8 @@ public final class ApacheHttpClient4Adapter {
     }
 
     @Override
-    public synchronized InputStream getContent() throws IOException {
-      InputStream in = super.getContent();
-      if (in != raw) {
-        raw = in;
-        tapped = body.wrap(in);
-      }
-      return tapped;
+    public InputStream getContent() throws IOException {
+      return body.wrapOnce(super.getContent());
     }
 
     @Override
