@@ -240,7 +240,7 @@ final class Report {
       "",
       "## How it is measured",
       "",
-      "- `examples/benchmarks/run.sh` (full, ~15–20 min on 2 cores) or `--quick` (~1–2 min, a smoke test).",
+      "- `examples/benchmarks/run.sh` (full, ~25–30 min on 2 cores) or `--quick` (~3 min, a smoke test).",
       "  Sources: `examples/benchmarks/src/main/java/dev/aiwarden/examples/benchmarks/` (`Suite` drives, `Worker` measures).",
       "- The project's local OpenAI/Azure server (`LocalAiServer`) runs in the driving JVM: HTTPS on 127.0.0.1",
       "  under the real host names (`-Djdk.net.hosts.file`), certificate trusted by the workers. Non-AI calls go",
