@@ -76,7 +76,7 @@ class AzureHttpClientsIT {
   void syncCallsNameTheApplicationFrame() {
     for (int i : new int[] {0, 3}) {
       assertThat(withAgent.spans.get(i).attr("code.function.name"))
-          .isEqualTo("dev.aiwarden.examples.azureclients.AzureHttpClientsExample.main");
+          .isEqualTo("dev.aiwarden.examples.azureclients.AzureHttpClientsExample.run");
     }
   }
 
@@ -86,5 +86,42 @@ class AzureHttpClientsIT {
     ChildJvm.Result without = child().withoutAgent().args(SCENARIOS).run();
     assertThat(without.exitCode).as(without.toString()).isZero();
     assertThat(withAgent.results()).isEqualTo(without.results());
+  }
+
+  /** A denied model is blocked before a byte leaves, whichever client azure-core sits on. */
+  @Test
+  void deniedModelIsBlockedOnEveryInnerClient(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    server.server.reset();
+    ChildJvm.Result run =
+        child().agentArgs(TestPolicies.denyingModel(dir, "my-gpt4o-deployment")).args(SCENARIOS).run();
+    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(server.server.requestCount()).as(run.toString()).isZero();
+    assertThat(run.results()).as(run.toString()).hasSize(SCENARIOS.length);
+    assertThat(run.results())
+        .allSatisfy(r -> assertThat(r).contains("error=ai-warden: blocked by model.not_allowed"));
+    assertThat(run.spans).as(run.toString()).hasSize(SCENARIOS.length);
+    assertThat(run.spans)
+        .allSatisfy(
+            s -> {
+              assertThat(s.attr("aiwarden.policy.decision")).isEqualTo("deny");
+              assertThat(s.attr("aiwarden.client")).isEqualTo("azure-core");
+            });
+    Leaks.assertNoSecret(run, server.azureKey);
+  }
+
+  /** azure-core over its OkHttp and JDK clients on Java 25: one span per call, sync, async, streamed. */
+  @Test
+  void sameOnJava25() throws Exception {
+    ChildJvm.Result run = child().java(Jdks.java25()).args(SCENARIOS).run();
+    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(run.results()).as(run.toString()).hasSize(SCENARIOS.length);
+    assertThat(run.spans).as(run.toString()).hasSize(SCENARIOS.length);
+    for (Spans.Span s : run.spans) {
+      assertThat(s.attr("aiwarden.client")).isEqualTo("azure-core");
+      assertThat(s.attr("gen_ai.request.model")).isEqualTo("my-gpt4o-deployment");
+      assertThat(s.attr("http.response.status_code")).isEqualTo(200L);
+    }
+    Leaks.assertNoSecret(run, server.azureKey);
   }
 }

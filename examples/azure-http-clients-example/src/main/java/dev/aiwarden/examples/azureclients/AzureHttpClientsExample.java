@@ -45,6 +45,20 @@ public final class AzureHttpClientsExample {
               .credential(new AzureKeyCredential(System.getenv("AZURE_OPENAI_API_KEY")))
               .httpClient(http);
       String kind = scenario.substring(scenario.indexOf('-') + 1);
+      try {
+        run(scenario, kind, builder);
+      } catch (RuntimeException e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+          root = root.getCause();
+        }
+        System.out.println("RESULT " + scenario + " error=" + root.getMessage());
+      }
+    }
+    System.exit(0); // the OkHttp and JDK clients keep non-daemon threads alive a while
+  }
+
+  private static void run(String scenario, String kind, OpenAIClientBuilder builder) {
       switch (kind) {
         case "chat":
           print(scenario, builder.buildClient().getChatCompletions(DEPLOYMENT, chat()));
@@ -75,8 +89,6 @@ public final class AzureHttpClientsExample {
         default:
           throw new IllegalArgumentException("unknown scenario " + scenario);
       }
-    }
-    System.exit(0); // the OkHttp and JDK clients keep non-daemon threads alive a while
   }
 
   private static ChatCompletionsOptions chat() {
