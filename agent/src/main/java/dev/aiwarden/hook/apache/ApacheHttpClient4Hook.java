@@ -42,12 +42,8 @@ public final class ApacheHttpClient4Hook implements Hook {
     return builder
         .type(namedOneOf(HookTargets.APACHE4_CLIENTS))
         .transform(
-            (b, type, loader, module, domain) ->
-                injector.inject(loader, domain, ADAPTERS)
-                    ? b.visit(
-                        Advice.to(ExecuteAdvice.class)
-                            .on(named("doExecute").and(takesArguments(3))))
-                    : b);
+            injector.advising(ADAPTERS)
+                .advice(ExecuteAdvice.class, named("doExecute").and(takesArguments(3))));
   }
 
   /** Around {@code doExecute}: the request before it leaves, the response after. */

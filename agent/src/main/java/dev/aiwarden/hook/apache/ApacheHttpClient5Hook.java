@@ -61,39 +61,29 @@ public final class ApacheHttpClient5Hook implements Hook {
     return builder
         .type(namedOneOf(HookTargets.APACHE5_CLASSIC_CLIENTS))
         .transform(
-            (b, type, loader, module, domain) ->
-                injector.inject(loader, domain, ADAPTERS)
-                    ? b.visit(
-                        Advice.to(ClassicAdvice.class)
-                            .on(named("doExecute").and(takesArguments(3))))
-                    : b)
+            injector.advising(ADAPTERS)
+                .advice(ClassicAdvice.class, named("doExecute").and(takesArguments(3))))
         .type(named(HookTargets.APACHE5_ASYNC_CLIENT))
         .transform(
-            (b, type, loader, module, domain) ->
-                injector.inject(loader, domain, ADAPTERS)
-                    ? b.visit(
-                        Advice.to(AsyncAdvice.class)
-                            .on(
-                                named("execute")
-                                    .and(takesArguments(3))
-                                    .and(
-                                        takesArgument(
-                                            0,
-                                            named(
-                                                "org.apache.hc.client5.http.async.methods.SimpleHttpRequest")))))
-                        .visit(
-                            Advice.to(ProducerAdvice.class)
-                                .on(
-                                    named("execute")
-                                        .and(
-                                            takesArguments(5)
-                                                .and(takesArgument(0, named(ASYNC_REQUEST_PRODUCER)))
-                                                .or(
-                                                    takesArguments(6)
-                                                        .and(
-                                                            takesArgument(
-                                                                1, named(ASYNC_REQUEST_PRODUCER)))))))
-                    : b);
+            injector.advising(ADAPTERS)
+                .advice(
+                    AsyncAdvice.class,
+                    named("execute")
+                        .and(takesArguments(3))
+                        .and(
+                            takesArgument(
+                                0,
+                                named(
+                                    "org.apache.hc.client5.http.async.methods.SimpleHttpRequest"))))
+                .advice(
+                    ProducerAdvice.class,
+                    named("execute")
+                        .and(
+                            takesArguments(5)
+                                .and(takesArgument(0, named(ASYNC_REQUEST_PRODUCER)))
+                                .or(
+                                    takesArguments(6)
+                                        .and(takesArgument(1, named(ASYNC_REQUEST_PRODUCER)))))));
   }
 
   /** Around {@code doExecute}: the request before it leaves, the response after. */

@@ -56,25 +56,17 @@ public final class AzureCoreHook implements Hook {
                 .and(not(isInterface()))
                 .and(not(isAbstract())))
         .transform(
-            (b, type, loader, module, domain) ->
-                injector.inject(loader, domain, ADAPTERS)
-                    ? b.visit(
-                            Advice.to(SendAdvice.class)
-                                .on(
-                                    named("send")
-                                        .and(takesArguments(2))
-                                        .and(
-                                            takesArgument(
-                                                0, named("com.azure.core.http.HttpRequest")))))
-                        .visit(
-                            Advice.to(SendSyncAdvice.class)
-                                .on(
-                                    named("sendSync")
-                                        .and(takesArguments(2))
-                                        .and(
-                                            takesArgument(
-                                                0, named("com.azure.core.http.HttpRequest")))))
-                    : b)
+            injector.advising(ADAPTERS)
+                .advice(
+                    SendAdvice.class,
+                    named("send")
+                        .and(takesArguments(2))
+                        .and(takesArgument(0, named("com.azure.core.http.HttpRequest"))))
+                .advice(
+                    SendSyncAdvice.class,
+                    named("sendSync")
+                        .and(takesArguments(2))
+                        .and(takesArgument(0, named("com.azure.core.http.HttpRequest")))))
         .type(named(HookTargets.AZURE_CORE_RETRY_POLICY))
         .transform(
             (b, type, loader, module, domain) ->

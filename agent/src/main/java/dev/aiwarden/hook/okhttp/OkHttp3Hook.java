@@ -8,7 +8,6 @@ import dev.aiwarden.hook.Hook;
 import dev.aiwarden.hook.HookTargets;
 import java.util.List;
 import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
 
 /**
  * OkHttp 3.x (3.14.9 tracked). The same call flow as 4.x, under other names: {@code
@@ -36,13 +35,10 @@ public final class OkHttp3Hook implements Hook {
     return builder
         .type(named(HookTargets.OKHTTP3_REAL_CALL))
         .transform(
-            (b, type, loader, module, domain) ->
-                injector.inject(loader, domain, adapters)
-                    ? b.visit(
-                            Advice.to(OkHttp4Hook.ChainAdvice.class)
-                                .on(named("getResponseWithInterceptorChain")
-                                    .and(takesArguments(0))))
-                        .visit(Advice.to(OkHttp4Hook.EnqueueAdvice.class).on(named("enqueue")))
-                    : b);
+            injector.advising(adapters)
+                .advice(
+                    OkHttp4Hook.ChainAdvice.class,
+                    named("getResponseWithInterceptorChain").and(takesArguments(0)))
+                .advice(OkHttp4Hook.EnqueueAdvice.class, named("enqueue")));
   }
 }

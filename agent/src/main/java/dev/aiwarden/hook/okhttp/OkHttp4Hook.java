@@ -44,14 +44,11 @@ public final class OkHttp4Hook implements Hook {
     return builder
         .type(named(HookTargets.OKHTTP4_REAL_CALL))
         .transform(
-            (b, type, loader, module, domain) ->
-                injector.inject(loader, domain, ADAPTERS)
-                    ? b.visit(
-                            Advice.to(ChainAdvice.class)
-                                .on(named("getResponseWithInterceptorChain$okhttp")
-                                    .and(takesArguments(0))))
-                        .visit(Advice.to(EnqueueAdvice.class).on(named("enqueue")))
-                    : b);
+            injector.advising(ADAPTERS)
+                .advice(
+                    ChainAdvice.class,
+                    named("getResponseWithInterceptorChain$okhttp").and(takesArguments(0)))
+                .advice(EnqueueAdvice.class, named("enqueue")));
   }
 
   /** Around the whole interceptor chain: the request before it leaves, the response after. */

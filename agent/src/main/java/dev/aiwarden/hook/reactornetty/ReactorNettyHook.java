@@ -45,38 +45,24 @@ public final class ReactorNettyHook implements Hook {
     return builder
         .type(named(HookTargets.REACTOR_NETTY_CLIENT_OPERATIONS))
         .transform(
-            (b, type, loader, module, domain) ->
-                injector.inject(loader, domain, ADAPTERS)
-                    ? b.visit(
-                            Advice.to(FullBodyAdvice.class)
-                                .on(named("newFullBodyMessage").and(takesArguments(1))))
-                        .visit(
-                            Advice.to(SendAdvice.class)
-                                .on(
-                                    named("send")
-                                        .and(takesArguments(1))
-                                        .and(takesArgument(0, named("org.reactivestreams.Publisher")))))
-                        .visit(
-                            Advice.to(InboundAdvice.class)
-                                .on(named("onInboundNext").and(takesArguments(2))))
-                        .visit(
-                            Advice.to(EndAdvice.class)
-                                .on(
-                                    named("onInboundClose")
-                                        .or(named("onInboundCancel"))
-                                        .and(takesArguments(0))))
-                        .visit(
-                            Advice.to(ErrorAdvice.class)
-                                .on(named("onOutboundError").and(takesArguments(1))))
-                    : b)
+            injector.advising(ADAPTERS)
+                .advice(FullBodyAdvice.class, named("newFullBodyMessage").and(takesArguments(1)))
+                .advice(
+                    SendAdvice.class,
+                    named("send")
+                        .and(takesArguments(1))
+                        .and(takesArgument(0, named("org.reactivestreams.Publisher"))))
+                .advice(InboundAdvice.class, named("onInboundNext").and(takesArguments(2)))
+                .advice(
+                    EndAdvice.class,
+                    named("onInboundClose")
+                        .or(named("onInboundCancel"))
+                        .and(takesArguments(0)))
+                .advice(ErrorAdvice.class, named("onOutboundError").and(takesArguments(1))))
         .type(named(HookTargets.REACTOR_NETTY_CHANNEL_OPERATIONS))
         .transform(
-            (b, type, loader, module, domain) ->
-                injector.inject(loader, domain, ADAPTERS)
-                    ? b.visit(
-                        Advice.to(ErrorAdvice.class)
-                            .on(named("onInboundError").and(takesArguments(1))))
-                    : b);
+            injector.advising(ADAPTERS)
+                .advice(ErrorAdvice.class, named("onInboundError").and(takesArguments(1))));
   }
 
   /** The request, body included, about to become one message: the policy decides here. */

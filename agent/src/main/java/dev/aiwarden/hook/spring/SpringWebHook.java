@@ -44,20 +44,12 @@ public final class SpringWebHook implements Hook {
     return builder
         .type(named(HookTargets.SPRING_STREAMING_REQUEST))
         .transform(
-            (b, type, loader, module, domain) ->
-                injector.inject(loader, domain, ADAPTERS)
-                    ? b.visit(
-                        Advice.to(ExecuteAdvice.class)
-                            .on(named("executeInternal").and(takesArguments(1))))
-                    : b)
+            injector.advising(ADAPTERS)
+                .advice(ExecuteAdvice.class, named("executeInternal").and(takesArguments(1))))
         .type(named(HookTargets.SPRING_REACTIVE_JDK_REQUEST))
         .transform(
-            (b, type, loader, module, domain) ->
-                injector.inject(loader, domain, ADAPTERS)
-                    ? b.visit(
-                        Advice.to(WriteWithAdvice.class)
-                            .on(named("writeWith").and(takesArguments(1))))
-                    : b);
+            injector.advising(ADAPTERS)
+                .advice(WriteWithAdvice.class, named("writeWith").and(takesArguments(1))));
   }
 
   /** Around the blocking execution: offer the body, withdraw the offer afterwards. */
