@@ -1,15 +1,14 @@
 package dev.aiwarden.classify;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import java.io.IOException;
 
 /**
- * The one shared Jackson {@link JsonFactory} of the agent's body readers, plus the few token
- * helpers they share. Streaming only: no tree is ever built.
+ * The one shared Jackson {@link JsonFactory} of the agent (for the small JSON it reads besides
+ * bodies, such as token claims), plus the few value helpers the body readers share over their
+ * {@link JsonCursor}. Streaming only: no tree is ever built.
  */
 public final class Json {
   /**
@@ -35,46 +34,60 @@ public final class Json {
   }
 
   /*
-   * The helpers below read the current value as one type. A value of another type is skipped whole
-   * (an object or array to its end), so the caller's loop can go on with the next field.
+   * The helpers below read the current value of a JsonCursor as one type. A value of another type
+   * is skipped whole (an object or array to its end), so the caller's loop can go on with the next
+   * field. Strings are checked whole before they are used.
    */
 
   /** The current value if it is a string, else null. */
-  static String stringOrNull(JsonParser p) throws IOException {
-    if (p.currentToken() == JsonToken.VALUE_STRING) {
-      return p.getText();
+  static String stringOrNull(JsonCursor p) throws IOException {
+    if (p.current() == JsonCursor.STRING) {
+      return p.text();
     }
     p.skipChildren();
     return null;
+  }
+
+  /** As {@link #stringOrNull}, one shared string per distinct short value (names of models, reasons). */
+  static String sharedStringOrNull(JsonCursor p) throws IOException {
+    if (p.current() == JsonCursor.STRING) {
+      return p.sharedText();
+    }
+    p.skipChildren();
+    return null;
+  }
+
+  /**
+   * True when the current value is a number that fits a long ({@link JsonCursor#longValue()}): an
+   * integer in range, or a float in range (cut to its integer part).
+   */
+  static boolean readsLong(JsonCursor p) throws IOException {
+    int t = p.current();
+    if (t == JsonCursor.INT || t == JsonCursor.FLOAT) {
+      return p.readLong();
+    }
+    p.skipChildren();
+    return false;
   }
 
   /** The current value as a long if it is a number that fits, else null. */
-  static Long longOrNull(JsonParser p) throws IOException {
-    JsonToken t = p.currentToken();
-    if (t == JsonToken.VALUE_NUMBER_INT) {
-      return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? null : p.getLongValue();
-    }
-    if (t == JsonToken.VALUE_NUMBER_FLOAT) {
-      double d = p.getDoubleValue();
-      return d >= Long.MIN_VALUE && d <= Long.MAX_VALUE ? (long) d : null;
-    }
-    p.skipChildren();
-    return null;
+  static Long longOrNull(JsonCursor p) throws IOException {
+    return readsLong(p) ? Long.valueOf(p.longValue()) : null;
   }
 
   /** The current value as a double if it is a number, else null. */
-  static Double doubleOrNull(JsonParser p) throws IOException {
-    JsonToken t = p.currentToken();
-    if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
-      return p.getDoubleValue();
+  static Double doubleOrNull(JsonCursor p) throws IOException {
+    int t = p.current();
+    if (t == JsonCursor.INT || t == JsonCursor.FLOAT) {
+      return p.doubleValue();
     }
     p.skipChildren();
     return null;
   }
 
   /** True only for JSON {@code true}. */
-  static boolean isTrue(JsonParser p) throws IOException {
-    if (p.currentToken() == JsonToken.VALUE_TRUE) {
+  static boolean isTrue(JsonCursor p) throws IOException {
+    if (p.current() == JsonCursor.TRUE) {
       return true;
     }
     p.skipChildren();

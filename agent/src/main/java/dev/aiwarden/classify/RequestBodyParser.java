@@ -1,16 +1,14 @@
 package dev.aiwarden.classify;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.aiwarden.core.TestFaults;
 import dev.aiwarden.exchange.RequestInfo;
-import dev.aiwarden.provenance.Fingerprints;
 import java.io.IOException;
 
 /**
- * Reads what an AI request asks for from its body with Jackson's streaming parser: one pass, no
- * tree, unknown values skipped without being decoded (a base64 image in a message costs a scan,
- * never a string).
+ * Reads what an AI request asks for from its body in one pass over its bytes, in place ({@link
+ * JsonCursor}): no tree, no copy; unknown values are skipped without being decoded (a base64 image
+ * in a message costs a scan, never a string), and without {@code keepText} the prompt goes from the
+ * bytes into its hash without a string being made of it.
  *
  * <p>Fields read (top level unless said otherwise): {@code model}; {@code messages} (chat: counted,
  * and the text of each message's {@code content}); {@code input} (Responses API: a string or a list
@@ -127,107 +125,121 @@ public final class RequestBodyParser {
       info.unparsed = true;
       return;
     }
-    try (JsonParser p =
-        Json.factory().createParser(slice.bytes, start, slice.off + slice.len - start)) {
-      readRoot(p, info, prompt, op);
+    Scratch scratch = Scratch.reading(slice.bytes, start, slice.off + slice.len - start);
+    try {
+      prompt.scratch = scratch;
+      readRoot(scratch.cursor, info, prompt, op);
     } catch (IOException e) {
       info.unparsed = true;
+    } finally {
+      scratch.release();
     }
   }
 
-  private static void readRoot(JsonParser p, RequestInfo info, Prompt prompt, Operation op)
+  private static final byte[] MODEL = ascii("model");
+  private static final byte[] MESSAGES = ascii("messages");
+  private static final byte[] INPUT = ascii("input");
+  private static final byte[] INSTRUCTIONS = ascii("instructions");
+  private static final byte[] PROMPT = ascii("prompt");
+  private static final byte[] MAX_TOKENS = ascii("max_tokens");
+  private static final byte[] MAX_COMPLETION_TOKENS = ascii("max_completion_tokens");
+  private static final byte[] MAX_OUTPUT_TOKENS = ascii("max_output_tokens");
+  private static final byte[] TEMPERATURE = ascii("temperature");
+  private static final byte[] STREAM = ascii("stream");
+  private static final byte[] STREAM_OPTIONS = ascii("stream_options");
+  private static final byte[] INCLUDE_USAGE = ascii("include_usage");
+  private static final byte[] N = ascii("n");
+  private static final byte[] SIZE = ascii("size");
+  private static final byte[] USER = ascii("user");
+  private static final byte[] SAFETY_IDENTIFIER = ascii("safety_identifier");
+  private static final byte[] USER_SECURITY_CONTEXT = ascii("user_security_context");
+  private static final byte[] END_USER_ID = ascii("end_user_id");
+  private static final byte[] CONTENT = ascii("content");
+  private static final byte[] TYPE = ascii("type");
+  private static final byte[] TEXT = ascii("text");
+  private static final byte[] INPUT_TEXT = ascii("input_text");
+  private static final byte[] OUTPUT_TEXT = ascii("output_text");
+
+  static byte[] ascii(String s) {
+    return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
+  private static void readRoot(JsonCursor p, RequestInfo info, Prompt prompt, Operation op)
       throws IOException {
-    if (p.nextToken() != JsonToken.START_OBJECT) {
+    if (p.next() != JsonCursor.START_OBJECT) {
       info.unparsed = true;
       return;
     }
-    String[] endUser = new String[3]; // user, safety_identifier, end_user_id: first non-empty wins
-    JsonToken t;
-    while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      p.nextToken();
-      switch (name) {
-        case "model":
-          info.model = Json.stringOrNull(p);
-          break;
-        case "messages":
-          readMessages(p, info, prompt);
-          break;
-        case "input":
-          readInput(p, info, prompt, op);
-          break;
-        case "instructions":
-          prompt.instructions(Json.stringOrNull(p));
-          break;
-        case "prompt":
-          readStrings(p, prompt);
-          break;
-        case "max_tokens":
-        case "max_completion_tokens":
-        case "max_output_tokens":
-          if (info.maxTokens == null) {
-            info.maxTokens = Json.longOrNull(p);
-          }
-          break;
-        case "temperature":
-          info.temperature = Json.doubleOrNull(p);
-          break;
-        case "stream":
-          info.stream = Json.isTrue(p);
-          break;
-        case "stream_options":
-          readStreamOptions(p, info);
-          break;
-        case "n":
-          Long n = Json.longOrNull(p);
-          info.n = n == null || n > Integer.MAX_VALUE || n < Integer.MIN_VALUE ? null : n.intValue();
-          break;
-        case "size":
-          info.imageSize = Json.stringOrNull(p);
-          break;
-        case "user":
-          endUser[0] = Json.stringOrNull(p);
-          info.endUser = firstNonEmpty(endUser);
-          break;
-        case "safety_identifier":
-          endUser[1] = Json.stringOrNull(p);
-          info.endUser = firstNonEmpty(endUser);
-          break;
-        case "user_security_context":
-          endUser[2] = readEndUserId(p);
-          info.endUser = firstNonEmpty(endUser);
-          break;
-        default:
-          p.skipChildren();
+    // user, safety_identifier, end_user_id: the first non-empty one is the end user
+    String user = null;
+    String safetyId = null;
+    String endUserId = null;
+    int t;
+    while ((t = p.next()) == JsonCursor.FIELD_NAME) {
+      p.next();
+      if (p.nameIs(MODEL)) {
+        info.model = Json.sharedStringOrNull(p);
+      } else if (p.nameIs(MESSAGES)) {
+        readMessages(p, info, prompt);
+      } else if (p.nameIs(INPUT)) {
+        readInput(p, info, prompt, op);
+      } else if (p.nameIs(INSTRUCTIONS)) {
+        prompt.instructions(Json.stringOrNull(p));
+      } else if (p.nameIs(PROMPT)) {
+        readStrings(p, prompt);
+      } else if (p.nameIs(MAX_TOKENS)
+          || p.nameIs(MAX_COMPLETION_TOKENS)
+          || p.nameIs(MAX_OUTPUT_TOKENS)) {
+        if (info.maxTokens == null) {
+          info.maxTokens = Json.longOrNull(p);
+        } else {
+          p.skipChildren(); // (the Jackson reader read on inside an object here: fixed)
+        }
+      } else if (p.nameIs(TEMPERATURE)) {
+        info.temperature = Json.doubleOrNull(p);
+      } else if (p.nameIs(STREAM)) {
+        info.stream = Json.isTrue(p);
+      } else if (p.nameIs(STREAM_OPTIONS)) {
+        readStreamOptions(p, info);
+      } else if (p.nameIs(N)) {
+        info.n = Json.readsLong(p) && p.longValue() == (int) p.longValue() ? Integer.valueOf((int) p.longValue()) : null;
+      } else if (p.nameIs(SIZE)) {
+        info.imageSize = Json.sharedStringOrNull(p);
+      } else if (p.nameIs(USER)) {
+        user = Json.stringOrNull(p);
+        info.endUser = firstNonEmpty(user, safetyId, endUserId);
+      } else if (p.nameIs(SAFETY_IDENTIFIER)) {
+        safetyId = Json.stringOrNull(p);
+        info.endUser = firstNonEmpty(user, safetyId, endUserId);
+      } else if (p.nameIs(USER_SECURITY_CONTEXT)) {
+        endUserId = readEndUserId(p);
+        info.endUser = firstNonEmpty(user, safetyId, endUserId);
+      } else {
+        p.skipChildren();
       }
     }
-    if (t != JsonToken.END_OBJECT) {
+    if (t != JsonCursor.END_OBJECT) {
       info.unparsed = true;
     }
   }
 
-  private static String firstNonEmpty(String[] candidates) {
-    for (String s : candidates) {
-      if (s != null && !s.isEmpty()) {
-        return s;
-      }
-    }
-    return null;
+  private static String firstNonEmpty(String a, String b, String c) {
+    return a != null && !a.isEmpty() ? a : b != null && !b.isEmpty() ? b : c != null && !c.isEmpty() ? c : null;
   }
 
   /** {@code messages}: counts the entries and reads each one's content. */
-  private static void readMessages(JsonParser p, RequestInfo info, Prompt prompt)
+  private static void readMessages(JsonCursor p, RequestInfo info, Prompt prompt)
       throws IOException {
-    if (p.currentToken() != JsonToken.START_ARRAY) {
+    if (p.current() != JsonCursor.START_ARRAY) {
       p.skipChildren();
       return;
     }
     int count = 0;
-    JsonToken t;
-    while ((t = p.nextToken()) != JsonToken.END_ARRAY && t != null) {
+    int t;
+    while ((t = p.next()) != JsonCursor.END_ARRAY && t != JsonCursor.NONE) {
       count++;
       info.messages = count; // keep the count so far if the body breaks off
-      if (t == JsonToken.START_OBJECT) {
+      if (t == JsonCursor.START_OBJECT) {
         readMessage(p, prompt);
       } else {
         p.skipChildren();
@@ -236,14 +248,13 @@ public final class RequestBodyParser {
   }
 
   /** One message or Responses input item: its {@code content}, the rest skipped. */
-  private static void readMessage(JsonParser p, Prompt prompt) throws IOException {
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      JsonToken value = p.nextToken();
-      if ("content".equals(name)) {
-        if (value == JsonToken.VALUE_STRING) {
+  private static void readMessage(JsonCursor p, Prompt prompt) throws IOException {
+    while (p.next() == JsonCursor.FIELD_NAME) {
+      int value = p.next();
+      if (p.nameIs(CONTENT)) {
+        if (value == JsonCursor.STRING) {
           prompt.addCurrent(p);
-        } else if (value == JsonToken.START_ARRAY) {
+        } else if (value == JsonCursor.START_ARRAY) {
           readContentParts(p, prompt);
         } else {
           p.skipChildren();
@@ -255,12 +266,12 @@ public final class RequestBodyParser {
   }
 
   /** A content-part list: the text of text parts, in order; a bare string counts as text. */
-  private static void readContentParts(JsonParser p, Prompt prompt) throws IOException {
-    JsonToken t;
-    while ((t = p.nextToken()) != JsonToken.END_ARRAY && t != null) {
-      if (t == JsonToken.VALUE_STRING) {
+  private static void readContentParts(JsonCursor p, Prompt prompt) throws IOException {
+    int t;
+    while ((t = p.next()) != JsonCursor.END_ARRAY && t != JsonCursor.NONE) {
+      if (t == JsonCursor.STRING) {
         prompt.addCurrent(p);
-      } else if (t == JsonToken.START_OBJECT) {
+      } else if (t == JsonCursor.START_OBJECT) {
         readContentPart(p, prompt);
       } else {
         p.skipChildren();
@@ -270,45 +281,48 @@ public final class RequestBodyParser {
 
   /**
    * One content part. The {@code type} usually comes first: then a non-text part is skipped
-   * without decoding anything. When {@code text} comes before {@code type}, it is held until the
-   * part's end.
+   * without decoding anything. When {@code text} comes before {@code type}, where it is is noted
+   * and it is read at the part's end.
    */
-  private static void readContentPart(JsonParser p, Prompt prompt) throws IOException {
-    String type = null;
-    String text = null;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      p.nextToken();
-      if ("type".equals(name)) {
-        type = Json.stringOrNull(p);
-        if (type != null && !isTextPart(type)) {
-          text = null;
-          skipRestOfObject(p);
-          return;
+  private static void readContentPart(JsonCursor p, Prompt prompt) throws IOException {
+    int text = -1; // where the text value is, or -1
+    while (p.next() == JsonCursor.FIELD_NAME) {
+      p.next();
+      if (p.nameIs(TYPE)) {
+        if (p.current() == JsonCursor.STRING) {
+          if (!p.textIs(TEXT) && !p.textIs(INPUT_TEXT) && !p.textIs(OUTPUT_TEXT)) {
+            skipRestOfObject(p);
+            return;
+          }
+        } else {
+          p.skipChildren();
         }
-      } else if ("text".equals(name) && (type == null || isTextPart(type))) {
-        text = Json.stringOrNull(p);
+      } else if (p.nameIs(TEXT)) {
+        // (a non-text type has returned above)
+        if (p.current() == JsonCursor.STRING) {
+          text = p.textRef();
+        } else {
+          text = -1;
+          p.skipChildren();
+        }
       } else {
         p.skipChildren();
       }
     }
-    if (text != null) {
-      prompt.add(text);
+    if (text >= 0) {
+      p.rescan(text);
+      prompt.addScanned(p);
     }
-  }
-
-  private static boolean isTextPart(String type) {
-    return "text".equals(type) || "input_text".equals(type) || "output_text".equals(type);
   }
 
   /** Skips the remaining fields of the current object, ending on its END_OBJECT. */
-  private static void skipRestOfObject(JsonParser p) throws IOException {
-    JsonToken t;
-    while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-      p.nextToken();
+  private static void skipRestOfObject(JsonCursor p) throws IOException {
+    int t;
+    while ((t = p.next()) == JsonCursor.FIELD_NAME) {
+      p.next();
       p.skipChildren();
     }
-    if (t != JsonToken.END_OBJECT) {
+    if (t != JsonCursor.END_OBJECT) {
       throw new IOException("object did not end");
     }
   }
@@ -318,24 +332,24 @@ public final class RequestBodyParser {
    * and/or Responses items. A list counts as messages for the Responses API (or, for an unknown
    * operation, when it holds objects).
    */
-  private static void readInput(JsonParser p, RequestInfo info, Prompt prompt, Operation op)
+  private static void readInput(JsonCursor p, RequestInfo info, Prompt prompt, Operation op)
       throws IOException {
-    JsonToken t = p.currentToken();
-    if (t == JsonToken.VALUE_STRING) {
+    int t = p.current();
+    if (t == JsonCursor.STRING) {
       prompt.addCurrent(p);
       return;
     }
-    if (t != JsonToken.START_ARRAY) {
+    if (t != JsonCursor.START_ARRAY) {
       p.skipChildren();
       return;
     }
     boolean countAsMessages = op == Operation.RESPONSES;
     int count = 0;
-    while ((t = p.nextToken()) != JsonToken.END_ARRAY && t != null) {
+    while ((t = p.next()) != JsonCursor.END_ARRAY && t != JsonCursor.NONE) {
       count++;
-      if (t == JsonToken.VALUE_STRING) {
+      if (t == JsonCursor.STRING) {
         prompt.addCurrent(p);
-      } else if (t == JsonToken.START_OBJECT) {
+      } else if (t == JsonCursor.START_OBJECT) {
         countAsMessages |= op == null;
         readMessage(p, prompt);
       } else {
@@ -351,18 +365,18 @@ public final class RequestBodyParser {
   }
 
   /** {@code prompt}: a string or a list of strings; token arrays are skipped. */
-  private static void readStrings(JsonParser p, Prompt prompt) throws IOException {
-    JsonToken t = p.currentToken();
-    if (t == JsonToken.VALUE_STRING) {
+  private static void readStrings(JsonCursor p, Prompt prompt) throws IOException {
+    int t = p.current();
+    if (t == JsonCursor.STRING) {
       prompt.addCurrent(p);
       return;
     }
-    if (t != JsonToken.START_ARRAY) {
+    if (t != JsonCursor.START_ARRAY) {
       p.skipChildren();
       return;
     }
-    while ((t = p.nextToken()) != JsonToken.END_ARRAY && t != null) {
-      if (t == JsonToken.VALUE_STRING) {
+    while ((t = p.next()) != JsonCursor.END_ARRAY && t != JsonCursor.NONE) {
+      if (t == JsonCursor.STRING) {
         prompt.addCurrent(p);
       } else {
         p.skipChildren();
@@ -370,15 +384,14 @@ public final class RequestBodyParser {
     }
   }
 
-  private static void readStreamOptions(JsonParser p, RequestInfo info) throws IOException {
-    if (p.currentToken() != JsonToken.START_OBJECT) {
+  private static void readStreamOptions(JsonCursor p, RequestInfo info) throws IOException {
+    if (p.current() != JsonCursor.START_OBJECT) {
       p.skipChildren();
       return;
     }
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      p.nextToken();
-      if ("include_usage".equals(name)) {
+    while (p.next() == JsonCursor.FIELD_NAME) {
+      p.next();
+      if (p.nameIs(INCLUDE_USAGE)) {
         info.includeUsage = Json.isTrue(p);
       } else {
         p.skipChildren();
@@ -386,16 +399,15 @@ public final class RequestBodyParser {
     }
   }
 
-  private static String readEndUserId(JsonParser p) throws IOException {
-    if (p.currentToken() != JsonToken.START_OBJECT) {
+  private static String readEndUserId(JsonCursor p) throws IOException {
+    if (p.current() != JsonCursor.START_OBJECT) {
       p.skipChildren();
       return null;
     }
     String id = null;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      p.nextToken();
-      if ("end_user_id".equals(name)) {
+    while (p.next() == JsonCursor.FIELD_NAME) {
+      p.next();
+      if (p.nameIs(END_USER_ID)) {
         id = Json.stringOrNull(p);
       } else {
         p.skipChildren();
@@ -444,8 +456,8 @@ public final class RequestBodyParser {
 
   /**
    * Collects the prompt parts; instructions are kept apart so they come first. Without {@code
-   * keep}, the parts go straight into a per-thread SHA-256 ({@link PromptHash}) as UTF-8, and no
-   * text is built.
+   * keep}, the parts go straight from the body's bytes into a per-thread SHA-256 ({@link
+   * PromptHash}) as UTF-8, and no text is built.
    */
   private static final class Prompt {
     private final boolean keep;
@@ -453,6 +465,7 @@ public final class RequestBodyParser {
     private StringBuilder text;
     private long chars;
     private PromptHash hash; // !keep: the running hash, begun at the first part
+    Scratch scratch; // slices of decoded text on their way into the hash or text
     /** !keep: instructions came after a part, so the hash order is wrong: parse again keeping text. */
     boolean reordered;
 
@@ -477,21 +490,32 @@ public final class RequestBodyParser {
       instructions = s;
     }
 
-    /** The parser's current string value, without making a String of it unless text is kept. */
-    void addCurrent(JsonParser p) throws IOException {
-      if (keep) {
-        add(p.getText());
+    /** The cursor's current string value, without making a String of it unless text is kept. */
+    void addCurrent(JsonCursor p) throws IOException {
+      p.textLength(); // scans (and checks) it
+      addScanned(p);
+    }
+
+    /** The string value the cursor scanned last. */
+    void addScanned(JsonCursor p) {
+      int length = p.scannedLength();
+      if (length == 0) {
         return;
       }
-      int length = p.getTextLength();
-      if (length == 0) {
+      chars += length;
+      if (keep) {
+        if (text == null) {
+          text = scratch.text();
+        } else {
+          text.append('\n');
+        }
+        p.appendScanned(text, scratch.chars);
         return;
       }
       if (hash == null) {
         hash = PromptHash.begin();
       }
-      hash.part(p.getTextCharacters(), p.getTextOffset(), length);
-      chars += length;
+      p.hashScanned(hash, scratch.chars);
     }
 
     void add(String s) {
@@ -530,7 +554,7 @@ public final class RequestBodyParser {
       }
       info.promptChars = chars;
       info.promptText = joined;
-      info.promptSha256 = Fingerprints.sha256Hex16(joined);
+      info.promptSha256 = PromptHash.of(joined);
     }
   }
 }

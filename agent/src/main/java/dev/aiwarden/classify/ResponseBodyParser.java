@@ -1,14 +1,13 @@
 package dev.aiwarden.classify;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.aiwarden.exchange.RequestInfo;
 import dev.aiwarden.exchange.ResponseInfo;
 import java.io.IOException;
 
 /**
- * Reads what came back from a (non-streamed) AI call with Jackson's streaming parser: one pass, no
- * tree; message texts, embeddings and base64 images are skipped without being decoded.
+ * Reads what came back from a (non-streamed) AI call in one pass over its bytes, in place ({@link
+ * JsonCursor}): no tree, no copy; message texts, embeddings and base64 images are skipped without
+ * being decoded, and only the small values kept (id, model, reasons, codes) become strings.
  *
  * <ul>
  *   <li>{@code id}, {@code model} (the first non-empty value).
@@ -121,15 +120,18 @@ public final class ResponseBodyParser {
       info.unparsed = true;
       return;
     }
-    try (JsonParser p =
-        Json.factory().createParser(slice.bytes, start, slice.off + slice.len - start)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
+    Scratch scratch = Scratch.reading(slice.bytes, start, slice.off + slice.len - start);
+    try {
+      JsonCursor p = scratch.cursor;
+      if (p.next() != JsonCursor.START_OBJECT) {
         info.unparsed = true;
         return;
       }
       ResponseReader.readObject(p, info, request == null ? null : request.promptText);
     } catch (IOException e) {
       info.unparsed = true;
+    } finally {
+      scratch.release();
     }
   }
 }

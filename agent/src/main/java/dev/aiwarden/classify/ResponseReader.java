@@ -1,7 +1,5 @@
 package dev.aiwarden.classify;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.aiwarden.exchange.ResponseInfo;
 import java.io.IOException;
 
@@ -13,84 +11,111 @@ import java.io.IOException;
 final class ResponseReader {
   private ResponseReader() {}
 
+  private static byte[] a(String s) {
+    return RequestBodyParser.ascii(s);
+  }
+
+  private static final byte[] ID = a("id");
+  private static final byte[] MODEL = a("model");
+  private static final byte[] USAGE = a("usage");
+  private static final byte[] CHOICES = a("choices");
+  private static final byte[] PROMPT_FILTER_RESULTS = a("prompt_filter_results");
+  private static final byte[] PROMPT_ANNOTATIONS = a("prompt_annotations");
+  private static final byte[] CONTENT_FILTER_RESULTS = a("content_filter_results");
+  private static final byte[] CONTENT_FILTER_RESULT = a("content_filter_result");
+  private static final byte[] ERROR = a("error");
+  private static final byte[] DATA = a("data");
+  private static final byte[] INCOMPLETE_DETAILS = a("incomplete_details");
+  private static final byte[] RESPONSE = a("response");
+  private static final byte[] TYPE = a("type");
+  private static final byte[] CODE = a("code");
+  private static final byte[] PROMPT_TOKENS = a("prompt_tokens");
+  private static final byte[] INPUT_TOKENS = a("input_tokens");
+  private static final byte[] COMPLETION_TOKENS = a("completion_tokens");
+  private static final byte[] OUTPUT_TOKENS = a("output_tokens");
+  private static final byte[] FINISH_REASON = a("finish_reason");
+  private static final byte[] FILTERED = a("filtered");
+  private static final byte[] DETECTED = a("detected");
+  private static final byte[] DETAILS = a("details");
+  private static final byte[] INNERERROR = a("innererror");
+  private static final byte[] INNER_ERROR = a("inner_error");
+  private static final byte[] RESPONSIBLE_AI_POLICY_VIOLATION = a("ResponsibleAIPolicyViolation");
+  private static final byte[] URL = a("url");
+  private static final byte[] B64_JSON = a("b64_json");
+  private static final byte[] REVISED_PROMPT = a("revised_prompt");
+  private static final byte[] REASON = a("reason");
+
   /**
-   * Reads the object the parser stands on (its START_OBJECT is current) up to its END_OBJECT.
+   * Reads the object the cursor stands on (its START_OBJECT is current) up to its END_OBJECT.
    *
    * @param requestPrompt the request's prompt text, to tell revised image prompts, or null
    */
-  static void readObject(JsonParser p, ResponseInfo info, String requestPrompt) throws IOException {
+  static void readObject(JsonCursor p, ResponseInfo info, String requestPrompt) throws IOException {
     readObject(p, info, requestPrompt, true);
   }
 
+  private static boolean isFilterResults(JsonCursor p) {
+    return p.nameIs(CONTENT_FILTER_RESULTS) || p.nameIs(CONTENT_FILTER_RESULT);
+  }
+
   private static void readObject(
-      JsonParser p, ResponseInfo info, String requestPrompt, boolean top) throws IOException {
-    String type = null;
+      JsonCursor p, ResponseInfo info, String requestPrompt, boolean top) throws IOException {
+    boolean typeIsError = false;
     String eventCode = null;
-    JsonToken t;
-    while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      JsonToken value = p.nextToken();
-      switch (name) {
-        case "id":
-          if (info.id == null) {
-            info.id = nonEmpty(Json.stringOrNull(p));
-          }
-          break;
-        case "model":
-          if (info.model == null) {
-            info.model = nonEmpty(Json.stringOrNull(p));
-          }
-          break;
-        case "usage":
-          readUsage(p, info);
-          break;
-        case "choices":
-          readChoices(p, info);
-          break;
-        case "prompt_filter_results":
-        case "prompt_annotations":
-          readFilterResultList(p, info);
-          break;
-        case "content_filter_results":
-        case "content_filter_result":
-          readFilterResults(p, info);
-          break;
-        case "error":
-          if (value == JsonToken.START_OBJECT) {
-            readError(p, info);
-          } else {
-            p.skipChildren();
-          }
-          break;
-        case "data":
-          readData(p, info, requestPrompt);
-          break;
-        case "incomplete_details":
-          readIncompleteDetails(p, info);
-          break;
-        case "response":
-          // Responses API streaming: response.created / .completed / .incomplete / .failed.
-          if (top && value == JsonToken.START_OBJECT) {
-            readObject(p, info, requestPrompt, false);
-          } else {
-            p.skipChildren();
-          }
-          break;
-        case "type":
-          type = Json.stringOrNull(p);
-          break;
-        case "code":
-          eventCode = Json.stringOrNull(p);
-          break;
-        default:
+    int t;
+    while ((t = p.next()) == JsonCursor.FIELD_NAME) {
+      int value = p.next();
+      if (p.nameIs(ID)) {
+        if (info.id == null) {
+          info.id = nonEmpty(Json.stringOrNull(p));
+        } else {
           p.skipChildren();
+        }
+      } else if (p.nameIs(MODEL)) {
+        if (info.model == null) {
+          info.model = nonEmpty(Json.sharedStringOrNull(p));
+        } else {
+          p.skipChildren();
+        }
+      } else if (p.nameIs(USAGE)) {
+        readUsage(p, info);
+      } else if (p.nameIs(CHOICES)) {
+        readChoices(p, info);
+      } else if (p.nameIs(PROMPT_FILTER_RESULTS) || p.nameIs(PROMPT_ANNOTATIONS)) {
+        readFilterResultList(p, info);
+      } else if (isFilterResults(p)) {
+        readFilterResults(p, info);
+      } else if (p.nameIs(ERROR)) {
+        if (value == JsonCursor.START_OBJECT) {
+          readError(p, info);
+        } else {
+          p.skipChildren();
+        }
+      } else if (p.nameIs(DATA)) {
+        readData(p, info, requestPrompt);
+      } else if (p.nameIs(INCOMPLETE_DETAILS)) {
+        readIncompleteDetails(p, info);
+      } else if (p.nameIs(RESPONSE)) {
+        // Responses API streaming: response.created / .completed / .incomplete / .failed.
+        if (top && value == JsonCursor.START_OBJECT) {
+          readObject(p, info, requestPrompt, false);
+        } else {
+          p.skipChildren();
+        }
+      } else if (p.nameIs(TYPE)) {
+        typeIsError = value == JsonCursor.STRING && p.textIs(ERROR);
+        p.skipChildren();
+      } else if (p.nameIs(CODE)) {
+        eventCode = Json.sharedStringOrNull(p);
+      } else {
+        p.skipChildren();
       }
     }
-    if (t != JsonToken.END_OBJECT) {
+    if (t != JsonCursor.END_OBJECT) {
       throw new IOException("object did not end");
     }
     // Responses API streaming error event: {"type":"error","code":"...","message":"..."}.
-    if (top && "error".equals(type) && info.errorCode == null) {
+    if (top && typeIsError && info.errorCode == null) {
       info.errorCode = nonEmpty(eventCode);
     }
   }
@@ -100,57 +125,47 @@ final class ResponseReader {
   }
 
   /** {@code usage}: chat/completions/embeddings names, and the Responses / images API names. */
-  private static void readUsage(JsonParser p, ResponseInfo info) throws IOException {
-    if (p.currentToken() != JsonToken.START_OBJECT) {
+  private static void readUsage(JsonCursor p, ResponseInfo info) throws IOException {
+    if (p.current() != JsonCursor.START_OBJECT) {
       p.skipChildren();
       return;
     }
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      p.nextToken();
-      switch (name) {
-        case "prompt_tokens":
-        case "input_tokens":
-          Long in = Json.longOrNull(p);
-          if (in != null) {
-            info.inputTokens = in;
-          }
-          break;
-        case "completion_tokens":
-        case "output_tokens":
-          Long out = Json.longOrNull(p);
-          if (out != null) {
-            info.outputTokens = out;
-          }
-          break;
-        default:
-          p.skipChildren();
+    while (p.next() == JsonCursor.FIELD_NAME) {
+      p.next();
+      if (p.nameIs(PROMPT_TOKENS) || p.nameIs(INPUT_TOKENS)) {
+        if (Json.readsLong(p)) {
+          info.inputTokens = p.longValue();
+        }
+      } else if (p.nameIs(COMPLETION_TOKENS) || p.nameIs(OUTPUT_TOKENS)) {
+        if (Json.readsLong(p)) {
+          info.outputTokens = p.longValue();
+        }
+      } else {
+        p.skipChildren();
       }
     }
   }
 
   /** {@code choices[]}: each finish reason, each Azure {@code content_filter_results}. */
-  private static void readChoices(JsonParser p, ResponseInfo info) throws IOException {
-    if (p.currentToken() != JsonToken.START_ARRAY) {
+  private static void readChoices(JsonCursor p, ResponseInfo info) throws IOException {
+    if (p.current() != JsonCursor.START_ARRAY) {
       p.skipChildren();
       return;
     }
-    JsonToken t;
-    while ((t = p.nextToken()) != JsonToken.END_ARRAY && t != null) {
-      if (t != JsonToken.START_OBJECT) {
+    int t;
+    while ((t = p.next()) != JsonCursor.END_ARRAY && t != JsonCursor.NONE) {
+      if (t != JsonCursor.START_OBJECT) {
         p.skipChildren();
         continue;
       }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String name = p.currentName();
-        p.nextToken();
-        if ("finish_reason".equals(name)) {
-          String reason = nonEmpty(Json.stringOrNull(p));
+      while (p.next() == JsonCursor.FIELD_NAME) {
+        p.next();
+        if (p.nameIs(FINISH_REASON)) {
+          String reason = nonEmpty(Json.sharedStringOrNull(p));
           if (reason != null) {
             info.finishReasons.add(reason);
           }
-        } else if ("content_filter_results".equals(name)
-            || "content_filter_result".equals(name)) {
+        } else if (isFilterResults(p)) {
           readFilterResults(p, info);
         } else {
           p.skipChildren(); // message, delta, logprobs: never decoded
@@ -163,18 +178,18 @@ final class ResponseReader {
    * {@code prompt_filter_results}: a list of {@code {prompt_index, content_filter_results}} (or,
    * on an image item, one such object).
    */
-  private static void readFilterResultList(JsonParser p, ResponseInfo info) throws IOException {
-    JsonToken t = p.currentToken();
-    if (t == JsonToken.START_OBJECT) {
+  private static void readFilterResultList(JsonCursor p, ResponseInfo info) throws IOException {
+    int t = p.current();
+    if (t == JsonCursor.START_OBJECT) {
       readFilterHolder(p, info);
       return;
     }
-    if (t != JsonToken.START_ARRAY) {
+    if (t != JsonCursor.START_ARRAY) {
       p.skipChildren();
       return;
     }
-    while ((t = p.nextToken()) != JsonToken.END_ARRAY && t != null) {
-      if (t == JsonToken.START_OBJECT) {
+    while ((t = p.next()) != JsonCursor.END_ARRAY && t != JsonCursor.NONE) {
+      if (t == JsonCursor.START_OBJECT) {
         readFilterHolder(p, info);
       } else {
         p.skipChildren();
@@ -186,13 +201,13 @@ final class ResponseReader {
    * An object that holds {@code content_filter_results}; an object that is itself the category map
    * (Azure images put the categories directly under {@code prompt_filter_results}) is read as such.
    */
-  private static void readFilterHolder(JsonParser p, ResponseInfo info) throws IOException {
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      JsonToken value = p.nextToken();
-      if ("content_filter_results".equals(name) || "content_filter_result".equals(name)) {
+  private static void readFilterHolder(JsonCursor p, ResponseInfo info) throws IOException {
+    while (p.next() == JsonCursor.FIELD_NAME) {
+      long name = p.nameRef();
+      int value = p.next();
+      if (isFilterResults(p)) {
         readFilterResults(p, info);
-      } else if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+      } else if (value == JsonCursor.START_OBJECT || value == JsonCursor.START_ARRAY) {
         readCategory(p, info, name);
       } else {
         p.skipChildren();
@@ -207,15 +222,15 @@ final class ResponseReader {
    * added but does not block (a detected jailbreak or protected material in annotate-only mode
    * did not stop the call). The {@code error} entry (filtering itself failed) is not a category.
    */
-  static void readFilterResults(JsonParser p, ResponseInfo info) throws IOException {
-    if (p.currentToken() != JsonToken.START_OBJECT) {
+  static void readFilterResults(JsonCursor p, ResponseInfo info) throws IOException {
+    if (p.current() != JsonCursor.START_OBJECT) {
       p.skipChildren();
       return;
     }
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String category = p.currentName();
-      p.nextToken();
-      if ("error".equals(category)) {
+    while (p.next() == JsonCursor.FIELD_NAME) {
+      long category = p.nameRef();
+      p.next();
+      if (p.nameIs(ERROR)) {
         p.skipChildren();
       } else {
         readCategory(p, info, category);
@@ -223,27 +238,28 @@ final class ResponseReader {
     }
   }
 
-  private static final int FILTERED = 1;
-  private static final int DETECTED = 2;
+  private static final int IS_FILTERED = 1;
+  private static final int IS_DETECTED = 2;
 
-  private static void readCategory(JsonParser p, ResponseInfo info, String category)
+  /** Reads a category's flags; its name ({@code category}, a {@link JsonCursor#nameRef}) becomes a string only when it is added. */
+  private static void readCategory(JsonCursor p, ResponseInfo info, long category)
       throws IOException {
     int flags = readFlags(p);
-    if ((flags & FILTERED) != 0) {
+    if ((flags & IS_FILTERED) != 0) {
       info.contentFilterBlocked = true;
-      info.contentFilterCategories.add(category);
-    } else if ((flags & DETECTED) != 0) {
-      info.contentFilterCategories.add(category);
+      info.contentFilterCategories.add(p.nameString(category));
+    } else if ((flags & IS_DETECTED) != 0) {
+      info.contentFilterCategories.add(p.nameString(category));
     }
   }
 
   /** FILTERED / DETECTED bits of a category object, or of any entry of a category list. */
-  private static int readFlags(JsonParser p) throws IOException {
-    JsonToken t = p.currentToken();
+  private static int readFlags(JsonCursor p) throws IOException {
+    int t = p.current();
     int flags = 0;
-    if (t == JsonToken.START_ARRAY) {
-      while ((t = p.nextToken()) != JsonToken.END_ARRAY && t != null) {
-        if (t == JsonToken.START_OBJECT) {
+    if (t == JsonCursor.START_ARRAY) {
+      while ((t = p.next()) != JsonCursor.END_ARRAY && t != JsonCursor.NONE) {
+        if (t == JsonCursor.START_OBJECT) {
           flags |= readFlags(p);
         } else {
           p.skipChildren();
@@ -251,22 +267,21 @@ final class ResponseReader {
       }
       return flags;
     }
-    if (t != JsonToken.START_OBJECT) {
+    if (t != JsonCursor.START_OBJECT) {
       p.skipChildren();
       return 0;
     }
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      JsonToken value = p.nextToken();
-      if ("filtered".equals(name)) {
+    while (p.next() == JsonCursor.FIELD_NAME) {
+      int value = p.next();
+      if (p.nameIs(FILTERED)) {
         if (Json.isTrue(p)) {
-          flags |= FILTERED;
+          flags |= IS_FILTERED;
         }
-      } else if ("detected".equals(name)) {
+      } else if (p.nameIs(DETECTED)) {
         if (Json.isTrue(p)) {
-          flags |= DETECTED;
+          flags |= IS_DETECTED;
         }
-      } else if ("details".equals(name) && value == JsonToken.START_ARRAY) {
+      } else if (p.nameIs(DETAILS) && value == JsonCursor.START_ARRAY) {
         flags |= readFlags(p);
       } else {
         p.skipChildren();
@@ -281,30 +296,24 @@ final class ResponseReader {
    * {@code innererror.code} of {@code ResponsibleAIPolicyViolation}) blocks, with the categories of
    * {@code innererror.content_filter_result}.
    */
-  private static void readError(JsonParser p, ResponseInfo info) throws IOException {
+  private static void readError(JsonCursor p, ResponseInfo info) throws IOException {
     String code = null;
     String type = null;
     boolean filterViolation = false;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      JsonToken value = p.nextToken();
-      switch (name) {
-        case "code":
-          if (value == JsonToken.VALUE_NUMBER_INT) {
-            code = p.getText();
-          } else {
-            code = nonEmpty(Json.stringOrNull(p));
-          }
-          break;
-        case "type":
-          type = nonEmpty(Json.stringOrNull(p));
-          break;
-        case "innererror":
-        case "inner_error":
-          filterViolation |= readInnerError(p, info);
-          break;
-        default:
-          p.skipChildren();
+    while (p.next() == JsonCursor.FIELD_NAME) {
+      int value = p.next();
+      if (p.nameIs(CODE)) {
+        if (value == JsonCursor.INT) {
+          code = p.numberText();
+        } else {
+          code = nonEmpty(Json.sharedStringOrNull(p));
+        }
+      } else if (p.nameIs(TYPE)) {
+        type = nonEmpty(Json.sharedStringOrNull(p));
+      } else if (p.nameIs(INNERERROR) || p.nameIs(INNER_ERROR)) {
+        filterViolation |= readInnerError(p, info);
+      } else {
+        p.skipChildren();
       }
     }
     if (info.errorCode == null) {
@@ -318,18 +327,18 @@ final class ResponseReader {
   }
 
   /** Returns true for {@code code: ResponsibleAIPolicyViolation}; reads the filter categories. */
-  private static boolean readInnerError(JsonParser p, ResponseInfo info) throws IOException {
-    if (p.currentToken() != JsonToken.START_OBJECT) {
+  private static boolean readInnerError(JsonCursor p, ResponseInfo info) throws IOException {
+    if (p.current() != JsonCursor.START_OBJECT) {
       p.skipChildren();
       return false;
     }
     boolean violation = false;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      p.nextToken();
-      if ("code".equals(name)) {
-        violation = "ResponsibleAIPolicyViolation".equals(Json.stringOrNull(p));
-      } else if ("content_filter_result".equals(name) || "content_filter_results".equals(name)) {
+    while (p.next() == JsonCursor.FIELD_NAME) {
+      int value = p.next();
+      if (p.nameIs(CODE)) {
+        violation = value == JsonCursor.STRING && p.textIs(RESPONSIBLE_AI_POLICY_VIOLATION);
+        p.skipChildren();
+      } else if (isFilterResults(p)) {
         readFilterResults(p, info);
       } else {
         p.skipChildren();
@@ -343,41 +352,34 @@ final class ResponseReader {
    * counted; other lists called {@code data} (embeddings) are not images. The base64 payload is
    * never decoded.
    */
-  private static void readData(JsonParser p, ResponseInfo info, String requestPrompt)
+  private static void readData(JsonCursor p, ResponseInfo info, String requestPrompt)
       throws IOException {
-    if (p.currentToken() != JsonToken.START_ARRAY) {
+    if (p.current() != JsonCursor.START_ARRAY) {
       p.skipChildren();
       return;
     }
-    JsonToken t;
-    while ((t = p.nextToken()) != JsonToken.END_ARRAY && t != null) {
-      if (t != JsonToken.START_OBJECT) {
+    int t;
+    while ((t = p.next()) != JsonCursor.END_ARRAY && t != JsonCursor.NONE) {
+      if (t != JsonCursor.START_OBJECT) {
         p.skipChildren();
         continue;
       }
       boolean image = false;
       String revised = null;
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String name = p.currentName();
-        p.nextToken();
-        switch (name) {
-          case "url":
-          case "b64_json":
-            image = true;
-            p.skipChildren();
-            break;
-          case "revised_prompt":
-            image = true;
-            revised = Json.stringOrNull(p);
-            break;
-          case "content_filter_results":
-            readFilterResults(p, info);
-            break;
-          case "prompt_filter_results":
-            readFilterResultList(p, info);
-            break;
-          default:
-            p.skipChildren();
+      while (p.next() == JsonCursor.FIELD_NAME) {
+        p.next();
+        if (p.nameIs(URL) || p.nameIs(B64_JSON)) {
+          image = true;
+          p.skipChildren();
+        } else if (p.nameIs(REVISED_PROMPT)) {
+          image = true;
+          revised = Json.stringOrNull(p);
+        } else if (p.nameIs(CONTENT_FILTER_RESULTS)) {
+          readFilterResults(p, info);
+        } else if (p.nameIs(PROMPT_FILTER_RESULTS)) {
+          readFilterResultList(p, info);
+        } else {
+          p.skipChildren();
         }
       }
       if (image) {
@@ -390,16 +392,15 @@ final class ResponseReader {
   }
 
   /** Responses API {@code incomplete_details.reason} (e.g. {@code max_output_tokens}). */
-  private static void readIncompleteDetails(JsonParser p, ResponseInfo info) throws IOException {
-    if (p.currentToken() != JsonToken.START_OBJECT) {
+  private static void readIncompleteDetails(JsonCursor p, ResponseInfo info) throws IOException {
+    if (p.current() != JsonCursor.START_OBJECT) {
       p.skipChildren();
       return;
     }
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      p.nextToken();
-      if ("reason".equals(name)) {
-        String reason = nonEmpty(Json.stringOrNull(p));
+    while (p.next() == JsonCursor.FIELD_NAME) {
+      p.next();
+      if (p.nameIs(REASON)) {
+        String reason = nonEmpty(Json.sharedStringOrNull(p));
         if (reason != null) {
           info.finishReasons.add(reason);
         }

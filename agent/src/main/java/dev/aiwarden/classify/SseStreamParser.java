@@ -1,7 +1,5 @@
 package dev.aiwarden.classify;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.aiwarden.exchange.RequestInfo;
 import dev.aiwarden.exchange.ResponseInfo;
 import java.io.IOException;
@@ -256,12 +254,16 @@ public final class SseStreamParser {
       }
       return; // [DONE], or a keep-alive that is not JSON
     }
-    try (JsonParser p = Json.factory().createParser(data, start, dataLen - start)) {
-      if (p.nextToken() == JsonToken.START_OBJECT) {
+    Scratch scratch = Scratch.reading(data, start, dataLen - start);
+    try {
+      JsonCursor p = scratch.cursor;
+      if (p.next() == JsonCursor.START_OBJECT) {
         ResponseReader.readObject(p, info, requestPrompt);
       }
     } catch (IOException e) {
       info.unparsed = true;
+    } finally {
+      scratch.release();
     }
   }
 

@@ -1,0 +1,44 @@
+package dev.aiwarden.classify;
+
+/**
+ * Per-thread working objects of the body readers: the JSON cursor and a slice buffer for decoding
+ * prompt text into the hash. Taken by a reader for one body at a time (readers never nest on one
+ * thread); the cursor lets go of the body when the reader is done ({@link #release}).
+ */
+final class Scratch {
+  private static final ThreadLocal<Scratch> PER_THREAD = new ThreadLocal<>();
+
+  final JsonCursor cursor = new JsonCursor();
+  final char[] chars = new char[1024];
+  /** Prompt text being joined; emptied before use, dropped when it grew large. */
+  private StringBuilder text;
+
+  private Scratch() {}
+
+  /** This thread's scratch, its cursor set to read {@code b[off, off + len)}. */
+  static Scratch reading(byte[] b, int off, int len) {
+    Scratch s = PER_THREAD.get();
+    if (s == null) {
+      s = new Scratch();
+      PER_THREAD.set(s);
+    }
+    s.cursor.reset(b, off, len);
+    return s;
+  }
+
+  /** An empty builder for prompt text, reused on this thread. */
+  StringBuilder text() {
+    StringBuilder t = text;
+    if (t == null || t.capacity() > 64 << 10) {
+      t = new StringBuilder(1024);
+      text = t;
+    }
+    t.setLength(0);
+    return t;
+  }
+
+  /** Drops the reference to the body read. */
+  void release() {
+    cursor.clear();
+  }
+}
