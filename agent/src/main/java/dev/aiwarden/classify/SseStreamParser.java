@@ -33,12 +33,13 @@ public final class SseStreamParser {
   private static final int MAX_LINE = MAX_EVENT + 16;
   private static final int SHRINK_ABOVE = 64 << 10;
   private static final byte[] DONE = {'[', 'D', 'O', 'N', 'E', ']'};
+  private static final byte[] EMPTY = {};
 
   private final String requestPrompt;
   private final ResponseInfo info = new ResponseInfo();
 
-  // The current line, without its line end.
-  private byte[] line = new byte[INITIAL_LINE];
+  // The current line, without its line end, when it is cut between chunks (else not copied).
+  private byte[] line = EMPTY;
   private int lineLen;
   private boolean lineOverflow;
   private boolean lastWasCr;
@@ -129,7 +130,7 @@ public final class SseStreamParser {
     }
     int needed = lineLen + len;
     if (needed > line.length) {
-      line = Arrays.copyOf(line, Math.min(Math.max(needed, line.length * 2), MAX_LINE));
+      line = Arrays.copyOf(line, Math.min(Math.max(needed, Math.max(INITIAL_LINE, line.length * 2)), MAX_LINE));
     }
     System.arraycopy(b, off, line, lineLen, len);
     lineLen = needed;
@@ -145,7 +146,7 @@ public final class SseStreamParser {
       endOfLine(line, 0, len, overflow);
     } finally {
       if (line.length > SHRINK_ABOVE) {
-        line = new byte[INITIAL_LINE]; // only after the line has been used
+        line = EMPTY; // only after the line has been used
       }
     }
   }

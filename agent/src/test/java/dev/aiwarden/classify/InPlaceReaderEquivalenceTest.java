@@ -229,8 +229,8 @@ class InPlaceReaderEquivalenceTest {
   @Test
   void everyTruncationReadsTheSame() {
     for (byte[] body : corpus()) {
-      if (body.length > 5000) {
-        continue;
+      if (body.length > 2500) {
+        continue; // the deep and long edge cases: read whole above
       }
       // Long bodies: every byte near the start and the end, a sample in between.
       for (int len = 1; len < body.length; len += len < 300 || body.length - len < 300 ? 1 : 7) {
@@ -246,13 +246,13 @@ class InPlaceReaderEquivalenceTest {
   void mutatedBodiesReadTheSame() {
     Random r = new Random(42);
     List<byte[]> corpus = corpus();
-    for (int round = 0; round < 3000; round++) {
+    for (int round = 0; round < 2000; round++) {
       byte[] body = corpus.get(r.nextInt(corpus.size()));
       if (body.length > 5000) {
         continue;
       }
       byte[] m = mutate(body, r);
-      sameRequest(m, 0, m.length, "application/json", null);
+      sameRequest(m, 0, m.length, "application/json", null, TRUNCATION_OPS);
       sameResponse(m, 0, m.length, "application/json", null);
       Random chunks = new Random(round);
       sameStream(TestBodies.utf8("data: " + new String(m, StandardCharsets.ISO_8859_1).replace('\n', ' ')
@@ -260,7 +260,7 @@ class InPlaceReaderEquivalenceTest {
     }
     for (String name : STREAMS) {
       byte[] body = TestBodies.resource(name);
-      for (int round = 0; round < 300; round++) {
+      for (int round = 0; round < 150; round++) {
         sameStream(mutate(body, r), r);
       }
     }
