@@ -552,6 +552,9 @@ public final class RequestBodyParser {
         joined = text == null ? instructions : instructions + "\n" + text;
         chars += instructions.length();
       }
+      if (scratch != null) {
+        scratch.textDone();
+      }
       info.promptChars = chars;
       info.promptText = joined;
       info.promptSha256 = PromptHash.of(joined);

@@ -10,7 +10,7 @@ final class Scratch {
 
   final JsonCursor cursor = new JsonCursor();
   final char[] chars = new char[1024];
-  /** Prompt text being joined; emptied before use, dropped when it grew large. */
+  /** Prompt text being joined; emptied before use, not kept when it grew large. */
   private StringBuilder text;
 
   private Scratch() {}
@@ -26,15 +26,22 @@ final class Scratch {
     return s;
   }
 
-  /** An empty builder for prompt text, reused on this thread. */
+  /** An empty builder for prompt text, reused on this thread (see {@link #textDone}). */
   StringBuilder text() {
     StringBuilder t = text;
-    if (t == null || t.capacity() > 64 << 10) {
+    if (t == null) {
       t = new StringBuilder(1024);
       text = t;
     }
     t.setLength(0);
     return t;
+  }
+
+  /** The text has been taken: a builder grown past 8 K chars is not kept for the next one. */
+  void textDone() {
+    if (text != null && text.capacity() > 8 << 10) {
+      text = null;
+    }
   }
 
   /** Drops the reference to the body read. */
