@@ -276,18 +276,32 @@ public final class OkHttp4Adapter {
    * through a small okio {@link Buffer} that is drained into the array at once.
    */
   static final class ArraySink implements BufferedSink {
-    private byte[] bytes;
+    private final long expected;
+    private byte[] bytes; // made at the first copy
     private int size;
+    /**
+     * The body's own array, when the body was written as one whole array of its announced length
+     * (openai-java writes its cached JSON so, {@code RequestBody.create(byte[])} its content):
+     * kept, not copied. It is only read, and only before the request is sent.
+     */
+    private byte[] whole;
     private Buffer pending;
     private OutputStream out;
     boolean overLimit;
 
     ArraySink(long expected) {
-      bytes = new byte[expected >= 0 && expected <= MAX_INSPECTED_BODY ? (int) expected : 8192];
+      this.expected = expected;
     }
 
     /** Room for {@code n} more bytes; throws (and sets {@link #overLimit}) past the limit. */
     private void ensure(long n) throws java.io.IOException {
+      if (bytes == null) {
+        bytes = new byte[expected >= 0 && expected <= MAX_INSPECTED_BODY ? (int) expected : 8192];
+      }
+      if (whole != null) {
+        System.arraycopy(whole, 0, bytes, 0, size); // a second write after a whole one: copy after all
+        whole = null;
+      }
       long need = size + n;
       if (need > bytes.length) {
         if (need > MAX_INSPECTED_BODY) {
@@ -323,6 +337,12 @@ public final class OkHttp4Adapter {
     @Override
     public BufferedSink write(byte[] source, int offset, int byteCount) throws java.io.IOException {
       drain();
+      if (size == 0 && bytes == null && offset == 0 && byteCount == source.length
+          && byteCount == expected) {
+        whole = source;
+        size = byteCount;
+        return this;
+      }
       ensure(byteCount);
       System.arraycopy(source, offset, bytes, size, byteCount);
       size += byteCount;
@@ -531,6 +551,12 @@ public final class OkHttp4Adapter {
     }
 
     byte[] bytes() {
+      if (whole != null) {
+        return whole;
+      }
+      if (bytes == null) {
+        return new byte[0];
+      }
       return size == bytes.length ? bytes : Arrays.copyOf(bytes, size);
     }
   }

@@ -175,9 +175,13 @@ class OkHttp4AdapterTest {
     }
   }
 
-  /** openai-java writes its cached JSON in one piece: copied once, not first into okio segments. */
+  /**
+   * openai-java writes its cached JSON as one array of the announced length, and so does {@code
+   * RequestBody.create(byte[])}: that array is inspected as it is, without a copy (and never
+   * through okio segments). Written in pieces, a body is copied once.
+   */
   @Test
-  void aLargeRequestBodyIsCopiedOnce() throws Exception {
+  void aBodyWrittenAsOneWholeArrayIsNotCopied() throws Exception {
     byte[] content = new byte[4 * 1024 * 1024];
     new Random(1).nextBytes(content);
     RequestBody writtenWhole =
@@ -186,12 +190,36 @@ class OkHttp4AdapterTest {
             sink -> {
               sink.outputStream().write(content);
             });
-    assertThat(OkHttp4Adapter.bodyBytes(writtenWhole)).isEqualTo(content);
-    assertThat(Allocations.perRun(5, () -> OkHttp4Adapter.bodyBytes(writtenWhole)))
+    assertThat(OkHttp4Adapter.bodyBytes(writtenWhole)).isSameAs(content);
+    assertThat(Allocations.perRun(5, () -> OkHttp4Adapter.bodyBytes(writtenWhole))).isLessThan(1024L);
+    assertThat(OkHttp4Adapter.bodyBytes(RequestBody.create(content, JSON))).isSameAs(content);
+    RequestBody inPieces =
+        json(
+            content.length,
+            sink -> {
+              sink.write(content, 0, 1000);
+              sink.outputStream().write(content, 1000, content.length - 1000);
+            });
+    assertThat(OkHttp4Adapter.bodyBytes(inPieces)).isEqualTo(content);
+    assertThat(Allocations.perRun(5, () -> OkHttp4Adapter.bodyBytes(inPieces)))
         .isLessThan(content.length + 1024L);
-    RequestBody fromBytes = RequestBody.create(content, JSON);
-    assertThat(Allocations.perRun(5, () -> OkHttp4Adapter.bodyBytes(fromBytes)))
-        .isLessThan(content.length + 1024L);
+  }
+
+  /** A body that writes more than it announced after a whole array: copied after all, in order. */
+  @Test
+  void aBodyThatGoesOnAfterAWholeArrayIsCopiedInOrder() throws Exception {
+    byte[] head = "{\"a\":1".getBytes(StandardCharsets.UTF_8);
+    RequestBody longer =
+        json(
+            head.length,
+            sink -> {
+              sink.write(head);
+              sink.writeUtf8("}");
+            });
+    byte[] got = OkHttp4Adapter.bodyBytes(longer);
+    assertThat(new String(got, StandardCharsets.UTF_8)).isEqualTo("{\"a\":1}");
+    assertThat(got).isNotSameAs(head);
+    assertThat(head).isEqualTo("{\"a\":1".getBytes(StandardCharsets.UTF_8));
   }
 
   /** Every way a body can write to its sink ends up in the copy, in order. */
