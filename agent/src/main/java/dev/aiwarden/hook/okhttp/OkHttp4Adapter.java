@@ -83,9 +83,11 @@ public final class OkHttp4Adapter {
     try {
       Request request = ((Call) call).request();
       HttpUrl url = request.url();
-      if (!mayBeAiPath(url.toString())
-          || !Warden.isAiCall(url.host(), url.port(), url.encodedPath())
-          || Warden.handledOutside()) {
+      if (!mayBeAiPath(url.toString())) {
+        return null;
+      }
+      String path = url.encodedPath(); // made by OkHttp on every call: once here
+      if (!Warden.isAiCall(url.host(), url.port(), path) || Warden.handledOutside()) {
         return null;
       }
       RequestBody body = request.body();
@@ -95,7 +97,7 @@ public final class OkHttp4Adapter {
           url.toString(),
           url.host(),
           url.port(),
-          url.encodedPath(),
+          path,
           headers(request.headers(), body == null ? null : body.contentType()),
           bodyBytes(body),
           caller);
