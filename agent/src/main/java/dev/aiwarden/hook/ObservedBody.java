@@ -1,34 +1,48 @@
 package dev.aiwarden.hook;
 
 import dev.aiwarden.bootstrap.Warden;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * A response body ai-warden watches as the application reads it, for clients whose bodies are
- * plain {@link InputStream}s (Apache HttpClient 4 and 5). JDK and {@link Warden} types only, so
- * any hook can inject it next to its adapter. A JSON body is kept (up to 16 MiB) and handed over
- * when it has been read or closed; an SSE body is handed over chunk by chunk as it is read, so
+ * plain {@link InputStream}s (Apache HttpClient 4 and 5) or arrive as buffers (Reactor Netty,
+ * azure-core). JDK and {@link Warden} types only, so any hook can inject it next to its adapter. A
+ * JSON body is copied once into one buffer sized from its Content-Length (up to 16 MiB) and handed
+ * over when it has been read or closed; an SSE body is handed over chunk by chunk as it is read, so
  * nothing is held back and the stream stays a stream. Never throws.
  */
 public final class ObservedBody {
   /** Bytes of a non-streamed body kept for inspection; beyond this it is inspected in part. */
   static final int MAX_INSPECTED = 16 * 1024 * 1024;
 
+  /** First size of the inspection buffer of a body of unknown length. */
+  private static final int UNKNOWN_LENGTH_START = 4096;
+
+  private static final AtomicIntegerFieldUpdater<ObservedBody> ENDED =
+      AtomicIntegerFieldUpdater.newUpdater(ObservedBody.class, "ended");
+
   private final Object handle;
   private final boolean stream;
   private final int status;
   private final String[] headers;
-  private final ByteArrayOutputStream seen;
-  private final AtomicBoolean ended = new AtomicBoolean();
+  /**
+   * The one inspection buffer of a non-streamed body: made at its first bytes, sized from
+   * Content-Length when announced, handed to ai-warden as it is when the body is exactly that long.
+   */
+  private byte[] seen; // guarded by this
+  private int seenSize; // guarded by this
+  /** A streamed body's bytes that came in a buffer without an array: copied here, reused. */
+  private byte[] scratch; // guarded by this
+  private volatile int ended;
 
   public ObservedBody(Object handle, boolean stream, int status, String[] headers) {
     this.handle = handle;
     this.stream = stream;
     this.status = status;
     this.headers = headers;
-    this.seen = stream ? null : new ByteArrayOutputStream();
     if (stream) {
       Warden.streamStarted(handle, status, headers);
     }
@@ -39,7 +53,21 @@ public final class ObservedBody {
     return contentType != null && contentType.regionMatches(true, 0, "text/event-stream", 0, 17);
   }
 
-  /** The application's stream, observed; null stays null. */
+  /** The value of the Content-Length header in flattened {@code name, value} pairs, or -1. */
+  public static long contentLength(String[] headers) {
+    for (int i = 0; headers != null && i + 1 < headers.length; i += 2) {
+      if ("Content-Length".equalsIgnoreCase(headers[i])) {
+        String value = headers[i + 1];
+        try {
+          return value == null ? -1 : Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+          return -1;
+        }
+      }
+    }
+    return -1;
+  }
+
   /**
    * Copies a (tapped) body stream to {@code out} and closes it: the {@code writeTo} of every
    * entity wrapper, so the bytes pass through the tap exactly as a read would.
@@ -58,6 +86,7 @@ public final class ObservedBody {
     }
   }
 
+  /** The application's stream, observed; null stays null. */
   public InputStream wrap(InputStream in) {
     return in == null ? null : new TapInputStream(in, this);
   }
@@ -77,26 +106,114 @@ public final class ObservedBody {
     return lastTapped;
   }
 
+  /** True once the call has ended: later bytes are not looked at. */
+  public boolean ended() {
+    return ended != 0;
+  }
+
   /** Bytes of the body as they pass (the caller's array is not kept). */
   public void tap(byte[] bytes, int offset, int length) {
-    if (length <= 0 || ended.get()) {
+    if (length <= 0 || ended != 0) {
       return;
     }
     if (stream) {
       Warden.streamData(handle, bytes, offset, length);
-    } else {
-      synchronized (seen) {
-        int room = MAX_INSPECTED - seen.size();
-        if (room > 0) {
-          seen.write(bytes, offset, Math.min(room, length));
-        }
+      return;
+    }
+    synchronized (this) {
+      int n = room(length);
+      if (n > 0) {
+        System.arraycopy(bytes, offset, seen, seenSize, n);
+        seenSize += n;
       }
+    }
+  }
+
+  /**
+   * The bytes between the buffer's position and limit as they pass; the buffer itself is not
+   * moved. Copied once, straight into the inspection buffer (or, for a stream whose buffer has no
+   * array, into one reused scratch array): no array per chunk.
+   */
+  public void tap(ByteBuffer buffer) {
+    int length = buffer.remaining();
+    if (length <= 0 || ended != 0) {
+      return;
+    }
+    if (buffer.hasArray()) {
+      tap(buffer.array(), buffer.arrayOffset() + buffer.position(), length);
+      return;
+    }
+    ByteBuffer view = buffer.duplicate();
+    if (stream) {
+      byte[] copy;
+      synchronized (this) {
+        copy = scratch;
+        if (copy == null || copy.length < length) {
+          copy = scratch = new byte[length];
+        }
+        view.get(copy, 0, length);
+        Warden.streamData(handle, copy, 0, length);
+      }
+      return;
+    }
+    synchronized (this) {
+      int n = room(length);
+      if (n > 0) {
+        view.get(seen, seenSize, n);
+        seenSize += n;
+      }
+    }
+  }
+
+  /**
+   * Makes room for up to {@code length} more bytes in {@link #seen}; returns how many fit under
+   * {@link #MAX_INSPECTED}. The first buffer has the announced length; one that turns out too small
+   * doubles.
+   */
+  private int room(int length) {
+    int n = Math.min(MAX_INSPECTED - seenSize, length);
+    if (n <= 0) {
+      return 0;
+    }
+    long need = (long) seenSize + n;
+    if (seen == null || seen.length < need) {
+      long announced = seen == null ? contentLength(headers) : -1;
+      long want =
+          announced >= need
+              ? announced
+              : Math.max(need, seen == null ? UNKNOWN_LENGTH_START : 2L * seen.length);
+      int size = (int) Math.min(MAX_INSPECTED, want);
+      seen = seen == null ? new byte[size] : Arrays.copyOf(seen, size);
+    }
+    return n;
+  }
+
+  /**
+   * The whole body, read by the application in one piece: ends the call with it, without a copy
+   * when nothing was seen before (the array is only read).
+   */
+  public void endWith(byte[] whole) {
+    boolean nothingSeen;
+    synchronized (this) {
+      nothingSeen = seenSize == 0;
+    }
+    if (!nothingSeen || stream) {
+      tap(whole, 0, whole.length);
+      end(null);
+      return;
+    }
+    if (ENDED.compareAndSet(this, 0, 1)) {
+      Warden.responseReceived(
+          handle,
+          status,
+          headers,
+          whole.length <= MAX_INSPECTED ? whole : Arrays.copyOf(whole, MAX_INSPECTED));
     }
   }
 
   /** The body was read to its end, closed ({@code error} null) or failed. Idempotent. */
   public void end(Throwable error) {
-    if (!ended.compareAndSet(false, true)) {
+    if (!ENDED.compareAndSet(this, 0, 1)) {
       return;
     }
     if (stream) {
@@ -105,8 +222,12 @@ public final class ObservedBody {
       Warden.failed(handle, error);
     } else {
       byte[] body;
-      synchronized (seen) {
-        body = seen.size() == 0 ? null : seen.toByteArray();
+      synchronized (this) {
+        body =
+            seenSize == 0
+                ? null
+                : seenSize == seen.length ? seen : Arrays.copyOf(seen, seenSize);
+        seen = null;
       }
       Warden.responseReceived(handle, status, headers, body);
     }

@@ -1,12 +1,14 @@
 package dev.aiwarden.hook.azurecore;
 
 import com.azure.core.http.HttpHeader;
+import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.HttpHeaders;
 import com.azure.core.http.HttpRequest;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.util.BinaryData;
 import dev.aiwarden.bootstrap.PolicyDeniedException;
 import dev.aiwarden.bootstrap.Warden;
+import dev.aiwarden.hook.ObservedBody;
 import java.io.UncheckedIOException;
 import java.net.URL;
 import reactor.core.CoreSubscriber;
@@ -80,15 +82,12 @@ public final class AzureCoreAdapter {
 
   private static HttpResponse observe(Object handle, HttpResponse response) {
     try {
-      String contentType = response.getHeaderValue("Content-Type");
-      String[] headers = headers(response.getHeaders());
-      int status = response.getStatusCode();
-      boolean stream =
-          contentType != null && contentType.regionMatches(true, 0, "text/event-stream", 0, 17);
-      if (stream) {
-        Warden.streamStarted(handle, status, headers);
-      }
-      return new ObservedHttpResponse(response, handle, stream, status, headers);
+      HttpHeaders responseHeaders = response.getHeaders();
+      String contentType = responseHeaders.getValue(HttpHeaderName.CONTENT_TYPE);
+      boolean stream = ObservedBody.isEventStream(contentType);
+      // A stream's call is marked started here (by ObservedBody), before the application reads.
+      return new ObservedHttpResponse(
+          response, handle, stream, response.getStatusCode(), headers(responseHeaders));
     } catch (Throwable t) {
       Warden.hookError("azure-core.response", t);
       Warden.failed(handle, t);

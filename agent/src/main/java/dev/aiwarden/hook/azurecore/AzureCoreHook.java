@@ -36,7 +36,11 @@ public final class AzureCoreHook implements Hook {
           "dev.aiwarden.hook.azurecore.AzureCoreAdapter",
           "dev.aiwarden.hook.azurecore.AzureCoreAdapter$HandledMono",
           "dev.aiwarden.hook.azurecore.ObservedHttpResponse",
-          "dev.aiwarden.hook.azurecore.ObservedHttpResponse$TapInputStream");
+          "dev.aiwarden.hook.azurecore.ObservedHttpResponse$OwnBinaryData",
+          "dev.aiwarden.hook.azurecore.ObservedHttpResponse$TappedFlux",
+          "dev.aiwarden.hook.azurecore.ObservedHttpResponse$TapSubscriber",
+          "dev.aiwarden.hook.ObservedBody",
+          "dev.aiwarden.hook.TapInputStream");
 
   @Override
   public String name() {

@@ -1,9 +1,9 @@
 package dev.aiwarden.hook.jdkhttp;
 
 import dev.aiwarden.bootstrap.Warden;
-import java.io.ByteArrayOutputStream;
 import java.net.http.HttpRequest.BodyPublisher;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.concurrent.Flow;
 
 /**
@@ -60,15 +60,19 @@ final class RequestBodies {
     }
   }
 
-  /** Takes everything at once; the JDK's in-memory publishers deliver it before returning. */
+  /**
+   * Takes everything at once; the JDK's in-memory publishers deliver it before returning. The
+   * bytes go straight into one array of the announced length: the one copy.
+   */
   private static final class Collector implements Flow.Subscriber<ByteBuffer> {
-    private final ByteArrayOutputStream out;
+    private byte[] out;
+    private int size;
     private Flow.Subscription subscription;
     private boolean complete;
     private boolean failed;
 
-    Collector(int size) {
-      out = new ByteArrayOutputStream(size);
+    Collector(int length) {
+      out = new byte[length];
     }
 
     @Override
@@ -79,14 +83,16 @@ final class RequestBodies {
 
     @Override
     public void onNext(ByteBuffer item) {
-      ByteBuffer b = item.duplicate();
-      if (b.hasArray()) {
-        out.write(b.array(), b.arrayOffset() + b.position(), b.remaining());
-      } else {
-        byte[] copy = new byte[b.remaining()];
-        b.get(copy);
-        out.write(copy, 0, copy.length);
+      int n = item.remaining();
+      if (size + n > out.length) {
+        if (size + (long) n > MAX_INSPECTED_BODY) {
+          failed = true; // longer than announced and than the limit: not inspected
+          return;
+        }
+        out = Arrays.copyOf(out, Math.max(size + n, 2 * out.length));
       }
+      item.duplicate().get(out, size, n);
+      size += n;
     }
 
     @Override
@@ -102,7 +108,7 @@ final class RequestBodies {
     /** The body, or null when the publisher did not finish on this thread (then it is left). */
     byte[] result() {
       if (complete && !failed) {
-        return out.toByteArray();
+        return size == out.length ? out : Arrays.copyOf(out, size);
       }
       if (subscription != null) {
         subscription.cancel();

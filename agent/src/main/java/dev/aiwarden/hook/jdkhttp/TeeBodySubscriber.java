@@ -1,10 +1,10 @@
 package dev.aiwarden.hook.jdkhttp;
 
 import dev.aiwarden.bootstrap.Warden;
-import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse.BodySubscriber;
 import java.net.http.HttpResponse.ResponseInfo;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletionStage;
@@ -25,7 +25,14 @@ final class TeeBodySubscriber<T> implements BodySubscriber<T> {
   private final int status;
   private final String[] headers;
   private final boolean stream;
-  private final ByteArrayOutputStream kept;
+  private final long contentLength;
+  /** A JSON body: kept for inspection (null: not kept). */
+  private final boolean keep;
+  /** The kept bytes: one array of the announced length, made at the first bytes. */
+  private byte[] kept;
+  private int keptSize;
+  /** A streamed chunk that came in a buffer without an array is copied here (reused). */
+  private byte[] scratch;
 
   TeeBodySubscriber(Object handle, ResponseInfo info, BodySubscriber<T> delegate) {
     this.handle = handle;
@@ -35,12 +42,20 @@ final class TeeBodySubscriber<T> implements BodySubscriber<T> {
     String contentType = info.headers().firstValue("content-type").orElse(null);
     this.stream =
         contentType != null && contentType.regionMatches(true, 0, "text/event-stream", 0, 17);
-    this.kept =
-        !stream && (contentType == null || contentType.toLowerCase(Locale.ROOT).contains("json"))
-            ? new ByteArrayOutputStream()
-            : null;
+    this.keep =
+        !stream && (contentType == null || contentType.toLowerCase(Locale.ROOT).contains("json"));
+    this.contentLength = contentLength(info);
     if (stream) {
       Warden.streamStarted(handle, status, headers);
+    }
+  }
+
+  /** The announced body length, or -1 (absent or not a number). */
+  private static long contentLength(ResponseInfo info) {
+    try {
+      return info.headers().firstValueAsLong("content-length").orElse(-1);
+    } catch (NumberFormatException e) {
+      return -1;
     }
   }
 
@@ -67,11 +82,12 @@ final class TeeBodySubscriber<T> implements BodySubscriber<T> {
   }
 
   private void tee(ByteBuffer item) {
-    if (!stream && kept == null) {
+    int n = item.remaining();
+    if (n == 0 || (!stream && !keep)) {
       return;
     }
-    int n = item.remaining();
-    if (n == 0 || (kept != null && kept.size() + n > MAX_INSPECTED_BODY)) {
+    if (!stream) {
+      keep(item, n);
       return;
     }
     byte[] bytes;
@@ -80,21 +96,38 @@ final class TeeBodySubscriber<T> implements BodySubscriber<T> {
       bytes = item.array();
       offset = item.arrayOffset() + item.position();
     } else {
-      bytes = new byte[n];
-      item.duplicate().get(bytes);
+      if (scratch == null || scratch.length < n) {
+        scratch = new byte[n];
+      }
+      bytes = scratch;
+      item.duplicate().get(bytes, 0, n);
       offset = 0;
     }
-    if (stream) {
-      Warden.streamData(handle, bytes, offset, n);
-      if (containsDone(bytes, offset, n)) {
-        // The last event: end the call now, before the application sees it. Reactive clients
-        // (Spring's WebClient) stop at [DONE] and cancel the rest on another thread, which can
-        // lose the race with a JVM that is exiting.
-        Warden.streamEnded(handle, null);
-      }
-    } else {
-      kept.write(bytes, offset, n);
+    Warden.streamData(handle, bytes, offset, n);
+    if (containsDone(bytes, offset, n)) {
+      // The last event: end the call now, before the application sees it. Reactive clients
+      // (Spring's WebClient) stop at [DONE] and cancel the rest on another thread, which can
+      // lose the race with a JVM that is exiting.
+      Warden.streamEnded(handle, null);
     }
+  }
+
+  /** Copies a JSON body's buffer straight into the kept array, up to the inspection limit. */
+  private void keep(ByteBuffer item, int n) {
+    if (keptSize + (long) n > MAX_INSPECTED_BODY) {
+      return;
+    }
+    if (kept == null || kept.length - keptSize < n) {
+      long announced = kept == null ? contentLength : -1;
+      long want =
+          announced >= keptSize + (long) n
+              ? announced
+              : Math.max(keptSize + (long) n, kept == null ? 4096 : 2L * kept.length);
+      int size = (int) Math.min(MAX_INSPECTED_BODY, want);
+      kept = kept == null ? new byte[size] : Arrays.copyOf(kept, size);
+    }
+    item.duplicate().get(kept, keptSize, n);
+    keptSize += n;
   }
 
   private static final byte[] DONE = {'[', 'D', 'O', 'N', 'E', ']'};
@@ -133,7 +166,10 @@ final class TeeBodySubscriber<T> implements BodySubscriber<T> {
     if (stream) {
       Warden.streamEnded(handle, null);
     } else {
-      Warden.responseReceived(handle, status, headers, kept == null ? null : kept.toByteArray());
+      byte[] body =
+          kept == null ? (keep ? new byte[0] : null)
+              : keptSize == kept.length ? kept : Arrays.copyOf(kept, keptSize);
+      Warden.responseReceived(handle, status, headers, body);
     }
   }
 

@@ -2,6 +2,11 @@ package dev.aiwarden.hook.okhttp;
 
 import dev.aiwarden.bootstrap.PolicyDeniedException;
 import dev.aiwarden.bootstrap.Warden;
+import dev.aiwarden.hook.ObservedBody;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import okhttp3.Call;
 import okhttp3.Headers;
@@ -14,8 +19,10 @@ import okhttp3.ResponseBody;
 import okio.Buffer;
 import okio.BufferedSink;
 import okio.BufferedSource;
+import okio.ByteString;
 import okio.Okio;
 import okio.Sink;
+import okio.Source;
 import okio.Timeout;
 
 /**
@@ -30,6 +37,12 @@ public final class OkHttp4Adapter {
    * request body copied for inspection (a larger one is not inspected).
    */
   static final long MAX_INSPECTED_BODY = 16L * 1024 * 1024;
+
+  /**
+   * Largest response body (by Content-Length) read ahead of the application for inspection; a
+   * longer one is inspected as the application reads it ({@link OkHttp4TappedBody}).
+   */
+  static final long MAX_PEEKED_BODY = 64 * 1024;
 
   /** Callers of enqueued AI calls, captured on the application thread. Removed when they run. */
   private static final ConcurrentHashMap<Object, Object> CALLERS = new ConcurrentHashMap<>();
@@ -70,9 +83,11 @@ public final class OkHttp4Adapter {
     try {
       Request request = ((Call) call).request();
       HttpUrl url = request.url();
-      if (!mayBeAiPath(url.toString())
-          || !Warden.isAiCall(url.host(), url.port(), url.encodedPath())
-          || Warden.handledOutside()) {
+      if (!mayBeAiPath(url.toString())) {
+        return null;
+      }
+      String path = url.encodedPath(); // made by OkHttp on every call: once here
+      if (!Warden.isAiCall(url.host(), url.port(), path) || Warden.handledOutside()) {
         return null;
       }
       RequestBody body = request.body();
@@ -82,7 +97,7 @@ public final class OkHttp4Adapter {
           url.toString(),
           url.host(),
           url.port(),
-          url.encodedPath(),
+          path,
           headers(request.headers(), body == null ? null : body.contentType()),
           bodyBytes(body),
           caller);
@@ -105,11 +120,20 @@ public final class OkHttp4Adapter {
       String contentType = response.header("Content-Type");
       String[] headers = headers(response.headers(), null);
       if (body != null && isEventStream(contentType)) {
-        Warden.streamStarted(handle, response.code(), headers);
-        return response.newBuilder().body(new OkHttp4TappedBody(body, handle)).build();
+        // Marks the stream started, then sees its events as the application reads them.
+        ObservedBody observed = new ObservedBody(handle, true, response.code(), headers);
+        return response.newBuilder().body(new OkHttp4TappedBody(body, observed)).build();
+      }
+      boolean json = body != null && isJson(contentType);
+      if (json && body.contentLength() > MAX_PEEKED_BODY) {
+        // A large body is seen as the application reads it, copied once into the inspection
+        // buffer: peeking would first buffer all of it in okio segments (a second copy). The call
+        // ends when the body has been read or closed.
+        ObservedBody observed = new ObservedBody(handle, false, response.code(), headers);
+        return response.newBuilder().body(new OkHttp4TappedBody(body, observed)).build();
       }
       byte[] bytes = null;
-      if (body != null && isJson(contentType)) {
+      if (json) {
         try {
           bytes = peek(body);
         } catch (java.io.IOException unreadable) {
@@ -182,13 +206,21 @@ public final class OkHttp4Adapter {
     } catch (NoSuchMethodError olderThan314) {
       // OkHttp 3.x before 3.14 has neither; its bodies are replayable unless the app says not.
     }
-    // One copy: OkHttp's buffered sink hands its (pooled) segments straight to an array sized
-    // from contentLength, instead of a Buffer of our own plus a byte array made from it.
+    // One copy: the body writes straight into an array sized from contentLength. (Through
+    // Okio.buffer, a body written in one piece, like openai-java's, would first be copied whole
+    // into okio segments: a second copy of a large body.)
     ArraySink sink = new ArraySink(body.contentLength());
-    BufferedSink buffered = Okio.buffer(sink);
     try {
-      body.writeTo(buffered);
-      buffered.flush();
+      try {
+        body.writeTo(sink);
+      } catch (AbstractMethodError olderOkio) {
+        // An okio whose BufferedSink has a method this class lacks: through okio's own buffer.
+        sink = new ArraySink(body.contentLength());
+        BufferedSink buffered = Okio.buffer((Sink) sink);
+        body.writeTo(buffered);
+        buffered.flush();
+      }
+      sink.flush();
     } catch (java.io.IOException e) {
       if (sink.overLimit) {
         return null; // a body of unknown length that turned out too long: not inspected
@@ -240,28 +272,60 @@ public final class OkHttp4Adapter {
   }
 
   /**
-   * A sink into one array, presized when the length is known; grows otherwise, up to {@link
-   * #MAX_INSPECTED_BODY}: past it the write fails and {@link #overLimit} is set.
+   * A {@link BufferedSink} into one array, presized when the length is known; grows otherwise, up
+   * to {@link #MAX_INSPECTED_BODY}: past it the write fails and {@link #overLimit} is set. Arrays,
+   * byte strings and output-stream writes go straight into the array; every other write goes
+   * through a small okio {@link Buffer} that is drained into the array at once.
    */
-  static final class ArraySink implements Sink {
-    private byte[] bytes;
+  static final class ArraySink implements BufferedSink {
+    private final long expected;
+    private byte[] bytes; // made at the first copy
     private int size;
+    /**
+     * The body's own array, when the body was written as one whole array of its announced length
+     * (openai-java writes its cached JSON so, {@code RequestBody.create(byte[])} its content):
+     * kept, not copied. It is only read, and only before the request is sent.
+     */
+    private byte[] whole;
+    private Buffer pending;
+    private OutputStream out;
     boolean overLimit;
 
     ArraySink(long expected) {
-      bytes = new byte[expected >= 0 && expected <= Integer.MAX_VALUE - 8 ? (int) expected : 8192];
+      this.expected = expected;
     }
 
-    @Override
-    public void write(Buffer source, long byteCount) throws java.io.IOException {
-      long need = size + byteCount;
+    /** Room for {@code n} more bytes; throws (and sets {@link #overLimit}) past the limit. */
+    private void ensure(long n) throws java.io.IOException {
+      if (bytes == null) {
+        bytes = new byte[expected >= 0 && expected <= MAX_INSPECTED_BODY ? (int) expected : 8192];
+      }
+      if (whole != null) {
+        System.arraycopy(whole, 0, bytes, 0, size); // a second write after a whole one: copy after all
+        whole = null;
+      }
+      long need = size + n;
       if (need > bytes.length) {
         if (need > MAX_INSPECTED_BODY) {
           overLimit = true;
           throw new java.io.IOException("request body too large to inspect");
         }
-        bytes = java.util.Arrays.copyOf(bytes, (int) Math.max(need, Math.min(Integer.MAX_VALUE - 8, 2L * bytes.length)));
+        bytes = Arrays.copyOf(bytes, (int) Math.min(MAX_INSPECTED_BODY, Math.max(need, 2L * bytes.length)));
       }
+    }
+
+    /** Moves what went through {@link #pending} into the array, in order. */
+    private ArraySink drain() throws java.io.IOException {
+      Buffer b = pending;
+      if (b != null && b.size() > 0) {
+        write(b, b.size());
+      }
+      return this;
+    }
+
+    @Override
+    public void write(Buffer source, long byteCount) throws java.io.IOException {
+      ensure(byteCount);
       while (byteCount > 0) {
         int n = source.read(bytes, size, (int) byteCount);
         if (n < 0) {
@@ -273,7 +337,210 @@ public final class OkHttp4Adapter {
     }
 
     @Override
-    public void flush() {}
+    public BufferedSink write(byte[] source, int offset, int byteCount) throws java.io.IOException {
+      drain();
+      if (size == 0 && bytes == null && offset == 0 && byteCount == source.length
+          && byteCount == expected) {
+        whole = source;
+        size = byteCount;
+        return this;
+      }
+      ensure(byteCount);
+      System.arraycopy(source, offset, bytes, size, byteCount);
+      size += byteCount;
+      return this;
+    }
+
+    @Override
+    public BufferedSink write(byte[] source) throws java.io.IOException {
+      return write(source, 0, source.length);
+    }
+
+    @Override
+    public int write(ByteBuffer source) throws java.io.IOException {
+      drain();
+      int n = source.remaining();
+      ensure(n);
+      source.get(bytes, size, n);
+      size += n;
+      return n;
+    }
+
+    @Override
+    public BufferedSink write(ByteString byteString) throws java.io.IOException {
+      drain();
+      byteString.write(outputStream());
+      return this;
+    }
+
+    @Override
+    public OutputStream outputStream() {
+      if (out == null) {
+        out = new Out(this);
+      }
+      return out;
+    }
+
+    /** {@link #outputStream()}: straight into the array. */
+    static final class Out extends OutputStream {
+      private final ArraySink sink;
+
+      Out(ArraySink sink) {
+        this.sink = sink;
+      }
+
+      @Override
+      public void write(int b) throws java.io.IOException {
+        sink.writeByte(b);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws java.io.IOException {
+        sink.write(b, off, len);
+      }
+    }
+
+    @Override
+    public Buffer buffer() {
+      if (pending == null) {
+        pending = new Buffer();
+      }
+      return pending;
+    }
+
+    @Override
+    public Buffer getBuffer() {
+      return buffer();
+    }
+
+    @Override
+    public BufferedSink write(ByteString byteString, int offset, int byteCount) throws java.io.IOException {
+      buffer().write(byteString, offset, byteCount);
+      return drain();
+    }
+
+    @Override
+    public long writeAll(Source source) throws java.io.IOException {
+      long total = 0;
+      for (long n; (n = source.read(buffer(), 8192)) != -1; ) {
+        total += n;
+        drain();
+      }
+      return total;
+    }
+
+    @Override
+    public BufferedSink write(Source source, long byteCount) throws java.io.IOException {
+      buffer().write(source, byteCount);
+      return drain();
+    }
+
+    @Override
+    public BufferedSink writeUtf8(String string) throws java.io.IOException {
+      buffer().writeUtf8(string);
+      return drain();
+    }
+
+    @Override
+    public BufferedSink writeUtf8(String string, int beginIndex, int endIndex) throws java.io.IOException {
+      buffer().writeUtf8(string, beginIndex, endIndex);
+      return drain();
+    }
+
+    @Override
+    public BufferedSink writeUtf8CodePoint(int codePoint) throws java.io.IOException {
+      buffer().writeUtf8CodePoint(codePoint);
+      return drain();
+    }
+
+    @Override
+    public BufferedSink writeString(String string, Charset charset) throws java.io.IOException {
+      buffer().writeString(string, charset);
+      return drain();
+    }
+
+    @Override
+    public BufferedSink writeString(String string, int beginIndex, int endIndex, Charset charset)
+        throws java.io.IOException {
+      buffer().writeString(string, beginIndex, endIndex, charset);
+      return drain();
+    }
+
+    @Override
+    public BufferedSink writeByte(int b) throws java.io.IOException {
+      drain();
+      ensure(1);
+      bytes[size++] = (byte) b;
+      return this;
+    }
+
+    @Override
+    public BufferedSink writeShort(int s) throws java.io.IOException {
+      buffer().writeShort(s);
+      return drain();
+    }
+
+    @Override
+    public BufferedSink writeShortLe(int s) throws java.io.IOException {
+      buffer().writeShortLe(s);
+      return drain();
+    }
+
+    @Override
+    public BufferedSink writeInt(int i) throws java.io.IOException {
+      buffer().writeInt(i);
+      return drain();
+    }
+
+    @Override
+    public BufferedSink writeIntLe(int i) throws java.io.IOException {
+      buffer().writeIntLe(i);
+      return drain();
+    }
+
+    @Override
+    public BufferedSink writeLong(long v) throws java.io.IOException {
+      buffer().writeLong(v);
+      return drain();
+    }
+
+    @Override
+    public BufferedSink writeLongLe(long v) throws java.io.IOException {
+      buffer().writeLongLe(v);
+      return drain();
+    }
+
+    @Override
+    public BufferedSink writeDecimalLong(long v) throws java.io.IOException {
+      buffer().writeDecimalLong(v);
+      return drain();
+    }
+
+    @Override
+    public BufferedSink writeHexadecimalUnsignedLong(long v) throws java.io.IOException {
+      buffer().writeHexadecimalUnsignedLong(v);
+      return drain();
+    }
+
+    @Override
+    public BufferedSink emit() throws java.io.IOException {
+      return drain();
+    }
+
+    @Override
+    public BufferedSink emitCompleteSegments() throws java.io.IOException {
+      return drain();
+    }
+
+    @Override
+    public void flush() throws java.io.IOException {
+      drain();
+    }
+
+    @Override
+    public boolean isOpen() {
+      return true;
+    }
 
     @Override
     public Timeout timeout() {
@@ -281,10 +548,18 @@ public final class OkHttp4Adapter {
     }
 
     @Override
-    public void close() {}
+    public void close() throws java.io.IOException {
+      drain();
+    }
 
     byte[] bytes() {
-      return size == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, size);
+      if (whole != null) {
+        return whole;
+      }
+      if (bytes == null) {
+        return new byte[0];
+      }
+      return size == bytes.length ? bytes : Arrays.copyOf(bytes, size);
     }
   }
 

@@ -24,10 +24,13 @@ public final class OkHttp4Hook implements Hook {
       Arrays.asList(
           "dev.aiwarden.hook.okhttp.OkHttp4Adapter",
           "dev.aiwarden.hook.okhttp.OkHttp4Adapter$ArraySink",
+          "dev.aiwarden.hook.okhttp.OkHttp4Adapter$ArraySink$Out",
           "dev.aiwarden.hook.okhttp.OkHttp4Adapter$ArrayOut",
           "dev.aiwarden.hook.okhttp.OkHttp4TappedBody",
           "dev.aiwarden.hook.okhttp.OkHttp4TappedBody$TapSource",
-          "dev.aiwarden.hook.okhttp.OkHttp4TappedBody$TapStream");
+          "dev.aiwarden.hook.okhttp.OkHttp4TappedBody$TapStream",
+          "dev.aiwarden.hook.ObservedBody",
+          "dev.aiwarden.hook.TapInputStream");
 
   @Override
   public String name() {

@@ -1,6 +1,7 @@
 package dev.aiwarden.hook.okhttp;
 
 import dev.aiwarden.bootstrap.Warden;
+import dev.aiwarden.hook.ObservedBody;
 import java.io.IOException;
 import java.io.OutputStream;
 import okhttp3.MediaType;
@@ -12,16 +13,18 @@ import okio.Okio;
 import okio.Source;
 
 /**
- * A streamed (SSE) response body that hands every byte the application reads to ai-warden as it
- * passes, without holding any back, and ends the call when the stream ends, fails or is closed.
+ * A response body that hands every byte the application reads to ai-warden as it passes, without
+ * holding any back, and ends the call when the body ends, fails or is closed: an SSE stream chunk
+ * by chunk, a large JSON body copied once into its inspection buffer (instead of being buffered
+ * whole before the application sees it).
  */
 public final class OkHttp4TappedBody extends ResponseBody {
   private final ResponseBody delegate;
   private final BufferedSource source;
 
-  public OkHttp4TappedBody(ResponseBody delegate, Object handle) {
+  public OkHttp4TappedBody(ResponseBody delegate, ObservedBody observed) {
     this.delegate = delegate;
-    this.source = Okio.buffer(new TapSource(delegate.source(), handle));
+    this.source = Okio.buffer(new TapSource(delegate.source(), observed));
   }
 
   @Override
@@ -41,13 +44,13 @@ public final class OkHttp4TappedBody extends ResponseBody {
 
   /** Forwards reads; copies what each read added to the sink into ai-warden. */
   static final class TapSource extends ForwardingSource {
-    private final Object handle;
+    private final ObservedBody observed;
     private final OutputStream tap;
 
-    TapSource(Source delegate, Object handle) {
+    TapSource(Source delegate, ObservedBody observed) {
       super(delegate);
-      this.handle = handle;
-      this.tap = new TapStream(handle);
+      this.observed = observed;
+      this.tap = new TapStream(observed);
     }
 
     @Override
@@ -56,16 +59,16 @@ public final class OkHttp4TappedBody extends ResponseBody {
       try {
         n = super.read(sink, byteCount);
       } catch (IOException e) {
-        Warden.streamEnded(handle, e);
+        observed.end(e);
         throw e;
       }
       if (n == -1) {
-        Warden.streamEnded(handle, null);
-      } else if (n > 0) {
+        observed.end(null);
+      } else if (n > 0 && !observed.ended()) {
         try {
           sink.copyTo(tap, sink.size() - n, n);
         } catch (Throwable t) {
-          Warden.hookError("okhttp.stream", t);
+          Warden.hookError("okhttp.body", t);
         }
       }
       return n;
@@ -76,27 +79,27 @@ public final class OkHttp4TappedBody extends ResponseBody {
       try {
         super.close();
       } finally {
-        Warden.streamEnded(handle, null);
+        observed.end(null);
       }
     }
   }
 
   /** Where {@code Buffer.copyTo} writes the bytes just read: straight into ai-warden, no copy. */
   static final class TapStream extends OutputStream {
-    private final Object handle;
+    private final ObservedBody observed;
 
-    TapStream(Object handle) {
-      this.handle = handle;
+    TapStream(ObservedBody observed) {
+      this.observed = observed;
     }
 
     @Override
     public void write(int b) {
-      write(new byte[] {(byte) b}, 0, 1);
+      observed.tap(new byte[] {(byte) b}, 0, 1);
     }
 
     @Override
     public void write(byte[] b, int off, int len) {
-      Warden.streamData(handle, b, off, len);
+      observed.tap(b, off, len);
     }
   }
 }

@@ -54,15 +54,17 @@ public final class ReactorNettyAdapter {
         return null;
       }
       HttpClientInfos ops = (HttpClientInfos) operations;
-      URI uri = URI.create(ops.resourceUrl());
-      String scheme = uri.getScheme();
-      boolean secure = "https".equalsIgnoreCase(scheme) || "wss".equalsIgnoreCase(scheme);
-      int port = uri.getPort() < 0 ? (secure ? 443 : 80) : uri.getPort();
-      String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-      if (!Warden.isAiCall(uri.getHost(), port, path)
-          || ops.currentContextView().hasKey(Warden.HANDLED_CONTEXT_KEY)) {
+      // An outer hook (azure-core) has this call: nothing to parse.
+      if (ops.currentContextView().hasKey(Warden.HANDLED_CONTEXT_KEY)) {
         return null;
       }
+      String url = ops.resourceUrl();
+      Target target = Target.parse(url);
+      if (target == null || !Warden.isAiCall(target.host, target.port, target.path)) {
+        return null;
+      }
+      String path = target.path;
+      int port = target.port;
       byte[] bytes = null;
       if (body != null) {
         bytes = new byte[body.readableBytes()];
@@ -74,8 +76,8 @@ public final class ReactorNettyAdapter {
             Warden.requestStarting(
                 "reactor-netty",
                 ops.method().name(),
-                uri.toString(),
-                uri.getHost(),
+                url,
+                target.host,
                 port,
                 path,
                 headers(ops.requestHeaders()),
@@ -117,10 +119,13 @@ public final class ReactorNettyAdapter {
       if (msg instanceof HttpContent && x.body != null) {
         ByteBuf content = ((HttpContent) msg).content();
         int n = content.readableBytes();
-        if (n > 0) {
-          byte[] copy = new byte[n];
-          content.getBytes(content.readerIndex(), copy);
-          x.body.tap(copy, 0, n);
+        if (n > 0 && !x.body.ended()) {
+          // Straight from Netty's buffer into the inspection buffer: no array per chunk.
+          if (content.hasArray()) {
+            x.body.tap(content.array(), content.arrayOffset() + content.readerIndex(), n);
+          } else {
+            x.body.tap(content.nioBuffer(content.readerIndex(), n));
+          }
         }
         if (msg instanceof LastHttpContent) {
           CALLS.remove(operations);
@@ -167,6 +172,79 @@ public final class ReactorNettyAdapter {
 
     Exchange(Object handle) {
       this.handle = handle;
+    }
+  }
+
+  /**
+   * Host, port and raw path of an absolute {@code http(s)://} URL, read without {@link URI} (whose
+   * parse allocates a dozen strings per request, AI or not); null when the URL is not that simple,
+   * which is then parsed by {@link URI}.
+   */
+  static final class Target {
+    final String host;
+    final int port;
+    final String path;
+
+    Target(String host, int port, String path) {
+      this.host = host;
+      this.port = port;
+      this.path = path;
+    }
+
+    static Target parse(String url) {
+      int colon = url.indexOf("://");
+      if (colon <= 0) {
+        return fromUri(url);
+      }
+      boolean secure =
+          url.regionMatches(true, 0, "https", 0, colon) && colon == 5
+              || url.regionMatches(true, 0, "wss", 0, colon) && colon == 3;
+      int start = colon + 3;
+      int end = start;
+      while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
+        end++;
+      }
+      int hostEnd = end;
+      int port = secure ? 443 : 80;
+      for (int i = start; i < end; i++) {
+        char c = url.charAt(i);
+        if (c == '@' || c == '[' || c == ']' || c == '%') {
+          return fromUri(url); // user info, IPv6 literal, escapes: leave it to URI
+        }
+        if (c == ':') {
+          hostEnd = i;
+          if (i + 1 < end) {
+            int p = 0;
+            for (int j = i + 1; j < end; j++) {
+              char d = url.charAt(j);
+              if (d < '0' || d > '9' || p > 65535) {
+                return fromUri(url);
+              }
+              p = p * 10 + (d - '0');
+            }
+            port = p;
+          }
+          break;
+        }
+      }
+      if (hostEnd == start) {
+        return fromUri(url);
+      }
+      int pathEnd = end;
+      while (pathEnd < url.length() && url.charAt(pathEnd) != '?' && url.charAt(pathEnd) != '#') {
+        pathEnd++;
+      }
+      String path = pathEnd == end || url.charAt(end) != '/' ? "/" : url.substring(end, pathEnd);
+      return new Target(url.substring(start, hostEnd), port, path);
+    }
+
+    private static Target fromUri(String url) {
+      URI uri = URI.create(url);
+      String scheme = uri.getScheme();
+      boolean secure = "https".equalsIgnoreCase(scheme) || "wss".equalsIgnoreCase(scheme);
+      int port = uri.getPort() < 0 ? (secure ? 443 : 80) : uri.getPort();
+      String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+      return uri.getHost() == null ? null : new Target(uri.getHost(), port, path);
     }
   }
 }

@@ -10,6 +10,8 @@ import static org.mockito.Mockito.verify;
 
 import dev.aiwarden.bootstrap.Warden;
 import dev.aiwarden.bootstrap.WardenHooks;
+import dev.aiwarden.hook.Allocations;
+import dev.aiwarden.hook.QuietCore;
 import dev.aiwarden.classify.EndpointClassifier;
 import java.io.IOException;
 import java.net.ProtocolException;
@@ -78,22 +80,11 @@ class OkHttp4AdapterTest {
   @Test
   void aBodyLongerThanTheInspectionLimitIsNeverWritten() throws Exception {
     RequestBody huge =
-        new RequestBody() {
-          @Override
-          public MediaType contentType() {
-            return JSON;
-          }
-
-          @Override
-          public long contentLength() {
-            return OkHttp4Adapter.MAX_INSPECTED_BODY + 1;
-          }
-
-          @Override
-          public void writeTo(BufferedSink sink) {
-            throw new AssertionError("the adapter must not write a body it will not inspect");
-          }
-        };
+        json(
+            OkHttp4Adapter.MAX_INSPECTED_BODY + 1,
+            sink -> {
+              throw new AssertionError("the adapter must not write a body it will not inspect");
+            });
     assertThat(OkHttp4Adapter.bodyBytes(huge)).isNull();
     assertThat(OkHttp4Adapter.bodyBytes(null)).isNull();
   }
@@ -152,27 +143,161 @@ class OkHttp4AdapterTest {
   void aBodyOfUnknownLengthOverTheLimitIsNotInspected() throws Exception {
     long[] written = {0};
     RequestBody streamed =
-        new RequestBody() {
-          @Override
-          public MediaType contentType() {
-            return JSON;
-          }
-
-          @Override
-          public long contentLength() {
-            return -1;
-          }
-
-          @Override
-          public void writeTo(BufferedSink sink) throws IOException {
-            byte[] chunk = new byte[64 * 1024];
-            for (long i = 0; i < 2 * OkHttp4Adapter.MAX_INSPECTED_BODY; i += chunk.length) {
-              sink.write(chunk);
-              written[0] += chunk.length;
-            }
-          }
-        };
+        json(
+            -1,
+            sink -> {
+              byte[] chunk = new byte[64 * 1024];
+              for (long i = 0; i < 2 * OkHttp4Adapter.MAX_INSPECTED_BODY; i += chunk.length) {
+                sink.write(chunk);
+                written[0] += chunk.length;
+              }
+            });
     assertThat(OkHttp4Adapter.bodyBytes(streamed)).isNull();
     assertThat(written[0]).isLessThanOrEqualTo(OkHttp4Adapter.MAX_INSPECTED_BODY + 64 * 1024);
+  }
+
+  /** A call whose path cannot be an AI operation costs nothing but a look at its URL. */
+  @Test
+  void aCallThatIsNotAnAiCallAllocatesNothing() throws Exception {
+    Warden.install(new QuietCore(false));
+    try {
+      okhttp3.OkHttpClient client = new okhttp3.OkHttpClient();
+      okhttp3.Call ping = client.newCall(new Request.Builder().url("http://127.0.0.1:8080/ping").build());
+      okhttp3.Call elsewhere =
+          client.newCall(new Request.Builder().url("https://example.com/v1/chat/completions").build());
+      assertThat(Allocations.perRun(1000, () -> OkHttp4Adapter.onRequest(ping))).isZero();
+      // An AI-like path on another host: OkHttp makes the path string it is classified by.
+      assertThat(Allocations.perRun(1000, () -> OkHttp4Adapter.onRequest(elsewhere)))
+          .isLessThan(128);
+      assertThat(OkHttp4Adapter.onRequest(elsewhere)).isNull();
+    } finally {
+      Warden.install(null);
+    }
+  }
+
+  /**
+   * openai-java writes its cached JSON as one array of the announced length, and so does {@code
+   * RequestBody.create(byte[])}: that array is inspected as it is, without a copy (and never
+   * through okio segments). Written in pieces, a body is copied once.
+   */
+  @Test
+  void aBodyWrittenAsOneWholeArrayIsNotCopied() throws Exception {
+    byte[] content = new byte[4 * 1024 * 1024];
+    new Random(1).nextBytes(content);
+    RequestBody writtenWhole =
+        json(
+            content.length,
+            sink -> {
+              sink.outputStream().write(content);
+            });
+    assertThat(OkHttp4Adapter.bodyBytes(writtenWhole)).isSameAs(content);
+    assertThat(Allocations.perRun(5, () -> OkHttp4Adapter.bodyBytes(writtenWhole))).isLessThan(1024L);
+    assertThat(OkHttp4Adapter.bodyBytes(RequestBody.create(content, JSON))).isSameAs(content);
+    RequestBody inPieces =
+        json(
+            content.length,
+            sink -> {
+              sink.write(content, 0, 1000);
+              sink.outputStream().write(content, 1000, content.length - 1000);
+            });
+    assertThat(OkHttp4Adapter.bodyBytes(inPieces)).isEqualTo(content);
+    assertThat(Allocations.perRun(5, () -> OkHttp4Adapter.bodyBytes(inPieces)))
+        .isLessThan(content.length + 1024L);
+  }
+
+  /** A body that writes more than it announced after a whole array: copied after all, in order. */
+  @Test
+  void aBodyThatGoesOnAfterAWholeArrayIsCopiedInOrder() throws Exception {
+    byte[] head = "{\"a\":1".getBytes(StandardCharsets.UTF_8);
+    RequestBody longer =
+        json(
+            head.length,
+            sink -> {
+              sink.write(head);
+              sink.writeUtf8("}");
+            });
+    byte[] got = OkHttp4Adapter.bodyBytes(longer);
+    assertThat(new String(got, StandardCharsets.UTF_8)).isEqualTo("{\"a\":1}");
+    assertThat(got).isNotSameAs(head);
+    assertThat(head).isEqualTo("{\"a\":1".getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Every way a body can write to its sink ends up in the copy, in order. */
+  @Test
+  void everyKindOfWriteReachesTheCopyInOrder() throws Exception {
+    RequestBody mixed =
+        json(
+            -1,
+            sink -> {
+              sink.writeUtf8("{\"a\":");
+              sink.writeDecimalLong(42);
+              sink.writeByte(',');
+              sink.write(okio.ByteString.encodeUtf8("\"b\":\"é\""));
+              sink.getBuffer().writeUtf8(",\"c\":"); // straight into its buffer, emitted later
+              sink.emitCompleteSegments();
+              sink.write("[1]".getBytes(StandardCharsets.UTF_8));
+              sink.write(new Buffer().writeUtf8(",\"d\":true"), 9);
+              sink.writeUtf8CodePoint('}');
+              sink.outputStream().write('\n');
+            });
+    assertThat(new String(OkHttp4Adapter.bodyBytes(mixed), StandardCharsets.UTF_8))
+        .isEqualTo("{\"a\":42,\"b\":\"é\",\"c\":[1],\"d\":true}\n");
+  }
+
+  /** A large JSON response is not read ahead: it is seen as the application reads it, once. */
+  @Test
+  void aLargeJsonResponseIsSeenAsTheApplicationReadsIt() throws Exception {
+    WardenHooks core = mock(WardenHooks.class);
+    Warden.install(core);
+    try {
+      byte[] content = new byte[(int) OkHttp4Adapter.MAX_PEEKED_BODY * 3 + 7];
+      java.util.Arrays.fill(content, (byte) 'x');
+      Buffer source = new Buffer().write(content);
+      Response response =
+          new Response.Builder()
+              .request(new Request.Builder().url("https://api.openai.com/v1/chat/completions").build())
+              .protocol(Protocol.HTTP_1_1)
+              .code(200)
+              .message("OK")
+              .header("Content-Type", "application/json")
+              .header("Content-Length", "" + content.length)
+              .body(ResponseBody.create(source, JSON, content.length))
+              .build();
+      Response seen = (Response) OkHttp4Adapter.onResponse("call-2", response, null);
+      assertThat(source.size()).as("nothing read ahead").isEqualTo(content.length);
+      verify(core, never()).responseReceived(any(), org.mockito.ArgumentMatchers.anyInt(), any(), any());
+      assertThat(seen.body().bytes()).isEqualTo(content);
+      seen.close();
+      org.mockito.ArgumentCaptor<byte[]> body = org.mockito.ArgumentCaptor.forClass(byte[].class);
+      verify(core).responseReceived(eq("call-2"), eq(200), any(), body.capture());
+      assertThat(body.getValue()).isEqualTo(content);
+    } finally {
+      Warden.install(null);
+    }
+  }
+
+  /** A JSON request body of the given length (-1: unknown) written by {@code writer}. */
+  private static RequestBody json(long length, Writer writer) {
+    return new RequestBody() {
+      @Override
+      public MediaType contentType() {
+        return JSON;
+      }
+
+      @Override
+      public long contentLength() {
+        return length;
+      }
+
+      @Override
+      public void writeTo(BufferedSink sink) throws IOException {
+        writer.writeTo(sink);
+      }
+    };
+  }
+
+  /** What a request body writes. */
+  private interface Writer {
+    void writeTo(BufferedSink sink) throws IOException;
   }
 }

@@ -1,0 +1,58 @@
+package dev.aiwarden.hook;
+
+import dev.aiwarden.bootstrap.WardenHooks;
+
+/**
+ * A core that takes every call and does nothing, allocating nothing: what an allocation test of
+ * an adapter installs, so that only the adapter's own allocation is counted.
+ */
+public final class QuietCore implements WardenHooks {
+  public static final Object CALL = new Object();
+  private final boolean ai;
+
+  public QuietCore(boolean ai) {
+    this.ai = ai;
+  }
+
+  @Override
+  public boolean isAiCall(String host, int port, String path) {
+    return ai;
+  }
+
+  @Override
+  public Object captureCaller() {
+    return null;
+  }
+
+  @Override
+  public Object requestStarting(
+      String client,
+      String method,
+      String url,
+      String host,
+      int port,
+      String path,
+      String[] headers,
+      byte[] body,
+      Object caller) {
+    return ai ? CALL : null;
+  }
+
+  @Override
+  public void responseReceived(Object call, int status, String[] headers, byte[] body) {}
+
+  @Override
+  public void streamStarted(Object call, int status, String[] headers) {}
+
+  @Override
+  public void streamData(Object call, byte[] bytes, int offset, int length) {}
+
+  @Override
+  public void streamEnded(Object call, Throwable error) {}
+
+  @Override
+  public void failed(Object call, Throwable error) {}
+
+  @Override
+  public void hookError(String where, Throwable error) {}
+}
