@@ -348,11 +348,11 @@ public final class Worker {
         for (MemoryPoolMXBean pool : heap) {
           pool.resetPeakUsage();
         }
-        long a0 = Allocation.total();
+        Allocation a0 = Allocation.start();
         long t0 = System.nanoTime();
         call.run();
         times[i] = System.nanoTime() - t0;
-        allocated += Allocation.total() - a0;
+        allocated += a0.allocatedSince();
         long sum = 0;
         for (MemoryPoolMXBean pool : heap) {
           sum += pool.getPeakUsage().getUsed();
@@ -444,13 +444,13 @@ public final class Worker {
       }
       long[] times = new long[n];
       long cpu0 = CPU.getProcessCpuTime();
-      long a0 = Allocation.total();
+      Allocation a0 = Allocation.start();
       for (int i = 0; i < n; i++) {
         long t0 = System.nanoTime();
         call.run();
         times[i] = System.nanoTime() - t0;
       }
-      long allocated = Allocation.total() - a0;
+      long allocated = a0.allocatedSince();
       long cpu = CPU.getProcessCpuTime() - cpu0;
       metric(name + ".us", median(times) / 1e3);
       metric(name + ".cpu.us", cpu / 1e3 / n);
