@@ -74,7 +74,7 @@ public class AiCallBench {
       key = "sk-proj-" + new java.math.BigInteger(240, new SecureRandom()).toString(36);
       System.setProperty("bench.openai.key", key);
     }
-    traffic = ChatTraffic.capture(key);
+    traffic = ChatTraffic.forBenchmark(key);
     InstalledCore.install(InstalledCore.policy(policy, key));
     stderr = InstalledCore.quietStandardError();
 

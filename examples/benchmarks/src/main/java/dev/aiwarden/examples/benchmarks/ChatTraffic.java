@@ -6,6 +6,10 @@ import dev.aiwarden.examples.server.LocalAiServer;
 import dev.aiwarden.examples.server.Options;
 import dev.aiwarden.examples.server.RecordedRequest;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,10 +29,19 @@ import okhttp3.ResponseBody;
  * in-process benchmarks: the request exactly as openai-java hands it to OkHttp (its headers and
  * body bytes, as the local server received them, without the headers OkHttp's own bridge adds
  * later) and the local server's real response (status, headers, body). No agent is involved.
+ *
+ * <p>The suite captures it once and saves it ({@link #save}); each benchmark fork loads it ({@link
+ * #forBenchmark}), so that no fork spends its start on openai-java and a server. The key is never
+ * written: the saved headers hold {@value #KEY_PLACEHOLDER}, replaced on loading.
  */
 final class ChatTraffic {
   /** Where the measured calls go: the real host name, as in the whole-process runs. */
   static final String URL = "https://api.openai.com/v1/chat/completions";
+
+  /** The system property that names the directory {@link #save} wrote. */
+  static final String DIR_PROPERTY = "bench.traffic.dir";
+
+  private static final String KEY_PLACEHOLDER = "${OPENAI_API_KEY}";
 
   /** Added by OkHttp's {@code BridgeInterceptor} after the hooked method has run, or by the server. */
   private static final Set<String> ADDED_LATER =
@@ -42,7 +55,7 @@ final class ChatTraffic {
   final MediaType responseType;
   final byte[] responseBody;
 
-  private ChatTraffic(Headers requestHeaders, MediaType requestType, byte[] requestBody, int status,
+  ChatTraffic(Headers requestHeaders, MediaType requestType, byte[] requestBody, int status,
       Headers responseHeaders, MediaType responseType, byte[] responseBody) {
     this.requestHeaders = requestHeaders;
     this.requestType = requestType;
@@ -92,6 +105,52 @@ final class ChatTraffic {
         ok.connectionPool().evictAll();
       }
     }
+  }
+
+  /** The saved traffic ({@link #DIR_PROPERTY} set by the suite) with {@code key}, else captured now. */
+  static ChatTraffic forBenchmark(String key) throws IOException {
+    String dir = System.getProperty(DIR_PROPERTY);
+    return dir == null ? capture(key) : load(Paths.get(dir), key);
+  }
+
+  /** Writes this traffic into {@code dir}, {@code key} replaced by a placeholder. */
+  void save(Path dir, String key) throws IOException {
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("request-headers.txt"),
+        requestType + "\n" + lines(requestHeaders).replace(key, KEY_PLACEHOLDER));
+    Files.write(dir.resolve("request-body.bin"), requestBody);
+    Files.writeString(dir.resolve("response-headers.txt"), status + " " + responseType + "\n" + lines(responseHeaders));
+    Files.write(dir.resolve("response-body.bin"), responseBody);
+  }
+
+  static ChatTraffic load(Path dir, String key) throws IOException {
+    List<String> request = Files.readAllLines(dir.resolve("request-headers.txt"), StandardCharsets.UTF_8);
+    List<String> response = Files.readAllLines(dir.resolve("response-headers.txt"), StandardCharsets.UTF_8);
+    String[] statusAndType = response.get(0).split(" ", 2);
+    return new ChatTraffic(headers(request, key), MediaType.get(request.get(0)),
+        Files.readAllBytes(dir.resolve("request-body.bin")), Integer.parseInt(statusAndType[0]),
+        headers(response, key), MediaType.get(statusAndType[1]), Files.readAllBytes(dir.resolve("response-body.bin")));
+  }
+
+  /** One "name: value" line per header (not {@code Headers.toString()}: it masks some values). */
+  private static String lines(Headers headers) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < headers.size(); i++) {
+      b.append(headers.name(i)).append(": ").append(headers.value(i)).append('\n');
+    }
+    return b.toString();
+  }
+
+  /** The headers of {@link #lines} lines, after the first line of the file. */
+  private static Headers headers(List<String> lines, String key) {
+    Headers.Builder b = new Headers.Builder();
+    for (String line : lines.subList(1, lines.size())) {
+      int colon = line.indexOf(": ");
+      if (colon > 0) {
+        b.add(line.substring(0, colon), line.substring(colon + 2).replace(KEY_PLACEHOLDER, key));
+      }
+    }
+    return b.build();
   }
 
   /** The request as the application built it, to {@link #URL}. */

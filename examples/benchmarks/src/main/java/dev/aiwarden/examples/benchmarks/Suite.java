@@ -250,7 +250,11 @@ public final class Suite {
     String cp = classpath + File.pathSeparator + Files.readString(extra).trim();
     Path json = work.resolve("runs/jmh.json");
     Files.deleteIfExists(json);
-    List<String> cmd = Micro.command(java, cp, microSettings, String.join(" ", HEAP), policyFile, json);
+    // The openai-java chat the AI benchmarks replay, captured once here rather than in every fork.
+    Path traffic = work.resolve("traffic");
+    ChatTraffic.capture(openAiKey).save(traffic, openAiKey);
+    List<String> cmd = Micro.command(java, cp, microSettings,
+        String.join(" ", HEAP) + " -D" + ChatTraffic.DIR_PROPERTY + "=" + traffic, policyFile, json);
     System.out.println("micro-benchmarks (JMH, in process, no agent): " + microSettings + " ...");
     Path stdout = work.resolve("runs/jmh.out");
     Path stderr = work.resolve("runs/jmh.err");
