@@ -19,6 +19,6 @@ if [ "${BENCH_SKIP_BUILD:-}" != 1 ]; then
   mvn -B -q -DskipTests package -pl agent,examples/benchmarks -am
 fi
 cp="examples/benchmarks/target/classes:$(cat examples/benchmarks/target/classpath.txt)"
-# This JVM runs the local servers the measured JVMs call: a fixed heap, like theirs, so that its
-# heap growing in the first rounds does not add GC pauses to some runs' calls and not others'.
+# This JVM runs the local servers the measured JVMs call: a fixed heap, so that its heap growing
+# in the first rounds does not add server-side GC pauses to some runs' calls and not others'.
 exec java -Xms1g -Xmx1g -cp "$cp" dev.aiwarden.examples.benchmarks.Suite "$@"
