@@ -43,15 +43,36 @@ import java.util.concurrent.TimeUnit;
  * "added" figure is the median of the per-round differences to the no-agent JVM of the same round.
  * Start-up is the wall time of whole processes, alternated the same way.
  *
+ * <p>Figures smaller than the noise between JVMs (what the agent adds to a non-AI call, its own
+ * work on an AI call) are also measured in process, without an agent, by JMH micro-benchmarks of
+ * the agent's hook adapters and core ({@link HookPathBench}, {@link AiCallBench}; group {@code
+ * micro}, run by {@link Micro}).
+ *
  * <p>Usage: {@code Suite [--quick] [--rounds N] [--startup-runs N] [--scale X] [--policy
  * auto|full|none|FILE] [--no-otel] [--profile] [--only GROUPS] [--out FILE] [--agent JAR] [--otel-agent JAR]
- * [--classpath CP]}. Groups: {@code openai,azure,nonai,memory,stream,large,concurrency,startup}.
+ * [--classpath CP]}. Groups: {@code micro,openai,azure,nonai,memory,stream,large,concurrency,startup}.
  */
 public final class Suite {
   static final String NONE = "none";
   static final String WARDEN = "ai-warden";
   static final String POLICY = "ai-warden+policy";
   static final String OTEL = "otel";
+
+  /**
+   * The heap of the measured workers: G1's own sizing up to 1 GB, as before. Not fixed (-Xms=-Xmx):
+   * G1 then keeps all the young generation it has touched after the full GCs that precede the memory
+   * reading, so "RSS after warm-up" would measure how large each JVM's young generation happened to
+   * be rather than the agent's few MB (the one --quick run made with -Xms1g read +63 MB for
+   * ai-warden; the committed full run without it, +15 MB). The heap grows during the warm-up loops,
+   * before anything is measured.
+   */
+  static final List<String> HEAP = List.of("-Xmx1g");
+
+  /**
+   * JMH's forks (no memory reading there): a fixed heap, so that no iteration includes the heap
+   * growing.
+   */
+  static final List<String> MICRO_HEAP = List.of("-Xms1g", "-Xmx1g");
 
   // Settings.
   private boolean quick;
@@ -77,6 +98,9 @@ public final class Suite {
   private final List<String> notes = new ArrayList<>();
   /** config -> metric -> one value per round (NaN when that run had none). */
   final Map<String, Map<String, List<Double>>> results = new LinkedHashMap<>();
+  /** The in-process micro-benchmarks: config -> metric -> every measured JMH iteration. */
+  final Map<String, Map<String, List<Double>>> micro = new LinkedHashMap<>();
+  private Micro.Settings microSettings;
   private Path policyFile;
   private long largeResponseBytes;
   private String loadBefore;
@@ -123,7 +147,7 @@ public final class Suite {
 
   private static String usage() {
     return "usage: run.sh [--quick] [--rounds N] [--startup-runs N] [--scale X] [--policy auto|full|none|FILE]"
-        + " [--no-otel] [--only openai,azure,nonai,memory,stream,large,concurrency,startup] [--out FILE]";
+        + " [--no-otel] [--only micro,openai,azure,nonai,memory,stream,large,concurrency,startup] [--out FILE]";
   }
 
   private boolean wanted(String group) {
@@ -162,6 +186,9 @@ public final class Suite {
     System.out.printf("ai-warden performance suite: %s, %d rounds, scale %.2f, configurations %s, load %s%n",
         quick ? "quick" : "full", rounds, scale, configs.keySet(), loadBefore);
 
+    if (wanted("micro")) {
+      runMicro();
+    }
     List<String> groups = new ArrayList<>();
     for (String g : List.of("openai", "azure", "nonai", "memory", "stream", "large", "concurrency")) {
       if (wanted(g)) {
@@ -223,6 +250,48 @@ public final class Suite {
     return policyFile;
   }
 
+  // --- In-process micro-benchmarks -------------------------------------------------------------
+
+  private void runMicro() throws Exception {
+    microSettings = quick ? Micro.QUICK : Micro.FULL;
+    Path extra = Paths.get("examples/benchmarks/target/classpath-jmh.txt");
+    require(extra, "mvn -B -q -DskipTests package -pl agent,examples/benchmarks -am writes it");
+    String cp = classpath + File.pathSeparator + Files.readString(extra).trim();
+    Path json = work.resolve("runs/jmh.json");
+    Files.deleteIfExists(json);
+    // The openai-java chat the AI benchmarks replay, captured once here rather than in every fork.
+    Path traffic = work.resolve("traffic");
+    ChatTraffic.capture(openAiKey).save(traffic, openAiKey);
+    List<String> cmd = Micro.command(java, cp, microSettings,
+        String.join(" ", MICRO_HEAP) + " -D" + ChatTraffic.DIR_PROPERTY + "=" + traffic, policyFile, json);
+    System.out.println("micro-benchmarks (JMH, in process, no agent): " + microSettings + " ...");
+    Path stdout = work.resolve("runs/jmh.out");
+    Path stderr = work.resolve("runs/jmh.err");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+    cleanEnvironment(pb.environment());
+    // The key whose fingerprint the full policy allows; AiCallBench sends it as openai-java would.
+    pb.environment().put("OPENAI_API_KEY", openAiKey);
+    Process p = pb.start();
+    if (!p.waitFor(30, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("the micro-benchmarks did not finish; see " + stdout);
+    }
+    String outText = Files.readString(stdout);
+    String err = Files.readString(stderr);
+    if (p.exitValue() != 0 || !Files.exists(json)) {
+      throw new IllegalStateException("the micro-benchmarks failed (exit " + p.exitValue() + "); see " + stdout
+          + "\n" + tail(outText + err, 3000));
+    }
+    if (outText.contains(openAiKey) || err.contains(openAiKey)) {
+      throw new IllegalStateException("a key appeared in the output of the micro-benchmarks: " + stdout);
+    }
+    micro.putAll(Micro.read(json));
+  }
+
+  Micro.Settings microSettings() {
+    return microSettings;
+  }
+
   // --- Workers --------------------------------------------------------------------------------
 
   private void runWorkers(String groups) throws Exception {
@@ -235,8 +304,8 @@ public final class Suite {
             .maxRecordedRequests(0).streamChunkDelayMillis(1));
         PlainServer plain = new PlainServer()) {
       int choices = calibrateLargeResponse(server);
-      List<String> common = new ArrayList<>(List.of(
-          "-Xmx1g",
+      List<String> common = new ArrayList<>(HEAP);
+      common.addAll(List.of(
           "-Djdk.net.hosts.file=" + hosts,
           "-Djavax.net.ssl.trustStore=" + server.truststore(),
           "-Djavax.net.ssl.trustStorePassword=changeit",

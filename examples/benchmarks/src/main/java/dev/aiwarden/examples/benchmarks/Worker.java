@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import okhttp3.OkHttpClient;
@@ -347,11 +348,11 @@ public final class Worker {
         for (MemoryPoolMXBean pool : heap) {
           pool.resetPeakUsage();
         }
-        long a0 = Allocation.total();
+        Allocation a0 = Allocation.start();
         long t0 = System.nanoTime();
         call.run();
         times[i] = System.nanoTime() - t0;
-        allocated += Allocation.total() - a0;
+        allocated += a0.allocatedSince();
         long sum = 0;
         for (MemoryPoolMXBean pool : heap) {
           sum += pool.getPeakUsage().getUsed();
@@ -373,21 +374,33 @@ public final class Worker {
     double warmSeconds = Double.parseDouble(p.getOrDefault("concurrency.warm.s", "5")) * Math.min(1, scale * 2);
     double seconds = Double.parseDouble(p.getOrDefault("concurrency.s", "10")) * Math.min(1, scale * 2);
     ChatCompletionCreateParams params = chat(PROMPT_2K);
+    // A cold JVM first (run alone, --only concurrency): warm the client up on one thread, as the
+    // openai group would have (classes, JIT, a connection). Without it the 64 threads spent the
+    // whole measured time in their first calls, and the figure was 0 calls/s.
+    for (int i = 0; i < count("concurrency.warm.calls", 1000); i++) {
+      openai.chat().completions().create(params);
+    }
     AtomicBoolean stop = new AtomicBoolean();
     AtomicLong done = new AtomicLong();
     AtomicLong errors = new AtomicLong();
     CountDownLatch finished = new CountDownLatch(threads);
+    CountDownLatch firstCalls = new CountDownLatch(threads);
     for (int t = 0; t < threads; t++) {
       Thread thread =
           new Thread(
               () -> {
                 try {
+                  boolean first = true;
                   while (!stop.get()) {
                     try {
                       openai.chat().completions().create(params);
                       done.incrementAndGet();
                     } catch (RuntimeException e) {
                       errors.incrementAndGet();
+                    }
+                    if (first) {
+                      firstCalls.countDown();
+                      first = false;
                     }
                   }
                 } finally {
@@ -397,6 +410,10 @@ public final class Worker {
               "bench-" + t);
       thread.setDaemon(true);
       thread.start();
+    }
+    // Every thread has made its first call (opened its connection) before the warm-up time runs.
+    if (!firstCalls.await(5, TimeUnit.MINUTES)) {
+      throw new IllegalStateException(threads + " threads: not every one completed a first call in 5 minutes");
     }
     Thread.sleep((long) (warmSeconds * 1000));
     long c0 = done.get();
@@ -427,13 +444,13 @@ public final class Worker {
       }
       long[] times = new long[n];
       long cpu0 = CPU.getProcessCpuTime();
-      long a0 = Allocation.total();
+      Allocation a0 = Allocation.start();
       for (int i = 0; i < n; i++) {
         long t0 = System.nanoTime();
         call.run();
         times[i] = System.nanoTime() - t0;
       }
-      long allocated = Allocation.total() - a0;
+      long allocated = a0.allocatedSince();
       long cpu = CPU.getProcessCpuTime() - cpu0;
       metric(name + ".us", median(times) / 1e3);
       metric(name + ".cpu.us", cpu / 1e3 / n);

@@ -1,0 +1,123 @@
+package dev.aiwarden.examples.benchmarks;
+
+import com.openai.aiwardenbench.CoreRequest;
+import com.openai.aiwardenbench.SdkFrames;
+import dev.aiwarden.bootstrap.PolicyDeniedException;
+import dev.aiwarden.bootstrap.Warden;
+import dev.aiwarden.core.AiCall;
+import dev.aiwarden.hook.okhttp.OkHttp4Adapter;
+import java.io.PrintStream;
+import java.security.SecureRandom;
+import java.util.concurrent.TimeUnit;
+import okhttp3.Call;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The agent's whole work on one allowed openai-java chat call (2 KB prompt), measured in process
+ * with no agent: the request openai-java really sends (captured from the local server: headers
+ * with the {@code Authorization} key, body bytes) and the local server's real response, handed
+ * to the agent's code, with the default policy and with the suite's full policy.
+ *
+ * <ul>
+ *   <li>{@link #okHttpChat}: what OkHttp4Hook's advice does for that call: the adapter's request
+ *       side (URL checks, header flattening, the request-body copy) and core, then the response
+ *       side (reading the body for inspection) and core;
+ *   <li>{@link #coreChat}: Warden's core alone, {@code requestStarting} + {@code
+ *       responseReceived} (classification, parsing, key fingerprint and source, caller, policy,
+ *       log line).
+ * </ul>
+ *
+ * Both run under {@link SdkFrames#OPENAI_JAVA} stand-in SDK frames, so the caller search walks as
+ * far as in a real call. The log line is written to {@code /dev/null} ({@link
+ * InstalledCore#quietStandardError}).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(1)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+@State(Scope.Thread)
+public class AiCallBench {
+  @Param({"default", "full"})
+  public String policy;
+
+  private static final String DENIED = "the chat call was denied while measuring (the full policy's"
+      + " limits.requests_per_minute is a million: more calls than that in a minute?)";
+
+  private ChatTraffic traffic;
+  private Call call;
+  private Response response;
+  private CoreRequest coreRequest;
+  private String[] responseHeaders;
+  private PrintStream stderr;
+
+  @Setup
+  public void setUp() throws Exception {
+    // The suite passes its key (the full policy allows its fingerprint; its source is then
+    // env:OPENAI_API_KEY, as in the whole-process runs); run alone, a key of our own in a property.
+    String key = System.getenv("OPENAI_API_KEY");
+    if (key == null || key.isEmpty()) {
+      key = "sk-proj-" + new java.math.BigInteger(240, new SecureRandom()).toString(36);
+      System.setProperty("bench.openai.key", key);
+    }
+    traffic = ChatTraffic.forBenchmark(key);
+    InstalledCore.install(InstalledCore.policy(policy, key));
+    stderr = InstalledCore.quietStandardError();
+
+    Request request = traffic.request();
+    call = new OkHttpClient().newCall(request);
+    response = traffic.response(request);
+    coreRequest = new CoreRequest("okhttp", ChatTraffic.URL, "api.openai.com", 443, "/v1/chat/completions",
+        traffic.flatRequestHeaders(), traffic.requestBody);
+    responseHeaders = traffic.flatResponseHeaders();
+    // One call each way before measuring: each must be an allowed AI call, or this measures the
+    // wrong thing.
+    if (!(SdkFrames.call(SdkFrames.OPENAI_JAVA, coreRequest, null) instanceof AiCall)
+        || !(OkHttp4Adapter.onRequest(call) instanceof AiCall)) {
+      throw new IllegalStateException("the benchmark's chat call is not an allowed AI call (policy " + policy + ")");
+    }
+  }
+
+  @TearDown
+  public void tearDown() {
+    System.setErr(stderr);
+  }
+
+  /** OkHttp4Hook.ChainAdvice on an openai-java chat: adapter and core, request and response. */
+  @Benchmark
+  public Object okHttpChat() {
+    Object handle = SdkFrames.call(SdkFrames.OPENAI_JAVA, OkHttp4Adapter::onRequest, call);
+    Object result = response;
+    if (handle instanceof PolicyDeniedException) {
+      throw new IllegalStateException(DENIED, (PolicyDeniedException) handle);
+    } else if (handle != null) {
+      result = OkHttp4Adapter.onResponse(handle, result, null);
+    }
+    return result;
+  }
+
+  /** Warden's core alone on the same call: requestStarting + responseReceived. */
+  @Benchmark
+  public Object coreChat() {
+    Object handle = SdkFrames.call(SdkFrames.OPENAI_JAVA, coreRequest, null);
+    if (handle instanceof PolicyDeniedException) {
+      throw new IllegalStateException(DENIED, (PolicyDeniedException) handle);
+    }
+    Warden.responseReceived(handle, traffic.status, responseHeaders, traffic.responseBody);
+    return handle;
+  }
+}
