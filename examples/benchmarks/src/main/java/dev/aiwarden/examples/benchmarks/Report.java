@@ -17,6 +17,9 @@ import java.util.Map;
 
 /** Writes {@code docs/performance.md} from a {@link Suite} run: one table row per figure, PASS/FAIL. */
 final class Report {
+  /** Allocation a large-body call may add beyond its one inspection copy (see BODY_COPIES). */
+  static final double PER_CALL_SLACK_BYTES = 64 * 1024;
+
   /** How a figure is judged. */
   enum Kind {
     /** Reported, no target. */
@@ -151,12 +154,12 @@ final class Report {
       new Row("5", "10 MB request (base64 image in a chat): time per call", "large.request.ms", "ms",
           Kind.INFO, 0, false, "—"),
       new Row("5", "10 MB request: allocated per call", "large.request.alloc", "MB",
-          Kind.BODY_COPIES, 1, false, "≤ 1 body copy added (one bounded inspection buffer)"),
+          Kind.BODY_COPIES, 1, false, "≤ 1 body copy added (one bounded inspection buffer, + 64 KB per-call slack)"),
       new Row("5", "10 MB request: peak heap during a call", "large.request.peak.mb", "MB", Kind.INFO, 0, false, "—"),
       new Row("5", "10 MB response (chat, many choices): time per call", "large.response.ms", "ms",
           Kind.INFO, 0, false, "—"),
       new Row("5", "10 MB response: allocated per call", "large.response.alloc", "MB",
-          Kind.BODY_COPIES, 1, false, "≤ 1 body copy added (one bounded inspection buffer)"),
+          Kind.BODY_COPIES, 1, false, "≤ 1 body copy added (one bounded inspection buffer, + 64 KB per-call slack)"),
       new Row("5", "10 MB response: peak heap during a call", "large.response.peak.mb", "MB", Kind.INFO, 0, false,
           "—"),
       new Row("6", "500-chunk SSE stream, 1 ms between events: time to first chunk", "stream.first.ms", "ms",
@@ -563,7 +566,10 @@ final class Report {
         break;
       case BODY_COPIES:
         double body = bodyBytes(row);
-        ok = body > 0 && added / body <= row.limit;
+        // One bounded inspection buffer is allowed, plus what any call allocates anyway (the
+        // per-call work of a small call, ~10 KB): without that slack, a result of exactly one
+        // copy would read as a miss.
+        ok = body > 0 && added <= row.limit * body + PER_CALL_SLACK_BYTES;
         break;
       default:
         return "—";

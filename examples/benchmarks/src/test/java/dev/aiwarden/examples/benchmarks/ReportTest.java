@@ -168,6 +168,24 @@ class ReportTest {
   }
 
   @Test
+  void oneInspectionCopyPlusTheCallsOwnAllocationPasses() throws Exception {
+    put(Suite.NONE, "large.request.bytes", 10_000_000);
+    put(Suite.NONE, "large.request.alloc", 50e6, 50e6);
+    put(Suite.WARDEN, "large.request.alloc", 60.01e6, 60.01e6); // one copy + 10 KB per-call work
+    String report = write();
+    assertThat(row(report, "10 MB request: allocated")).contains("1.00 body copies").endsWith("| PASS |");
+  }
+
+  @Test
+  void oneCopyPlusMoreThanTheSlackFails() throws Exception {
+    put(Suite.NONE, "large.request.bytes", 10_000_000);
+    put(Suite.NONE, "large.request.alloc", 50e6, 50e6);
+    put(Suite.WARDEN, "large.request.alloc", 60.2e6, 60.2e6); // one copy + 200 KB
+    String report = write();
+    assertThat(row(report, "10 MB request: allocated")).contains("1.02 body copies").endsWith("| **FAIL** |");
+  }
+
+  @Test
   void aFullPolicyColumnAppearsWhenThatConfigurationRanAndBothMustPass() throws Exception {
     put(Suite.NONE, "openai.chat.us", 1000, 1000);
     put(Suite.WARDEN, "openai.chat.us", 1010, 1010);
