@@ -88,10 +88,10 @@ public final class CallTelemetry {
       Logger l = logger();
       if (isWouldDeny(call)) {
         if (l.isWarnEnabled()) {
-          emit(l, "WARN", line(call, false));
+          emit(l, "WARN", call, false);
         }
       } else if (l.isInfoEnabled()) {
-        emit(l, "INFO", line(call, false));
+        emit(l, "INFO", call, false);
       }
     } catch (Throwable t) {
       AgentLog.errorOnce("telemetry.log", "ai-warden could not log an AI call", t);
@@ -127,7 +127,7 @@ public final class CallTelemetry {
     try {
       Logger l = logger();
       if (l.isWarnEnabled()) {
-        emit(l, "WARN", line(call, true));
+        emit(l, "WARN", call, true);
       }
     } catch (Throwable t) {
       AgentLog.errorOnce("telemetry.log", "ai-warden could not log an AI call", t);
@@ -405,7 +405,16 @@ public final class CallTelemetry {
    * prompt text, never the key itself.
    */
   static String line(AiCall call, boolean denied) {
-    StringBuilder b = new StringBuilder(192);
+    StringBuilder b = new StringBuilder(LINE_CAPACITY);
+    appendLine(b, call, denied);
+    return b.toString();
+  }
+
+  /** A line's usual length: most fit without growing the builder. */
+  private static final int LINE_CAPACITY = 320;
+
+  /** Appends {@link #line} to {@code b}: no intermediate strings. */
+  private static void appendLine(StringBuilder b, AiCall call, boolean denied) {
     String operation = operation(call);
     b.append(operation == null ? "ai" : operation);
     String model = model(call);
@@ -463,10 +472,10 @@ public final class CallTelemetry {
     if (!denied) {
       ResponseInfo response = call.response;
       if (response != null && (response.inputTokens != null || response.outputTokens != null)) {
-        b.append(" tokens=")
-            .append(response.inputTokens == null ? "?" : response.inputTokens.toString())
-            .append('/')
-            .append(response.outputTokens == null ? "?" : response.outputTokens.toString());
+        b.append(" tokens=");
+        appendCount(b, response.inputTokens);
+        b.append('/');
+        appendCount(b, response.outputTokens);
       }
       if (call.endNanoTime != 0) {
         b.append(' ').append(TimeUnit.NANOSECONDS.toMillis(call.durationNanos())).append("ms");
@@ -495,7 +504,14 @@ public final class CallTelemetry {
         b.append(" (").append(decision.reason()).append(')');
       }
     }
-    return b.toString();
+  }
+
+  private static void appendCount(StringBuilder b, Long count) {
+    if (count == null) {
+      b.append('?');
+    } else {
+      b.append(count.longValue());
+    }
   }
 
   /**
@@ -503,15 +519,55 @@ public final class CallTelemetry {
    * AgentLogSetup} as {@code [ai-warden] LEVEL message} on {@code System.err}) the same line is
    * printed directly: slf4j-simple would take two global locks per line (its date formatter, which
    * prints the prefix, and its write lock) and format a date; {@code System.err} keeps its own
-   * lock and flush. Any other logger gets the line as its message.
+   * lock and flush. The prefix, level and line are built in one reused builder per thread, so a
+   * line costs one string. Any other logger gets the line as its message.
    */
-  private static void emit(Logger l, String level, String line) {
+  private static void emit(Logger l, String level, AiCall call, boolean denied) {
     if (l instanceof org.slf4j.simple.SimpleLogger) {
-      System.err.println(AgentLog.PREFIX + ' ' + level + ' ' + line);
+      StringBuilder b = LineBuilder.take();
+      b.append(AgentLog.PREFIX).append(' ').append(level).append(' ');
+      appendLine(b, call, denied);
+      String text = b.toString();
+      LineBuilder.give(b);
+      System.err.println(text);
     } else if ("WARN".equals(level)) {
-      l.warn(line);
+      l.warn(line(call, denied));
     } else {
-      l.info(line);
+      l.info(line(call, denied));
+    }
+  }
+
+  /**
+   * One builder per thread for the log lines, taken while in use (a line written while another is
+   * being built on the same thread gets its own) and kept only while small.
+   */
+  private static final class LineBuilder {
+    private static final int KEEP_MAX = 4 * LINE_CAPACITY;
+    private static final ThreadLocal<StringBuilder[]> FREE = new ThreadLocal<>();
+
+    static StringBuilder take() {
+      StringBuilder[] slot = FREE.get();
+      if (slot == null) {
+        slot = new StringBuilder[1];
+        FREE.set(slot);
+      }
+      StringBuilder b = slot[0];
+      if (b == null) {
+        return new StringBuilder(LINE_CAPACITY);
+      }
+      slot[0] = null;
+      b.setLength(0);
+      return b;
+    }
+
+    static void give(StringBuilder b) {
+      if (b.capacity() > KEEP_MAX) {
+        return;
+      }
+      StringBuilder[] slot = FREE.get();
+      if (slot != null) {
+        slot[0] = b;
+      }
     }
   }
 
