@@ -200,7 +200,18 @@ public final class Policy {
       }
     }
     if (tokensPerMinute >= 0) {
-      long used = state.tokens.inWindow(limitKey, MINUTE_NANOS, now);
+      // One lock for "how many in the window" and "reserve this call's max_tokens": a call refused
+      // in enforce mode reserves nothing; in monitor mode (or already would_deny) it reserves.
+      Long max = call.request == null ? null : call.request.maxTokens;
+      TokenWindow.Entry entry =
+          state.tokens.reserveBelow(
+              limitKey,
+              tokensPerMinute,
+              verdict == null && mode == Mode.ENFORCE,
+              max == null ? 0 : max,
+              MINUTE_NANOS,
+              now);
+      long used = entry.before;
       if (used >= tokensPerMinute && verdict == null) {
         verdict = deny(RuleId.LIMIT_TOKENS, "key " + describe(call.key) + " used or reserved " + used
             + " tokens in the last minute; the limit (limits.tokens_per_minute) is " + tokensPerMinute);
@@ -208,9 +219,7 @@ public final class Policy {
           return verdict;
         }
       }
-      Long max = call.request == null ? null : call.request.maxTokens;
-      call.policyTicket =
-          state.tokens.reserve(limitKey, max == null ? 0 : max, MINUTE_NANOS, now);
+      call.policyTicket = entry;
     }
     return verdict == null ? allow : verdict;
   }

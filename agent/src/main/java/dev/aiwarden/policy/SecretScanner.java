@@ -169,8 +169,17 @@ final class SecretScanner {
     }
   }
 
+  /** {@code [A-Za-z0-9_]} by ASCII code: one lookup per character of the prompt. */
+  private static final boolean[] WORD = new boolean[128];
+
+  static {
+    for (char c = 0; c < 128; c++) {
+      WORD[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    }
+  }
+
   private static boolean isWord(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    return c < 128 && WORD[c];
   }
 
   private static boolean allHex(String t, int from, int to) {
