@@ -6,7 +6,7 @@ import dev.aiwarden.exchange.ResponseInfo;
 import dev.aiwarden.policy.Decision;
 import dev.aiwarden.provenance.ApiKey;
 import dev.aiwarden.provenance.Caller;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * One AI call in flight, from the moment a hook hands over its request until its response (or
@@ -41,8 +41,11 @@ public final class AiCall {
   public volatile String errorType;
   public volatile boolean streamed;
   public volatile long endNanoTime;
-  /** Set by whoever ends the call first: a call ends exactly once. */
-  public final AtomicBoolean ended = new AtomicBoolean();
+  /** 1 once ended ({@link #end()}): a field, not an AtomicBoolean, so a call is one object less. */
+  private volatile int ended;
+
+  private static final AtomicIntegerFieldUpdater<AiCall> ENDED =
+      AtomicIntegerFieldUpdater.newUpdater(AiCall.class, "ended");
   /** The incremental parser of a streamed response, owned by the core. */
   public volatile Object streamState;
 
@@ -75,6 +78,16 @@ public final class AiCall {
       return request.model;
     }
     return endpoint.deployment();
+  }
+
+  /** Marks the call ended: true for the one caller that ended it, false when it already was. */
+  public boolean end() {
+    return ENDED.compareAndSet(this, 0, 1);
+  }
+
+  /** Whether {@link #end()} was called. */
+  public boolean hasEnded() {
+    return ended != 0;
   }
 
   public long durationNanos() {

@@ -113,7 +113,7 @@ public final class WardenCore implements WardenHooks {
     call.decision = decision;
     if (decision.blocks()) {
       call.endNanoTime = System.nanoTime();
-      call.ended.set(true);
+      call.end();
       telemetry.get().onDenied(call);
       if (audit != null) {
         audit.recordCall(call);
@@ -127,7 +127,7 @@ public final class WardenCore implements WardenHooks {
   @Override
   public void responseReceived(Object handle, int status, String[] headers, byte[] body) {
     AiCall call = (AiCall) handle;
-    if (!call.ended.compareAndSet(false, true)) {
+    if (!call.end()) {
       return;
     }
     call.endNanoTime = System.nanoTime();
@@ -162,7 +162,7 @@ public final class WardenCore implements WardenHooks {
   public void streamData(Object handle, byte[] bytes, int offset, int length) {
     AiCall call = (AiCall) handle;
     Object state = call.streamState;
-    if (state instanceof SseStreamParser && !call.ended.get()) {
+    if (state instanceof SseStreamParser && !call.hasEnded()) {
       ((SseStreamParser) state).feed(bytes, offset, length);
     }
   }
@@ -170,7 +170,7 @@ public final class WardenCore implements WardenHooks {
   @Override
   public void streamEnded(Object handle, Throwable error) {
     AiCall call = (AiCall) handle;
-    if (!call.ended.compareAndSet(false, true)) {
+    if (!call.end()) {
       return;
     }
     call.endNanoTime = System.nanoTime();
@@ -185,7 +185,7 @@ public final class WardenCore implements WardenHooks {
   @Override
   public void failed(Object handle, Throwable error) {
     AiCall call = (AiCall) handle;
-    if (!call.ended.compareAndSet(false, true)) {
+    if (!call.end()) {
       return;
     }
     call.endNanoTime = System.nanoTime();

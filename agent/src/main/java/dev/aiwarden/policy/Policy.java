@@ -63,6 +63,8 @@ public final class Policy {
   private final Set<String> keysAllow;
   private final Set<String> keysDeny;
   private final Set<String> keysSources;
+  /** {@link #keysSources} as an array, for {@link #sourceAllowed}. */
+  private final String[] keysSourcesArray;
   private final Map<String, Glob[]> keysBind;
   private final boolean matchProvider;
   private final Set<String> entraTenants;
@@ -87,6 +89,8 @@ public final class Policy {
     this.keysAllow = s.keysAllow;
     this.keysDeny = s.keysDeny == null ? Collections.<String>emptySet() : s.keysDeny;
     this.keysSources = s.keysSources;
+    this.keysSourcesArray =
+        s.keysSources == null ? new String[0] : s.keysSources.toArray(new String[0]);
     if (s.keysBind == null || s.keysBind.isEmpty()) {
       this.keysBind = Collections.emptyMap();
     } else {
@@ -126,6 +130,7 @@ public final class Policy {
     this.keysAllow = base.keysAllow;
     this.keysDeny = base.keysDeny;
     this.keysSources = base.keysSources;
+    this.keysSourcesArray = base.keysSourcesArray;
     this.keysBind = base.keysBind;
     this.matchProvider = base.matchProvider;
     this.entraTenants = base.entraTenants;
@@ -195,7 +200,18 @@ public final class Policy {
       }
     }
     if (tokensPerMinute >= 0) {
-      long used = state.tokens.inWindow(limitKey, MINUTE_NANOS, now);
+      // One lock for "how many in the window" and "reserve this call's max_tokens": a call refused
+      // in enforce mode reserves nothing; in monitor mode (or already would_deny) it reserves.
+      Long max = call.request == null ? null : call.request.maxTokens;
+      TokenWindow.Entry entry =
+          state.tokens.reserveBelow(
+              limitKey,
+              tokensPerMinute,
+              verdict == null && mode == Mode.ENFORCE,
+              max == null ? 0 : max,
+              MINUTE_NANOS,
+              now);
+      long used = entry.before;
       if (used >= tokensPerMinute && verdict == null) {
         verdict = deny(RuleId.LIMIT_TOKENS, "key " + describe(call.key) + " used or reserved " + used
             + " tokens in the last minute; the limit (limits.tokens_per_minute) is " + tokensPerMinute);
@@ -203,9 +219,7 @@ public final class Policy {
           return verdict;
         }
       }
-      Long max = call.request == null ? null : call.request.maxTokens;
-      call.policyTicket =
-          state.tokens.reserve(limitKey, max == null ? 0 : max, MINUTE_NANOS, now);
+      call.policyTicket = entry;
     }
     return verdict == null ? allow : verdict;
   }
@@ -234,9 +248,9 @@ public final class Policy {
     }
     if (keysSources != null && hasKey) {
       String source = call.keySource == null ? "unknown" : call.keySource;
-      int colon = source.indexOf(':');
-      String kind = colon < 0 ? source : source.substring(0, colon);
-      if (!keysSources.contains(kind)) {
+      if (!sourceAllowed(source)) {
+        int colon = source.indexOf(':');
+        String kind = colon < 0 ? source : source.substring(0, colon);
         return deny(RuleId.KEY_SOURCE_NOT_ALLOWED, "key " + describe(key) + " comes from " + source
             + ", and keys.sources does not allow " + kind);
       }
@@ -323,6 +337,21 @@ public final class Policy {
       }
     }
     return null;
+  }
+
+  /**
+   * Whether the kind of {@code source} (what precedes its first {@code :}, e.g. {@code env} of
+   * {@code env:OPENAI_API_KEY}) is in {@code keys.sources}; compares in place, copying nothing.
+   */
+  private boolean sourceAllowed(String source) {
+    int colon = source.indexOf(':');
+    int length = colon < 0 ? source.length() : colon;
+    for (String kind : keysSourcesArray) {
+      if (kind.length() == length && source.startsWith(kind)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether deciding reads the prompt text: secret scanning, deny patterns, or full capture. */

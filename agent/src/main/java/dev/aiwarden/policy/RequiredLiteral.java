@@ -39,7 +39,57 @@ final class RequiredLiteral {
     return ignoreCase ? containsIgnoreAsciiCase(text, literal) : text.toString().contains(literal);
   }
 
-  private static boolean containsIgnoreAsciiCase(CharSequence text, String lower) {
+  /**
+   * Whether {@code text} contains {@code lower} (lower-case ASCII) ignoring ASCII case. Candidate
+   * positions are found with {@link String#indexOf(int, int)} for each case of the first
+   * character (a vectorised search), and only those are compared.
+   */
+  static boolean containsIgnoreAsciiCase(CharSequence text, String lower) {
+    if (!(text instanceof String)) {
+      return containsIgnoreAsciiCaseSlow(text, lower);
+    }
+    String t = (String) text;
+    int n = lower.length();
+    int last = t.length() - n;
+    char first = lower.charAt(0);
+    char other = first >= 'a' && first <= 'z' ? (char) (first - ('a' - 'A')) : first;
+    int a = t.indexOf(first);
+    int b = other == first ? -1 : t.indexOf(other);
+    while (true) {
+      int i;
+      if (a < 0) {
+        i = b;
+      } else if (b < 0) {
+        i = a;
+      } else {
+        i = Math.min(a, b);
+      }
+      if (i < 0 || i > last) {
+        return false;
+      }
+      if (matchesFrom(t, i + 1, lower)) {
+        return true;
+      }
+      if (i == a) {
+        a = t.indexOf(first, i + 1);
+      } else {
+        b = t.indexOf(other, i + 1);
+      }
+    }
+  }
+
+  /** Whether {@code t} at {@code from} holds {@code lower} from its second character on. */
+  private static boolean matchesFrom(String t, int from, String lower) {
+    for (int j = 1; j < lower.length(); j++) {
+      if (fold(t.charAt(from + j - 1)) != lower.charAt(j)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The plain scan, for any {@link CharSequence} (and the reference of the fast one in tests). */
+  static boolean containsIgnoreAsciiCaseSlow(CharSequence text, String lower) {
     int n = lower.length();
     int last = text.length() - n;
     char first = lower.charAt(0);

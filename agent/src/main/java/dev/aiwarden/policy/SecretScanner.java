@@ -60,10 +60,16 @@ final class SecretScanner {
     return null;
   }
 
-  /** The secret starting at word start {@code i} (its word ends at {@code end}), or null. */
+  /**
+   * The secret starting at word start {@code i} (its word ends at {@code end}), or null. Checks
+   * only the shapes that can start with the word's first character, plus the two told by length
+   * alone (32 hex digits, 84 characters), in the order of the class comment's list.
+   */
   private static String atWordStart(String t, int i, int end) {
     int len = end - i;
     char c = t.charAt(i);
+    // The original order of the checks: sk- first (a word "sk" is never 32 or 84 long), then the
+    // two told by length, then the rest by first character.
     if (c == 's' && t.startsWith("sk-", i) && run(t, i + 3, SK) >= 17) {
       return "an API key (sk-...)";
     }
@@ -73,34 +79,49 @@ final class SecretScanner {
     if (len == 84 && t.startsWith("JQQJ9", i + 52) && t.startsWith("ACOG", i + 76)) {
       return "an Azure AI Services key";
     }
-    if (c == 'e' && t.startsWith("eyJ", i) && isJwt(t, i)) {
-      return "a JSON Web Token";
-    }
-    if ((c == 'b' || c == 'B') && len == 6 && t.regionMatches(true, i, "bearer", 0, 6)) {
-      int j = end;
-      while (j < t.length() && Character.isWhitespace(t.charAt(j))) {
-        j++;
-      }
-      if (j > end && run(t, j, BEARER) >= 20) {
-        return "a bearer token";
-      }
-    }
-    if (len == 20 && (t.startsWith("AKIA", i) || t.startsWith("ASIA", i)) && upperOrDigit(t, i + 4, end)) {
-      return "an AWS access key id";
-    }
-    if (c == 'g' && len >= 40 && t.startsWith("gh", i) && "pousr".indexOf(t.charAt(i + 2)) >= 0
-        && t.charAt(i + 3) == '_' && run(t, i + 4, ALNUM) >= 36) {
-      return "a GitHub token";
-    }
-    if (c == 'g' && t.startsWith("github_pat_", i) && len >= 11 + 22) {
-      return "a GitHub token";
-    }
-    if (c == 'x' && t.startsWith("xox", i) && i + 4 < t.length() && "abprs".indexOf(t.charAt(i + 3)) >= 0
-        && t.charAt(i + 4) == '-' && run(t, i + 5, SLACK) >= 10) {
-      return "a Slack token";
-    }
-    if (c == 'A' && t.startsWith("AIza", i) && run(t, i + 4, SK) >= 35) {
-      return "a Google API key";
+    switch (c) {
+      case 'e':
+        if (t.startsWith("eyJ", i) && isJwt(t, i)) {
+          return "a JSON Web Token";
+        }
+        break;
+      case 'b':
+      case 'B':
+        if (len == 6 && t.regionMatches(true, i, "bearer", 0, 6)) {
+          int j = end;
+          while (j < t.length() && Character.isWhitespace(t.charAt(j))) {
+            j++;
+          }
+          if (j > end && run(t, j, BEARER) >= 20) {
+            return "a bearer token";
+          }
+        }
+        break;
+      case 'A':
+        if (len == 20 && (t.startsWith("AKIA", i) || t.startsWith("ASIA", i)) && upperOrDigit(t, i + 4, end)) {
+          return "an AWS access key id";
+        }
+        if (t.startsWith("AIza", i) && run(t, i + 4, SK) >= 35) {
+          return "a Google API key";
+        }
+        break;
+      case 'g':
+        if (len >= 40 && t.startsWith("gh", i) && "pousr".indexOf(t.charAt(i + 2)) >= 0
+            && t.charAt(i + 3) == '_' && run(t, i + 4, ALNUM) >= 36) {
+          return "a GitHub token";
+        }
+        if (t.startsWith("github_pat_", i) && len >= 11 + 22) {
+          return "a GitHub token";
+        }
+        break;
+      case 'x':
+        if (t.startsWith("xox", i) && i + 4 < t.length() && "abprs".indexOf(t.charAt(i + 3)) >= 0
+            && t.charAt(i + 4) == '-' && run(t, i + 5, SLACK) >= 10) {
+          return "a Slack token";
+        }
+        break;
+      default:
+        break;
     }
     return null;
   }
@@ -148,8 +169,17 @@ final class SecretScanner {
     }
   }
 
+  /** {@code [A-Za-z0-9_]} by ASCII code: one lookup per character of the prompt. */
+  private static final boolean[] WORD = new boolean[128];
+
+  static {
+    for (char c = 0; c < 128; c++) {
+      WORD[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    }
+  }
+
   private static boolean isWord(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    return c < 128 && WORD[c];
   }
 
   private static boolean allHex(String t, int from, int to) {

@@ -22,11 +22,14 @@ final class TokenWindow {
     /** False once the entry left the window (its tokens no longer in the sum). */
     boolean counted = true;
     final Book book;
+    /** Tokens used and reserved in the window just before this entry was made. */
+    final long before;
 
-    Entry(long time, long tokens, Book book) {
+    Entry(long time, long tokens, Book book, long before) {
       this.time = time;
       this.tokens = tokens;
       this.book = book;
+      this.before = before;
     }
   }
 
@@ -44,27 +47,27 @@ final class TokenWindow {
     }
   }
 
-  /** Tokens used and reserved by {@code key} within the window before {@code now}. */
-  long inWindow(String key, long windowNanos, long now) {
-    Book book = books.get(key);
-    if (book == null) {
-      return 0;
-    }
-    synchronized (book) {
-      book.evict(now, windowNanos);
-      return book.sum;
-    }
-  }
-
-  /** Charges {@code reserve} tokens to {@code key} now; the returned entry is settled later. */
-  Entry reserve(String key, long reserve, long windowNanos, long now) {
+  /**
+   * Charges {@code reserve} tokens to {@code key} now (the entry is settled later), unless {@code
+   * refuse} is set and the tokens used and reserved in the window before {@code now} already reach
+   * {@code limit}: one lock for the check and the charge. The entry tells the tokens in the window
+   * before it ({@link Entry#before}); a refused one is not charged and not {@link Entry#counted}.
+   */
+  Entry reserveBelow(
+      String key, long limit, boolean refuse, long reserve, long windowNanos, long now) {
     Book book = books.get(key);
     if (book == null) {
       book = books.computeIfAbsent(key, k -> new Book());
     }
     synchronized (book) {
       book.evict(now, windowNanos);
-      Entry e = new Entry(now, Math.max(0, reserve), book);
+      long before = book.sum;
+      if (refuse && before >= limit) {
+        Entry refused = new Entry(now, 0, book, before);
+        refused.counted = false;
+        return refused;
+      }
+      Entry e = new Entry(now, Math.max(0, reserve), book, before);
       book.entries.addLast(e);
       book.sum += e.tokens;
       return e;

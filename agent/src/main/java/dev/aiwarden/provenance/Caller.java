@@ -1,10 +1,15 @@
 package dev.aiwarden.provenance;
 
-/** The application frame that made an AI call. */
+/**
+ * The application frame that made an AI call. {@link CallerLocator} reuses one instance per call
+ * site, so its text is built once.
+ */
 public final class Caller {
   private final String function;
   private final String file;
   private final int line;
+  /** {@link #toString()}, built on first use (a benign race: any thread builds the same text). */
+  private String text;
 
   public Caller(String function, String file, int line) {
     this.function = function;
@@ -27,8 +32,23 @@ public final class Caller {
     return line;
   }
 
+  /** {@code com.acme.Billing.summarise(Billing.java:81)}, as in the log line. */
   @Override
   public String toString() {
-    return function + (file == null ? "" : "(" + file + (line >= 0 ? ":" + line : "") + ")");
+    String t = text;
+    if (t == null) {
+      StringBuilder b = new StringBuilder(function.length() + (file == null ? 0 : file.length() + 8));
+      b.append(function);
+      if (file != null) {
+        b.append('(').append(file);
+        if (line >= 0) {
+          b.append(':').append(line);
+        }
+        b.append(')');
+      }
+      t = b.toString();
+      text = t;
+    }
+    return t;
   }
 }

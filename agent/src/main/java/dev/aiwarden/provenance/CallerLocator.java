@@ -19,10 +19,20 @@ import java.util.stream.Stream;
  * which is application code. Frames of lambda classes ({@code $$Lambda} in the name) are skipped
  * too.
  *
- * <p>Uses a {@link StackWalker} without options: it walks lazily and stops at the first match.
+ *
+ * <p>Cost per call (the walk runs for every AI call): a {@link StackWalker} that keeps class
+ * references walks lazily and stops at the first match; whether a class is application code is
+ * decided once per class ({@link ClassValue}: no name comparisons per frame); and the {@link
+ * Caller} of a call site (class, method, line) is made once and reused with its text, so a
+ * repeated call site costs one {@link StackTraceElement} and no string. At most {@value
+ * #SITES_PER_CLASS} call sites are kept per class, with the class itself (nothing pins a class
+ * loader); beyond, a {@link Caller} is made per call.
  */
 public final class CallerLocator {
-  private static final StackWalker WALKER = StackWalker.getInstance();
+  /** Call sites cached per application class; more are answered without the cache. */
+  static final int SITES_PER_CLASS = 32;
+
+  private static final StackWalker WALKER = walker();
   /** Made once: a method reference written at the call site would be a new object per walk. */
   private static final Function<Stream<StackWalker.StackFrame>, Caller> FIND = CallerLocator::find;
 
@@ -60,7 +70,31 @@ public final class CallerLocator {
   private static final String AGENT = "dev.aiwarden.";
   private static final String EXAMPLES = "dev.aiwarden.examples.";
 
+  /** The value of {@link #CLASSES} for a class whose frames are skipped. */
+  private static final Object SKIP = new Object();
+
+  /** Per class: {@link #SKIP}, or the application class's cached call sites ({@link Sites}). */
+  private static final ClassValue<Object> CLASSES =
+      new ClassValue<Object>() {
+        @Override
+        protected Object computeValue(Class<?> type) {
+          return isApplicationClass(type.getName()) ? new Sites() : SKIP;
+        }
+      };
+
   private CallerLocator() {}
+
+  /**
+   * With class references when allowed (a security manager may refuse them): then frames are
+   * classified by class, else by class name.
+   */
+  private static StackWalker walker() {
+    try {
+      return StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+    } catch (SecurityException e) {
+      return StackWalker.getInstance();
+    }
+  }
 
   /** The application frame calling this method, or null when there is none. Never throws. */
   public static Caller find() {
@@ -77,16 +111,103 @@ public final class CallerLocator {
     Iterator<StackWalker.StackFrame> it = frames.iterator();
     while (it.hasNext()) {
       StackWalker.StackFrame f = it.next();
-      String className = f.getClassName();
-      if (isApplicationClass(className)) {
-        return caller(className, f.getMethodName(), f.getFileName(), f.getLineNumber());
+      Object kind = kindOf(f);
+      if (kind != SKIP) {
+        return caller(f, (Sites) kind);
       }
     }
     return null;
   }
 
+  /**
+   * {@link #SKIP}, an application class's {@link Sites}, or null for an application frame whose
+   * class is not at hand (a walker without class references).
+   */
+  private static Object kindOf(StackWalker.StackFrame f) {
+    Class<?> type;
+    try {
+      type = f.getDeclaringClass();
+    } catch (UnsupportedOperationException noClassReference) {
+      return isApplicationClass(f.getClassName()) ? null : SKIP;
+    }
+    return CLASSES.get(type);
+  }
+
+  /**
+   * The caller of an application frame: its class's cached one when known. The cache is keyed by
+   * method name and line, which (with the class) determine a {@link Caller} completely.
+   */
+  private static Caller caller(StackWalker.StackFrame f, Sites sites) {
+    if (sites == null) {
+      return caller(f.getClassName(), f.getMethodName(), f.getFileName(), f.getLineNumber());
+    }
+    StackTraceElement e = f.toStackTraceElement();
+    String method = e.getMethodName();
+    int line = e.getLineNumber() < 0 ? -1 : e.getLineNumber();
+    Caller known = sites.get(method, line);
+    if (known != null) {
+      return known;
+    }
+    Caller made = caller(e.getClassName(), method, e.getFileName(), line);
+    sites.add(method, line, made);
+    return made;
+  }
+
   static Caller caller(String className, String method, String file, int line) {
     return new Caller(className + "." + method, file, line < 0 ? -1 : line);
+  }
+
+  /**
+   * The call sites seen in one application class: (method name, line) to its {@link
+   * Caller}. Read without a lock (an immutable array replaced whole); at most {@value
+   * #SITES_PER_CLASS}.
+   */
+  static final class Sites {
+    private static final Site[] NONE = new Site[0];
+    private volatile Site[] sites = NONE;
+
+    Caller get(String method, int line) {
+      Site[] all = sites;
+      for (int i = 0; i < all.length; i++) {
+        Site s = all[i];
+        if (s.line == line && s.method.equals(method)) {
+          return s.caller;
+        }
+      }
+      return null;
+    }
+
+    synchronized void add(String method, int line, Caller caller) {
+      Site[] all = sites;
+      if (all.length >= SITES_PER_CLASS || get(method, line) != null) {
+        return;
+      }
+      Site[] more = java.util.Arrays.copyOf(all, all.length + 1);
+      more[all.length] = new Site(method, line, caller);
+      sites = more;
+    }
+
+    int size() {
+      return sites.length;
+    }
+  }
+
+  private static final class Site {
+    final String method;
+    final int line;
+    final Caller caller;
+
+    Site(String method, int line, Caller caller) {
+      this.method = method;
+      this.line = line;
+      this.caller = caller;
+    }
+  }
+
+  /** The cached call sites of {@code type} (for tests): -1 when its frames are skipped. */
+  static int cachedSites(Class<?> type) {
+    Object kind = CLASSES.get(type);
+    return kind instanceof Sites ? ((Sites) kind).size() : -1;
   }
 
   /** True when a frame of this class is application code. */

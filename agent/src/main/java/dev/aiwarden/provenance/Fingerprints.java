@@ -1,6 +1,5 @@
 package dev.aiwarden.provenance;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
@@ -42,17 +41,71 @@ public final class Fingerprints {
   /**
    * The first 16 lower-case hex digits (8 bytes) of SHA-256 over the UTF-8 bytes of {@code text},
    * or null for null text. Shared by the prompt hash ({@code aiwarden.prompt.sha256}).
+   *
+   * <p>Per call it makes no copy of the text: the characters are encoded to UTF-8 (as {@link
+   * String#getBytes}: a lone surrogate becomes {@code '?'}) in chunks into a small buffer, and the
+   * digest and buffer are reused per thread (JDK types only in the {@link ThreadLocal}).
    */
   public static String sha256Hex16(String text) {
     if (text == null) {
       return null;
     }
-    MessageDigest digest = sha256();
-    if (digest == null) {
-      return null;
+    Object[] reused = PER_THREAD.get();
+    if (reused == null) {
+      MessageDigest digest = sha256();
+      if (digest == null) {
+        return null;
+      }
+      reused = new Object[] {digest, new byte[CHUNK + 4]};
+      PER_THREAD.set(reused);
     }
-    return hex16(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
+    MessageDigest digest = (MessageDigest) reused[0];
+    byte[] buffer = (byte[]) reused[1];
+    digest.reset();
+    int used = 0;
+    int n = text.length();
+    for (int i = 0; i < n; i++) {
+      if (used >= CHUNK) {
+        digest.update(buffer, 0, used);
+        used = 0;
+      }
+      char c = text.charAt(i);
+      if (c < 0x80) {
+        buffer[used++] = (byte) c;
+      } else if (c < 0x800) {
+        buffer[used++] = (byte) (0xC0 | (c >> 6));
+        buffer[used++] = (byte) (0x80 | (c & 0x3F));
+      } else if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
+          int cp = Character.toCodePoint(c, text.charAt(++i));
+          buffer[used++] = (byte) (0xF0 | (cp >> 18));
+          buffer[used++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+          buffer[used++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+          buffer[used++] = (byte) (0x80 | (cp & 0x3F));
+        } else {
+          buffer[used++] = (byte) '?';
+        }
+      } else {
+        buffer[used++] = (byte) (0xE0 | (c >> 12));
+        buffer[used++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+        buffer[used++] = (byte) (0x80 | (c & 0x3F));
+      }
+    }
+    digest.update(buffer, 0, used);
+    try {
+      // Into the same buffer: the digest is done with it.
+      digest.digest(buffer, 0, 32);
+    } catch (java.security.DigestException e) {
+      return null; // the buffer is large enough: cannot happen
+    }
+    return hex16(buffer);
   }
+
+  /** Characters encoded per {@link MessageDigest#update} (the buffer has room for one more). */
+  private static final int CHUNK = 1024;
+
+  /** {MessageDigest, byte[]} of this thread, for {@link #sha256Hex16}. */
+  private static final ThreadLocal<Object[]> PER_THREAD = new ThreadLocal<>();
 
   /** The first 16 lower-case hex digits (8 bytes) of a hash. */
   public static String hex16(byte[] hash) {

@@ -130,13 +130,15 @@ public final class KeySources {
       if (fingerprint == null) {
         return search(key.secret(), null);
       }
+      Entry cached = cache.get(fingerprint);
+      if (cached != null && !UNKNOWN.equals(cached.source)) {
+        return cached.source; // a found source stays: no clock or version read per call
+      }
       long now = nanoTime.getAsLong();
       long version = recordedVersion.getAsLong();
-      Entry cached = cache.get(fingerprint);
       if (cached != null
-          && (!UNKNOWN.equals(cached.source)
-              || (now - cached.checkedAt < RECHECK_NANOS
-                  && (cached.version == version || now - cached.checkedAt < RECHECK_CHANGED_NANOS)))) {
+          && now - cached.checkedAt < RECHECK_NANOS
+          && (cached.version == version || now - cached.checkedAt < RECHECK_CHANGED_NANOS)) {
         return cached.source;
       }
       String source = search(key.secret(), fingerprint);

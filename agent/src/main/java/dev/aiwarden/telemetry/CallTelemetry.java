@@ -88,10 +88,10 @@ public final class CallTelemetry {
       Logger l = logger();
       if (isWouldDeny(call)) {
         if (l.isWarnEnabled()) {
-          emit(l, "WARN", line(call, false));
+          emit(l, "WARN", call, false);
         }
       } else if (l.isInfoEnabled()) {
-        emit(l, "INFO", line(call, false));
+        emit(l, "INFO", call, false);
       }
     } catch (Throwable t) {
       AgentLog.errorOnce("telemetry.log", "ai-warden could not log an AI call", t);
@@ -106,7 +106,7 @@ public final class CallTelemetry {
         span = startSpan(call);
       }
       if (span != null && !hasEnded(span)) {
-        setPolicyAttributes(span, call.decision);
+        putPolicy(new ToSpan(span), call.decision);
         span.setAttribute(ERROR_TYPE_KEY, ERROR_TYPE_POLICY_DENIED);
         Decision d = call.decision;
         span.setStatus(
@@ -127,7 +127,7 @@ public final class CallTelemetry {
     try {
       Logger l = logger();
       if (l.isWarnEnabled()) {
-        emit(l, "WARN", line(call, true));
+        emit(l, "WARN", call, true);
       }
     } catch (Throwable t) {
       AgentLog.errorOnce("telemetry.log", "ai-warden could not log an AI call", t);
@@ -138,11 +138,8 @@ public final class CallTelemetry {
 
   Span startSpan(AiCall call) {
     SpanBuilder builder =
-        tracer
-            .spanBuilder(spanName(call))
-            .setSpanKind(SpanKind.CLIENT)
-            .setParent(parentContext())
-            .setAllAttributes(requestAttributes(call));
+        tracer.spanBuilder(spanName(call)).setSpanKind(SpanKind.CLIENT).setParent(parentContext());
+    putRequest(new ToSpanBuilder(builder), call); // straight onto the builder: no Attributes copy
     if (call.startEpochNanos > 0) {
       builder.setStartTimestamp(call.startEpochNanos, TimeUnit.NANOSECONDS);
     }
@@ -178,8 +175,9 @@ public final class CallTelemetry {
     if (hasEnded(span)) {
       return;
     }
-    span.setAllAttributes(responseAttributes(call));
-    setPolicyAttributes(span, call.decision); // the policy may have revised it on completion
+    Sink onSpan = new ToSpan(span);
+    putResponse(onSpan, call);
+    putPolicy(onSpan, call.decision); // the policy may have revised it on completion
     String errorType = errorType(call);
     if (errorType != null) {
       span.setStatus(StatusCode.ERROR, statusDescription(call, errorType));
@@ -219,103 +217,111 @@ public final class CallTelemetry {
 
   /** Everything known when the request leaves: set at span start, so samplers can see it. */
   static Attributes requestAttributes(AiCall call) {
-    AttributesBuilder a = Attributes.builder();
-    put(a, GEN_AI_OPERATION_NAME_KEY, operation(call));
+    AttributesBuilder b = Attributes.builder();
+    putRequest(new ToBuilder(b), call);
+    return b.build();
+  }
+
+  private static void putRequest(Sink a, AiCall call) {
+    a.put(GEN_AI_OPERATION_NAME_KEY, operation(call));
     Endpoint endpoint = call.endpoint;
     if (endpoint != null) {
-      put(a, GEN_AI_PROVIDER_NAME_KEY, endpoint.provider() == null ? null : endpoint.provider().id());
-      put(a, AIWARDEN_ENDPOINT_KIND_KEY, endpoint.kind() == null ? null : endpoint.kind().id());
-      put(a, SERVER_ADDRESS_KEY, endpoint.host());
+      a.put(GEN_AI_PROVIDER_NAME_KEY, endpoint.provider() == null ? null : endpoint.provider().id());
+      a.put(AIWARDEN_ENDPOINT_KIND_KEY, endpoint.kind() == null ? null : endpoint.kind().id());
+      a.put(SERVER_ADDRESS_KEY, endpoint.host());
       if (endpoint.port() > 0) {
-        a.put(SERVER_PORT_KEY, (long) endpoint.port());
+        a.set(SERVER_PORT_KEY, (long) endpoint.port());
       }
     }
-    put(a, GEN_AI_REQUEST_MODEL_KEY, model(call));
-    put(a, AIWARDEN_CLIENT_KEY, call.client);
+    a.put(GEN_AI_REQUEST_MODEL_KEY, model(call));
+    a.put(AIWARDEN_CLIENT_KEY, call.client);
 
     RequestInfo request = call.request;
     if (request != null) {
-      put(a, GEN_AI_REQUEST_MAX_TOKENS_KEY, request.maxTokens);
-      put(a, GEN_AI_REQUEST_TEMPERATURE_KEY, request.temperature);
+      a.put(GEN_AI_REQUEST_MAX_TOKENS_KEY, request.maxTokens);
+      a.put(GEN_AI_REQUEST_TEMPERATURE_KEY, request.temperature);
       if (request.n != null) {
-        a.put(GEN_AI_REQUEST_CHOICE_COUNT_KEY, request.n.longValue());
+        a.set(GEN_AI_REQUEST_CHOICE_COUNT_KEY, request.n.longValue());
       }
-      put(a, AIWARDEN_IMAGE_SIZE_KEY, request.imageSize);
-      put(a, ENDUSER_ID_KEY, request.endUser);
+      a.put(AIWARDEN_IMAGE_SIZE_KEY, request.imageSize);
+      a.put(ENDUSER_ID_KEY, request.endUser);
       if (request.stream) {
-        a.put(AIWARDEN_REQUEST_STREAM_KEY, true);
+        a.set(AIWARDEN_REQUEST_STREAM_KEY, true);
       }
       if (promptKnown(request)) {
-        a.put(AIWARDEN_PROMPT_CHARS_KEY, request.promptChars);
+        a.set(AIWARDEN_PROMPT_CHARS_KEY, request.promptChars);
       }
       if (request.messages != null) {
-        a.put(AIWARDEN_PROMPT_MESSAGES_KEY, request.messages.longValue());
+        a.set(AIWARDEN_PROMPT_MESSAGES_KEY, request.messages.longValue());
       }
       PromptCapture capture = call.decision == null ? PromptCapture.HASH : call.decision.capture();
       if (capture != PromptCapture.NONE) {
-        put(a, AIWARDEN_PROMPT_SHA256_KEY, request.promptSha256);
+        a.put(AIWARDEN_PROMPT_SHA256_KEY, request.promptSha256);
       }
       if (capture == PromptCapture.FULL) {
-        put(a, AIWARDEN_PROMPT_TEXT_KEY, request.promptText);
+        a.put(AIWARDEN_PROMPT_TEXT_KEY, request.promptText);
       }
     }
 
     Caller caller = call.caller;
     if (caller != null) {
-      put(a, CODE_FUNCTION_NAME_KEY, caller.function());
-      put(a, CODE_FILE_PATH_KEY, caller.file());
+      a.put(CODE_FUNCTION_NAME_KEY, caller.function());
+      a.put(CODE_FILE_PATH_KEY, caller.file());
       if (caller.line() > 0) {
-        a.put(CODE_LINE_NUMBER_KEY, (long) caller.line());
+        a.set(CODE_LINE_NUMBER_KEY, (long) caller.line());
       }
     }
 
     ApiKey key = call.key;
     if (key != null) {
-      put(a, AIWARDEN_KEY_KIND_KEY, key.kind() == null ? null : key.kind().id());
-      put(a, AIWARDEN_KEY_FINGERPRINT_KEY, key.fingerprint());
-      put(a, AIWARDEN_KEY_HINT_KEY, key.hint());
-      put(a, AIWARDEN_KEY_ENTRA_TENANT_ID_KEY, key.entraTenantId());
-      put(a, AIWARDEN_KEY_ENTRA_APP_ID_KEY, key.entraAppId());
+      a.put(AIWARDEN_KEY_KIND_KEY, key.kind() == null ? null : key.kind().id());
+      a.put(AIWARDEN_KEY_FINGERPRINT_KEY, key.fingerprint());
+      a.put(AIWARDEN_KEY_HINT_KEY, key.hint());
+      a.put(AIWARDEN_KEY_ENTRA_TENANT_ID_KEY, key.entraTenantId());
+      a.put(AIWARDEN_KEY_ENTRA_APP_ID_KEY, key.entraAppId());
     }
-    put(a, AIWARDEN_KEY_SOURCE_KEY, call.keySource);
+    a.put(AIWARDEN_KEY_SOURCE_KEY, call.keySource);
 
     putPolicy(a, call.decision);
-    return a.build();
   }
 
   /** Everything the response told. */
   static Attributes responseAttributes(AiCall call) {
-    AttributesBuilder a = Attributes.builder();
+    AttributesBuilder b = Attributes.builder();
+    putResponse(new ToBuilder(b), call);
+    return b.build();
+  }
+
+  private static void putResponse(Sink a, AiCall call) {
     ResponseInfo response = call.response;
     if (response != null) {
-      put(a, GEN_AI_RESPONSE_ID_KEY, response.id);
-      put(a, GEN_AI_RESPONSE_MODEL_KEY, response.model);
-      put(a, GEN_AI_USAGE_INPUT_TOKENS_KEY, response.inputTokens);
-      put(a, GEN_AI_USAGE_OUTPUT_TOKENS_KEY, response.outputTokens);
+      a.put(GEN_AI_RESPONSE_ID_KEY, response.id);
+      a.put(GEN_AI_RESPONSE_MODEL_KEY, response.model);
+      a.put(GEN_AI_USAGE_INPUT_TOKENS_KEY, response.inputTokens);
+      a.put(GEN_AI_USAGE_OUTPUT_TOKENS_KEY, response.outputTokens);
       if (!response.finishReasons.isEmpty()) {
-        a.put(GEN_AI_RESPONSE_FINISH_REASONS_KEY, new ArrayList<>(response.finishReasons));
+        a.set(GEN_AI_RESPONSE_FINISH_REASONS_KEY, new ArrayList<>(response.finishReasons));
       }
       if (response.contentFilterBlocked) {
-        a.put(AIWARDEN_CONTENT_FILTER_BLOCKED_KEY, true);
+        a.set(AIWARDEN_CONTENT_FILTER_BLOCKED_KEY, true);
       }
       if (!response.contentFilterCategories.isEmpty()) {
-        a.put(
+        a.set(
             AIWARDEN_CONTENT_FILTER_CATEGORIES_KEY,
             new ArrayList<>(response.contentFilterCategories));
       }
       Boolean revised = promptRevised(response);
       if (revised != null) {
-        a.put(AIWARDEN_IMAGE_PROMPT_REVISED_KEY, revised);
+        a.set(AIWARDEN_IMAGE_PROMPT_REVISED_KEY, revised);
       }
     }
     if (call.status > 0) {
-      a.put(HTTP_RESPONSE_STATUS_CODE_KEY, (long) call.status);
+      a.set(HTTP_RESPONSE_STATUS_CODE_KEY, (long) call.status);
     }
     if (call.streamed) {
-      a.put(AIWARDEN_REQUEST_STREAM_KEY, true);
+      a.set(AIWARDEN_REQUEST_STREAM_KEY, true);
     }
-    put(a, ERROR_TYPE_KEY, errorType(call));
-    return a.build();
+    a.put(ERROR_TYPE_KEY, errorType(call));
   }
 
   /**
@@ -329,19 +335,13 @@ public final class CallTelemetry {
     return response.imagesRevised > 0;
   }
 
-  private static void setPolicyAttributes(Span span, Decision decision) {
-    AttributesBuilder a = Attributes.builder();
-    putPolicy(a, decision);
-    span.setAllAttributes(a.build());
-  }
-
-  private static void putPolicy(AttributesBuilder a, Decision decision) {
+  private static void putPolicy(Sink a, Decision decision) {
     if (decision == null) {
       return;
     }
-    put(a, AIWARDEN_POLICY_DECISION_KEY, decision.outcome() == null ? null : decision.outcome().id());
-    put(a, AIWARDEN_POLICY_RULE_KEY, decision.rule());
-    put(a, AIWARDEN_POLICY_REASON_KEY, decision.reason());
+    a.put(AIWARDEN_POLICY_DECISION_KEY, decision.outcome() == null ? null : decision.outcome().id());
+    a.put(AIWARDEN_POLICY_RULE_KEY, decision.rule());
+    a.put(AIWARDEN_POLICY_REASON_KEY, decision.reason());
   }
 
   /** {@code error.type}: the hook's, else the HTTP status for 4xx/5xx; null for success. */
@@ -381,14 +381,63 @@ public final class CallTelemetry {
     return call.endpoint == null ? null : call.requestModel();
   }
 
-  private static <T> void put(AttributesBuilder a, AttributeKey<T> key, T value) {
-    if (value == null) {
-      return;
+  /**
+   * Where a call's attributes go: straight onto the span builder (at start) or the span (at the
+   * end), with no {@link Attributes} built in between; a builder only for tests.
+   */
+  private abstract static class Sink {
+    /** Sets a value as it is. */
+    abstract <T> void set(AttributeKey<T> key, T value);
+
+    /** Sets a value when known: not null, and not an empty string. */
+    final <T> void put(AttributeKey<T> key, T value) {
+      if (value == null) {
+        return;
+      }
+      if (value instanceof String && ((String) value).isEmpty()) {
+        return;
+      }
+      set(key, value);
     }
-    if (value instanceof String && ((String) value).isEmpty()) {
-      return;
+  }
+
+  private static final class ToSpanBuilder extends Sink {
+    private final SpanBuilder builder;
+
+    ToSpanBuilder(SpanBuilder builder) {
+      this.builder = builder;
     }
-    a.put(key, value);
+
+    @Override
+    <T> void set(AttributeKey<T> key, T value) {
+      builder.setAttribute(key, value);
+    }
+  }
+
+  private static final class ToSpan extends Sink {
+    private final Span span;
+
+    ToSpan(Span span) {
+      this.span = span;
+    }
+
+    @Override
+    <T> void set(AttributeKey<T> key, T value) {
+      span.setAttribute(key, value);
+    }
+  }
+
+  private static final class ToBuilder extends Sink {
+    private final AttributesBuilder builder;
+
+    ToBuilder(AttributesBuilder builder) {
+      this.builder = builder;
+    }
+
+    @Override
+    <T> void set(AttributeKey<T> key, T value) {
+      builder.put(key, value);
+    }
   }
 
   // --- The log line ---------------------------------------------------------------------------
@@ -405,7 +454,16 @@ public final class CallTelemetry {
    * prompt text, never the key itself.
    */
   static String line(AiCall call, boolean denied) {
-    StringBuilder b = new StringBuilder(192);
+    StringBuilder b = new StringBuilder(LINE_CAPACITY);
+    appendLine(b, call, denied);
+    return b.toString();
+  }
+
+  /** A line's usual length: most fit without growing the builder. */
+  private static final int LINE_CAPACITY = 320;
+
+  /** Appends {@link #line} to {@code b}: no intermediate strings. */
+  private static void appendLine(StringBuilder b, AiCall call, boolean denied) {
     String operation = operation(call);
     b.append(operation == null ? "ai" : operation);
     String model = model(call);
@@ -463,10 +521,10 @@ public final class CallTelemetry {
     if (!denied) {
       ResponseInfo response = call.response;
       if (response != null && (response.inputTokens != null || response.outputTokens != null)) {
-        b.append(" tokens=")
-            .append(response.inputTokens == null ? "?" : response.inputTokens.toString())
-            .append('/')
-            .append(response.outputTokens == null ? "?" : response.outputTokens.toString());
+        b.append(" tokens=");
+        appendCount(b, response.inputTokens);
+        b.append('/');
+        appendCount(b, response.outputTokens);
       }
       if (call.endNanoTime != 0) {
         b.append(' ').append(TimeUnit.NANOSECONDS.toMillis(call.durationNanos())).append("ms");
@@ -495,7 +553,14 @@ public final class CallTelemetry {
         b.append(" (").append(decision.reason()).append(')');
       }
     }
-    return b.toString();
+  }
+
+  private static void appendCount(StringBuilder b, Long count) {
+    if (count == null) {
+      b.append('?');
+    } else {
+      b.append(count.longValue());
+    }
   }
 
   /**
@@ -503,15 +568,55 @@ public final class CallTelemetry {
    * AgentLogSetup} as {@code [ai-warden] LEVEL message} on {@code System.err}) the same line is
    * printed directly: slf4j-simple would take two global locks per line (its date formatter, which
    * prints the prefix, and its write lock) and format a date; {@code System.err} keeps its own
-   * lock and flush. Any other logger gets the line as its message.
+   * lock and flush. The prefix, level and line are built in one reused builder per thread, so a
+   * line costs one string. Any other logger gets the line as its message.
    */
-  private static void emit(Logger l, String level, String line) {
+  private static void emit(Logger l, String level, AiCall call, boolean denied) {
     if (l instanceof org.slf4j.simple.SimpleLogger) {
-      System.err.println(AgentLog.PREFIX + ' ' + level + ' ' + line);
+      StringBuilder b = LineBuilder.take();
+      b.append(AgentLog.PREFIX).append(' ').append(level).append(' ');
+      appendLine(b, call, denied);
+      String text = b.toString();
+      LineBuilder.give(b);
+      System.err.println(text);
     } else if ("WARN".equals(level)) {
-      l.warn(line);
+      l.warn(line(call, denied));
     } else {
-      l.info(line);
+      l.info(line(call, denied));
+    }
+  }
+
+  /**
+   * One builder per thread for the log lines, taken while in use (a line written while another is
+   * being built on the same thread gets its own) and kept only while small.
+   */
+  private static final class LineBuilder {
+    private static final int KEEP_MAX = 4 * LINE_CAPACITY;
+    private static final ThreadLocal<StringBuilder[]> FREE = new ThreadLocal<>();
+
+    static StringBuilder take() {
+      StringBuilder[] slot = FREE.get();
+      if (slot == null) {
+        slot = new StringBuilder[1];
+        FREE.set(slot);
+      }
+      StringBuilder b = slot[0];
+      if (b == null) {
+        return new StringBuilder(LINE_CAPACITY);
+      }
+      slot[0] = null;
+      b.setLength(0);
+      return b;
+    }
+
+    static void give(StringBuilder b) {
+      if (b.capacity() > KEEP_MAX) {
+        return;
+      }
+      StringBuilder[] slot = FREE.get();
+      if (slot != null) {
+        slot[0] = b;
+      }
     }
   }
 

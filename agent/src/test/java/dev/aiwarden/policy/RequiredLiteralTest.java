@@ -83,4 +83,33 @@ class RequiredLiteralTest {
     assertThat(RequiredLiteral.of("secretx?").literal).isEqualTo("secret");
     assertThat(RequiredLiteral.of("sk-[A-Za-z0-9]{20}").literal).isEqualTo("sk-");
   }
+
+  @Test
+  void theIndexOfScanAnswersAsThePlainScan() {
+    Random r = new Random(5);
+    String[] literals = {"do not ", " prompt", "abc", "a", "1-2", "zz"};
+    String alphabet = "aAbBcCdDoOnNtTpPrRmMzZ 12-\u00e9\u0130";
+    int found = 0;
+    for (int i = 0; i < 20000; i++) {
+      StringBuilder text = new StringBuilder();
+      int n = r.nextInt(40);
+      for (int j = 0; j < n; j++) {
+        if (r.nextInt(8) == 0) {
+          String l = literals[r.nextInt(literals.length)];
+          text.append(r.nextBoolean() ? l : l.toUpperCase(java.util.Locale.ROOT));
+        } else {
+          text.append(alphabet.charAt(r.nextInt(alphabet.length())));
+        }
+      }
+      String t = text.toString();
+      for (String literal : literals) {
+        boolean expected = RequiredLiteral.containsIgnoreAsciiCaseSlow(t, literal);
+        assertThat(RequiredLiteral.containsIgnoreAsciiCase(t, literal)).as("%s in %s", literal, t).isEqualTo(expected);
+        if (expected) {
+          found++;
+        }
+      }
+    }
+    assertThat(found).isGreaterThan(1000);
+  }
 }

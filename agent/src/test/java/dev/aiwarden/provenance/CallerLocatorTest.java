@@ -2,6 +2,7 @@ package dev.aiwarden.provenance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.aiwarden.examples.callers.CallSites;
 import java.lang.invoke.MethodType;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -146,6 +147,40 @@ class CallerLocatorTest {
       assertThat(c.function()).contains(".");
     }
     assertThat(Helper.callFromApplicationPackage()).isNull();
+  }
+
+  @Test
+  void aRepeatedCallSiteReusesItsCallerAndText() {
+    Caller first = CallSites.one();
+    Caller again = CallSites.one();
+    assertThat(first.function()).isEqualTo(CallSites.class.getName() + ".one");
+    assertThat(first.file()).isEqualTo("CallSites.java");
+    assertThat(again).isSameAs(first);
+    assertThat(again.toString()).isSameAs(first.toString());
+    assertThat(first.toString()).isEqualTo(CallSites.class.getName() + ".one(CallSites.java:" + first.line() + ")");
+    assertThat(CallerLocator.cachedSites(CallSites.class)).isPositive();
+    assertThat(CallerLocator.cachedSites(CallerLocatorTest.class)).isEqualTo(-1); // agent code: skipped
+  }
+
+  @Test
+  void callSitesOnOtherLinesOrInOverloadsAreTold() {
+    Caller[] two = CallSites.twoLines();
+    assertThat(two[0].function()).isEqualTo(two[1].function());
+    assertThat(two[1].line()).isEqualTo(two[0].line() + 1);
+    Caller byInt = CallSites.overload(1);
+    Caller byString = CallSites.overload("x");
+    assertThat(byInt.function()).isEqualTo(byString.function());
+    assertThat(byInt.line()).isNotEqualTo(byString.line());
+    assertThat(CallSites.overload(2)).isSameAs(byInt);
+  }
+
+  @Test
+  void callerTextIsFunctionFileAndLine() {
+    assertThat(new Caller("com.acme.App.main", "App.java", 42).toString())
+        .isEqualTo("com.acme.App.main(App.java:42)");
+    assertThat(new Caller("com.acme.App.main", "App.java", -1).toString())
+        .isEqualTo("com.acme.App.main(App.java)");
+    assertThat(new Caller("com.acme.App.main", null, 42).toString()).isEqualTo("com.acme.App.main");
   }
 
   /** Simulates an application class calling into the agent: only JDK and JUnit frames remain. */
