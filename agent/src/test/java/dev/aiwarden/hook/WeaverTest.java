@@ -28,22 +28,8 @@ class WeaverTest {
     return builder.build();
   }
 
-  /** Defines the woven class in a loader of its own, where the JVM verifies it. */
   private static Class<?> define(byte[] classfile) throws Exception {
-    ClassLoader loader =
-        new ClassLoader(WeaverTest.class.getClassLoader()) {
-          @Override
-          protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-            if (name.equals(TARGET)) {
-              synchronized (getClassLoadingLock(name)) {
-                Class<?> c = findLoadedClass(name);
-                return c != null ? c : defineClass(name, classfile, 0, classfile.length);
-              }
-            }
-            return super.loadClass(name, resolve);
-          }
-        };
-    return Class.forName(TARGET, true, loader);
+    return VerifyingLoader.define(TARGET, classfile);
   }
 
   @Test

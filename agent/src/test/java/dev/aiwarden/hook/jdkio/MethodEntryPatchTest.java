@@ -2,6 +2,7 @@ package dev.aiwarden.hook.jdkio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.aiwarden.hook.VerifyingLoader;
 import java.io.File;
 import java.io.InputStream;
 import java.lang.reflect.Constructor;
@@ -25,24 +26,8 @@ class MethodEntryPatchTest {
     }
   }
 
-  /** Defines the patched PatchTarget in a loader of its own, where the JVM verifies it. */
   private static Class<?> define(byte[] classfile) throws Exception {
-    ClassLoader loader =
-        new ClassLoader(MethodEntryPatchTest.class.getClassLoader()) {
-          @Override
-          protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-            if (name.equals(TARGET)) {
-              synchronized (getClassLoadingLock(name)) {
-                Class<?> c = findLoadedClass(name);
-                return c != null ? c : defineClass(name, classfile, 0, classfile.length);
-              }
-            }
-            return super.loadClass(name, resolve);
-          }
-        };
-    Class<?> c = Class.forName(TARGET, true, loader);
-    assertThat(c.getClassLoader()).isSameAs(loader);
-    return c;
+    return VerifyingLoader.define(TARGET, classfile);
   }
 
   @Test
