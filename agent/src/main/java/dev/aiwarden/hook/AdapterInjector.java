@@ -15,14 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.utility.JavaModule;
 
 /**
  * Defines a hook's adapter classes in the class loader of the library it adapts, so that the
@@ -206,7 +202,7 @@ public final class AdapterInjector {
    * A hook's advice, compiled when the hook's first type loads: compiling an advice class costs a
    * few milliseconds, which an application that never loads the library should not pay.
    */
-  public static final class Advising implements AgentBuilder.Transformer {
+  public static final class Advising implements Weaver.Transformer {
     private final AdapterInjector injector;
     private final List<String> adapters;
     private final List<Class<?>> adviceClasses = new ArrayList<>();
@@ -227,16 +223,16 @@ public final class AdapterInjector {
     }
 
     @Override
-    public DynamicType.Builder<?> transform(
-        DynamicType.Builder<?> builder,
+    public Weaver.Weave transform(
+        Weaver.Weave builder,
         TypeDescription type,
         ClassLoader loader,
-        JavaModule module,
+        Module module,
         ProtectionDomain domain) {
       if (!injector.inject(loader, domain, adapters)) {
         return builder;
       }
-      DynamicType.Builder<?> b = builder;
+      Weaver.Weave b = builder;
       for (AsmVisitorWrapper advice : compiled()) {
         b = b.visit(advice);
       }
@@ -249,7 +245,7 @@ public final class AdapterInjector {
         // Two threads may both compile: the results are equal, and the last one is kept.
         c = new AsmVisitorWrapper[adviceClasses.size()];
         for (int i = 0; i < c.length; i++) {
-          c[i] = Advice.to(adviceClasses.get(i)).on(methods.get(i));
+          c[i] = Weaver.advice(adviceClasses.get(i)).on(methods.get(i));
         }
         compiled = c;
       }

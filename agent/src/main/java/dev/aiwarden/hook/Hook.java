@@ -1,7 +1,6 @@
 package dev.aiwarden.hook;
 
 import java.util.List;
-import net.bytebuddy.agent.builder.AgentBuilder;
 
 /**
  * One client library ai-warden watches. A hook adds its Byte Buddy advice to the classes it names
@@ -19,5 +18,5 @@ public interface Hook {
   List<String> adapterClasses();
 
   /** Adds this hook's type matcher and advice. */
-  AgentBuilder extend(AgentBuilder builder, AdapterInjector injector);
+  Weaver.Builder extend(Weaver.Builder builder, AdapterInjector injector);
 }

@@ -11,10 +11,10 @@ import java.util.function.Supplier;
 
 /**
  * The only transformer installed at start-up: a name test ({@link HookTargets}) in front of the
- * Byte Buddy transformer, which is built when first needed. An application that never loads an
+ * {@link Weaver} (Byte Buddy's advice), which is built when first needed. An application that never loads an
  * AI-capable HTTP client pays for this name test and nothing else.
  *
- * <p>Building Byte Buddy's transformer costs tens of milliseconds of class loading. It starts on a
+ * <p>Building and warming up the weaver costs tens of milliseconds of class loading. It starts on a
  * daemon thread as soon as any class of a hooked library loads ({@link
  * HookTargets#inHookedLibrary}: {@code okhttp3/...} long before {@code RealCall}), so that on a
  * machine with a spare core it is ready, or nearly, when the first hooked class needs it; that

@@ -79,13 +79,18 @@ public final class ClassConstants {
     return true;
   }
 
-  /** The class name of a class file ({@code com/acme/Keys}), or null when it cannot be read. */
-  public static String className(byte[] b) {
-    if (b == null || b.length < 10 || (b[0] & 0xFF) != 0xCA) {
+  /**
+   * Where each constant pool entry of a class file starts: {@code offsets[i]} for entry {@code i}
+   * (0 and the second slot of a long or double stay 0), and the end of the pool in the last
+   * element, {@code offsets[count]}. Null when the bytes are not a class file or are cut short.
+   */
+  public static int[] poolOffsets(byte[] b) {
+    if (b == null || b.length < 10 || (b[0] & 0xFF) != 0xCA || (b[1] & 0xFF) != 0xFE
+        || (b[2] & 0xFF) != 0xBA || (b[3] & 0xFF) != 0xBE) {
       return null;
     }
     int count = u2(b, 8);
-    int[] offsets = new int[count];
+    int[] offsets = new int[count + 1];
     int p = 10;
     for (int index = 1; index < count; index++) {
       if (p >= b.length) {
@@ -117,6 +122,21 @@ public final class ClassConstants {
           return null;
       }
     }
+    if (p > b.length) {
+      return null;
+    }
+    offsets[count] = p;
+    return offsets;
+  }
+
+  /** The class name of a class file ({@code com/acme/Keys}), or null when it cannot be read. */
+  public static String className(byte[] b) {
+    int[] offsets = poolOffsets(b);
+    if (offsets == null) {
+      return null;
+    }
+    int count = offsets.length - 1;
+    int p = offsets[count];
     // access_flags (2), this_class (2)
     if (p + 4 > b.length) {
       return null;

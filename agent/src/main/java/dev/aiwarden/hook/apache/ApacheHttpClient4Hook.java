@@ -8,9 +8,9 @@ import dev.aiwarden.bootstrap.PolicyDeniedException;
 import dev.aiwarden.hook.AdapterInjector;
 import dev.aiwarden.hook.Hook;
 import dev.aiwarden.hook.HookTargets;
+import dev.aiwarden.hook.Weaver;
 import java.util.Arrays;
 import java.util.List;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
 /**
@@ -38,7 +38,7 @@ public final class ApacheHttpClient4Hook implements Hook {
   }
 
   @Override
-  public AgentBuilder extend(AgentBuilder builder, AdapterInjector injector) {
+  public Weaver.Builder extend(Weaver.Builder builder, AdapterInjector injector) {
     return builder
         .type(namedOneOf(HookTargets.APACHE4_CLIENTS))
         .transform(

@@ -4,6 +4,8 @@ import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.nameEndsWith;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
@@ -12,9 +14,9 @@ import dev.aiwarden.bootstrap.PolicyDeniedException;
 import dev.aiwarden.hook.AdapterInjector;
 import dev.aiwarden.hook.Hook;
 import dev.aiwarden.hook.HookTargets;
+import dev.aiwarden.hook.Weaver;
 import java.util.Arrays;
 import java.util.List;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
 
@@ -53,12 +55,16 @@ public final class AzureCoreHook implements Hook {
   }
 
   @Override
-  public AgentBuilder extend(AgentBuilder builder, AdapterInjector injector) {
+  public Weaver.Builder extend(Weaver.Builder builder, AdapterInjector injector) {
     return builder
         .type(
-            hasSuperType(named("com.azure.core.http.HttpClient"))
+            // Names first: the super type walk reads every super type's class file, and must not
+            // run for the other hooks' classes (or RetryPolicy).
+            nameStartsWith(HookTargets.AZURE_CORE_PREFIX.replace('/', '.'))
+                .and(nameEndsWith("HttpClient"))
                 .and(not(isInterface()))
-                .and(not(isAbstract())))
+                .and(not(isAbstract()))
+                .and(hasSuperType(named("com.azure.core.http.HttpClient"))))
         .transform(
             injector.advising(ADAPTERS)
                 .advice(
@@ -75,7 +81,7 @@ public final class AzureCoreHook implements Hook {
         .transform(
             (b, type, loader, module, domain) ->
                 b.visit(
-                    Advice.to(NoRetryOfDenialAdvice.class)
+                    Weaver.advice(NoRetryOfDenialAdvice.class)
                         .on(named("shouldRetryException").and(takesArguments(4)))));
   }
 

@@ -9,9 +9,9 @@ import dev.aiwarden.bootstrap.PolicyDeniedException;
 import dev.aiwarden.hook.AdapterInjector;
 import dev.aiwarden.hook.Hook;
 import dev.aiwarden.hook.HookTargets;
+import dev.aiwarden.hook.Weaver;
 import java.util.Arrays;
 import java.util.List;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
 
@@ -48,7 +48,7 @@ public final class JdkHttpClientHook implements Hook {
   }
 
   @Override
-  public AgentBuilder extend(AgentBuilder builder, AdapterInjector injector) {
+  public Weaver.Builder extend(Weaver.Builder builder, AdapterInjector injector) {
     return builder
         .type(named(HookTargets.JDK_HTTP_CLIENT_IMPL))
         .transform(
@@ -56,10 +56,10 @@ public final class JdkHttpClientHook implements Hook {
                 injector.inject(loader, domain, ADAPTERS)
                         && injector.readAdapters("java.net.http", loader)
                     ? b.visit(
-                            Advice.to(SendAsyncAdvice.class)
+                            Weaver.advice(SendAsyncAdvice.class)
                                 .on(named("sendAsync").and(isPrivate()).and(takesArguments(4))))
                         .visit(
-                            Advice.to(SendAdvice.class)
+                            Weaver.advice(SendAdvice.class)
                                 .on(named("send").and(isPublic()).and(takesArguments(2))))
                     : b);
   }

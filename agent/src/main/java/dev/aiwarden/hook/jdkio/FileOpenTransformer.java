@@ -31,9 +31,10 @@ import net.bytebuddy.jar.asm.Opcodes;
  *       channel users.
  * </ul>
  *
- * <p>Written with the ASM that Byte Buddy bundles, not with Byte Buddy itself: these JDK classes
- * are loaded before the agent starts, so they must be changed at start-up, and Byte Buddy's type
- * pool and matchers would cost far more there than this one reader and writer.
+ * <p>These JDK classes are loaded before the agent starts, so they must be changed at start-up,
+ * where every millisecond is the application's: the call is inserted into the class bytes
+ * directly ({@link MethodEntryPatch}), with neither Byte Buddy nor ASM loaded. Should a JDK's
+ * class be in a shape the patch does not handle, the ASM that Byte Buddy bundles does it.
  */
 public final class FileOpenTransformer implements ClassFileTransformer {
   static final String FILE_INPUT_STREAM = "java/io/FileInputStream";
@@ -63,7 +64,9 @@ public final class FileOpenTransformer implements ClassFileTransformer {
       // it and its ten super types just to retransform them.
       List<Class<?>> loaded = new ArrayList<>(3);
       for (Class<?> c : inst.getAllLoadedClasses()) {
-        if (c.getClassLoader() == null && wanted(c.getName().replace('.', '/'))) {
+        String name = c.getName();
+        if (name.startsWith("java.") && c.getClassLoader() == null
+            && wanted(name.replace('.', '/'))) {
           loaded.add(c);
         }
       }
@@ -102,37 +105,67 @@ public final class FileOpenTransformer implements ClassFileTransformer {
     }
   }
 
-  /** The class with the calls added, or null when none of its methods is a target. */
+  /** The class with the call added, or null when none of its methods is a target. */
   static byte[] rewrite(String className, byte[] classfile) {
-    ClassReader reader = new ClassReader(classfile);
-    ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
-    boolean[] changed = new boolean[1];
-    reader.accept(
-        new ClassVisitor(Opcodes.ASM9, writer) {
-          @Override
-          public MethodVisitor visitMethod(
-              int access, String name, String descriptor, String signature, String[] exceptions) {
-            MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
-            Map.Entry<int[], String> call = callFor(className, name, descriptor);
-            if (call == null) {
-              return mv;
-            }
-            changed[0] = true;
-            return new MethodVisitor(Opcodes.ASM9, mv) {
-              @Override
-              public void visitCode() {
-                super.visitCode();
-                for (int local : call.getKey()) {
-                  super.visitVarInsn(Opcodes.ALOAD, local);
-                }
-                super.visitMethodInsn(
-                    Opcodes.INVOKESTATIC, FILE_READS, "opened", call.getValue(), false);
+    byte[] patched = patch(className, classfile);
+    return patched != null ? patched : AsmRewrite.rewrite(className, classfile);
+  }
+
+  /** The fast path: the call inserted into the bytes directly, or null. */
+  static byte[] patch(String className, byte[] classfile) {
+    if (FILE_INPUT_STREAM.equals(className)) {
+      return MethodEntryPatch.apply(classfile, "<init>", "(Ljava/io/File;)V", new int[] {1},
+          FILE_READS, "opened", "(Ljava/io/File;)V");
+    }
+    String returned = FILES.equals(className) ? "Ljava/nio/channels/SeekableByteChannel;"
+        : FILE_CHANNEL.equals(className) ? "Ljava/nio/channels/FileChannel;" : null;
+    if (returned == null) {
+      return null;
+    }
+    return MethodEntryPatch.apply(classfile, FILES.equals(className) ? "newByteChannel" : "open",
+        PATH_SET_ATTRS + returned, new int[] {0, 1},
+        FILE_READS, "opened", "(Ljava/nio/file/Path;Ljava/util/Set;)V");
+  }
+
+  /**
+   * The general path, with the ASM that Byte Buddy bundles, for a class the byte patch does not
+   * handle. A class of its own, so that ASM is loaded only if it is ever needed.
+   */
+  static final class AsmRewrite {
+    private AsmRewrite() {}
+
+    /** The class with the calls added, or null when none of its methods is a target. */
+    static byte[] rewrite(String className, byte[] classfile) {
+      ClassReader reader = new ClassReader(classfile);
+      ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
+      boolean[] changed = new boolean[1];
+      reader.accept(
+          new ClassVisitor(Opcodes.ASM9, writer) {
+            @Override
+            public MethodVisitor visitMethod(
+                int access, String name, String descriptor, String signature, String[] exceptions) {
+              MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
+              Map.Entry<int[], String> call = callFor(className, name, descriptor);
+              if (call == null) {
+                return mv;
               }
-            };
-          }
-        },
-        0);
-    return changed[0] ? writer.toByteArray() : null;
+              changed[0] = true;
+              return new MethodVisitor(Opcodes.ASM9, mv) {
+                @Override
+                public void visitCode() {
+                  super.visitCode();
+                  for (int local : call.getKey()) {
+                    super.visitVarInsn(Opcodes.ALOAD, local);
+                  }
+                  super.visitMethodInsn(
+                      Opcodes.INVOKESTATIC, FILE_READS, "opened", call.getValue(), false);
+                }
+              };
+            }
+          },
+          0);
+      return changed[0] ? writer.toByteArray() : null;
+    }
   }
 
   /** {locals to pass, descriptor of FileReads.opened} for a target method, else null. */

@@ -7,10 +7,10 @@ import dev.aiwarden.bootstrap.PolicyDeniedException;
 import dev.aiwarden.hook.AdapterInjector;
 import dev.aiwarden.hook.Hook;
 import dev.aiwarden.hook.HookTargets;
+import dev.aiwarden.hook.Weaver;
 import java.io.InputStream;
 import java.util.Arrays;
 import java.util.List;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
 
@@ -43,7 +43,7 @@ public final class HttpUrlConnectionHook implements Hook {
   }
 
   @Override
-  public AgentBuilder extend(AgentBuilder builder, AdapterInjector injector) {
+  public Weaver.Builder extend(Weaver.Builder builder, AdapterInjector injector) {
     return builder
         .type(named(HookTargets.JDK_HTTP_URL_CONNECTION))
         .transform(
@@ -51,10 +51,10 @@ public final class HttpUrlConnectionHook implements Hook {
                 injector.inject(loader, domain, ADAPTERS)
                         && injector.readAdapters("java.base", loader, "sun.net.www")
                     ? b.visit(
-                            Advice.to(OutputStreamAdvice.class)
+                            Weaver.advice(OutputStreamAdvice.class)
                                 .on(named("getOutputStream").and(takesArguments(0))))
                         .visit(
-                            Advice.to(InputStreamAdvice.class)
+                            Weaver.advice(InputStreamAdvice.class)
                                 .on(named("getInputStream").and(takesArguments(0))))
                     : b);
   }

@@ -7,9 +7,9 @@ import dev.aiwarden.bootstrap.SecretReads;
 import dev.aiwarden.hook.AdapterInjector;
 import dev.aiwarden.hook.Hook;
 import dev.aiwarden.hook.HookTargets;
+import dev.aiwarden.hook.Weaver;
 import java.util.Collections;
 import java.util.List;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
 /**
@@ -30,12 +30,12 @@ public final class KeyVaultSecretsHook implements Hook {
   }
 
   @Override
-  public AgentBuilder extend(AgentBuilder builder, AdapterInjector injector) {
+  public Weaver.Builder extend(Weaver.Builder builder, AdapterInjector injector) {
     return builder
         .type(named(HookTargets.KEYVAULT_SECRET))
         .transform(
             (b, type, loader, module, domain) ->
-                b.visit(Advice.to(GetValueAdvice.class).on(named("getValue").and(takesArguments(0)))));
+                b.visit(Weaver.advice(GetValueAdvice.class).on(named("getValue").and(takesArguments(0)))));
   }
 
   /** {@code KeyVaultSecret.getValue()}: hands the value and its secret over. */

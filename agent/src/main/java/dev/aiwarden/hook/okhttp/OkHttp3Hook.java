@@ -6,8 +6,8 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import dev.aiwarden.hook.AdapterInjector;
 import dev.aiwarden.hook.Hook;
 import dev.aiwarden.hook.HookTargets;
+import dev.aiwarden.hook.Weaver;
 import java.util.List;
-import net.bytebuddy.agent.builder.AgentBuilder;
 
 /**
  * OkHttp 3.x (3.14.9 tracked). The same call flow as 4.x, under other names: {@code
@@ -30,7 +30,7 @@ public final class OkHttp3Hook implements Hook {
   }
 
   @Override
-  public AgentBuilder extend(AgentBuilder builder, AdapterInjector injector) {
+  public Weaver.Builder extend(Weaver.Builder builder, AdapterInjector injector) {
     List<String> adapters = shared.adapterClasses();
     return builder
         .type(named(HookTargets.OKHTTP3_REAL_CALL))

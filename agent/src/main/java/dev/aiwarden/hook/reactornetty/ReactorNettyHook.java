@@ -8,9 +8,9 @@ import dev.aiwarden.bootstrap.PolicyDeniedException;
 import dev.aiwarden.hook.AdapterInjector;
 import dev.aiwarden.hook.Hook;
 import dev.aiwarden.hook.HookTargets;
+import dev.aiwarden.hook.Weaver;
 import java.util.Arrays;
 import java.util.List;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
 /**
@@ -41,7 +41,7 @@ public final class ReactorNettyHook implements Hook {
   }
 
   @Override
-  public AgentBuilder extend(AgentBuilder builder, AdapterInjector injector) {
+  public Weaver.Builder extend(Weaver.Builder builder, AdapterInjector injector) {
     return builder
         .type(named(HookTargets.REACTOR_NETTY_CLIENT_OPERATIONS))
         .transform(
