@@ -2,8 +2,6 @@ package dev.aiwarden.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -22,7 +20,10 @@ class JdkHttpIT {
     "chat", "chat-async", "stream", "huc-chat", "huc-stream", "stream-timed"
   };
   private static final int TIMED = 10;
-  /** Pause between streamed events: a first chunk held back until the second would show. */
+  /**
+   * Pause between streamed events: a span that ended before its stream would be short. (That the
+   * first chunk is not held back is {@link FirstChunkIT}'s subject.)
+   */
   private static final long CHUNK_DELAY_MILLIS = 40;
 
   private static TestServer server;
@@ -131,21 +132,6 @@ class JdkHttpIT {
   }
 
   @Test
-  void firstChunkIsNotDelayed() {
-    List<long[]> with = timings(withAgent);
-    List<long[]> plain = timings(without);
-    System.out.printf(
-        "time to first chunk over %d warm streams: with agent median %d us, min %d us; without median %d us, min %d us%n",
-        with.size(), median(with, 0), min(with, 0), median(plain, 0), min(plain, 0));
-    // A first chunk held back until the next one arrives would reach the application together with
-    // the second, CHUNK_DELAY_MILLIS later. The machines running this are shared and busy, and load
-    // only ever adds time: compare best cases, and look for one stream with a clean gap.
-    assertThat(min(with, 0)).isLessThan(min(plain, 0) + CHUNK_DELAY_MILLIS * 1000 / 4);
-    long bestGap = with.stream().mapToLong(t -> t[1] - t[0]).max().orElse(0);
-    assertThat(bestGap).isGreaterThan(CHUNK_DELAY_MILLIS * 1000 / 2);
-  }
-
-  @Test
   void deniedCallsFailInTheApplicationAndNeverReachTheServer() throws Exception {
     long before = aiRequests();
     ChildJvm.Result denied =
@@ -212,36 +198,5 @@ class JdkHttpIT {
 
   private static long aiRequests() {
     return server.server.requests().stream().filter(r -> r.path().startsWith("/v1/")).count();
-  }
-
-  /**
-   * First and second chunk times (µs after {@code send}) of the timed streams, leaving out the first
-   * three (class loading, TLS set-up, JIT).
-   */
-  static List<long[]> timings(ChildJvm.Result run) {
-    List<long[]> all = new ArrayList<>();
-    for (String line : run.stdout.split("\n")) {
-      if (line.startsWith("TIMING stream-timed ")) {
-        String[] f = line.trim().split(" ");
-        all.add(
-            new long[] {
-              Long.parseLong(f[2].substring(f[2].indexOf('=') + 1)),
-              Long.parseLong(f[3].substring(f[3].indexOf('=') + 1))
-            });
-      }
-    }
-    assertThat(all).hasSize(TIMED);
-    return all.subList(3, all.size());
-  }
-
-  private static long median(List<long[]> timings, int i) {
-    List<Long> v = new ArrayList<>();
-    timings.forEach(t -> v.add(t[i]));
-    Collections.sort(v);
-    return v.get(v.size() / 2);
-  }
-
-  private static long min(List<long[]> timings, int i) {
-    return timings.stream().mapToLong(t -> t[i]).min().orElseThrow();
   }
 }

@@ -52,7 +52,10 @@ import java.util.regex.Pattern;
  * {@code [server-error]} (500), {@code [no-revise]} (an image without {@code revised_prompt}). Request header
  * {@code x-test-words: N} sets the number of reply words (= streamed content chunks); request header
  * {@code x-test-fault: MODE} breaks the answer on purpose (truncated, cut, compressed, not JSON, huge, ...: see
- * {@link Faults}).
+ * {@link Faults}); request header {@code x-test-hold-after-first: TOKEN} on a streamed request makes the server
+ * send the first event and then wait until anyone requests {@code /test/release/TOKEN} (at most {@value
+ * #HOLD_MAX_SECONDS} s): {@link #holdOutcome(String)} then says whether the client released it, which proves
+ * that the first event reached the application while the rest was still held back.
  *
  * <p>Request bodies sent with {@code Content-Encoding: gzip} or {@code deflate} are decoded. A request body
  * longer than {@link Options#maxRequestBytes()} (default 32 MiB) is read to its end and answered with 413.
@@ -74,6 +77,12 @@ public final class LocalAiServer implements AutoCloseable {
     public static final String WORDS_HEADER = "x-test-words";
     /** Request header: how to break the answer ({@link Faults}). */
     public static final String FAULT_HEADER = Faults.HEADER;
+    /** Request header: hold a streamed answer after its first event until {@code /test/release/TOKEN}. */
+    public static final String HOLD_HEADER = "x-test-hold-after-first";
+    /** Path prefix that releases a held stream ({@link #HOLD_HEADER}); any method. */
+    public static final String RELEASE_PATH = "/test/release/";
+    /** How long a held stream waits for its release before going on anyway. */
+    public static final int HOLD_MAX_SECONDS = 60;
     /** Environment variable with comma-separated keys the standalone server accepts. */
     public static final String KEYS_ENV = "AIWARDEN_DEMO_KEYS";
 
@@ -92,6 +101,11 @@ public final class LocalAiServer implements AutoCloseable {
     private final ThreadPoolExecutor executor;
     private final AtomicInteger requestCount = new AtomicInteger();
     private final Deque<RecordedRequest> recorded = new ArrayDeque<>();
+    /** {@link #HOLD_HEADER} tokens: released by {@link #RELEASE_PATH}, possibly before the hold starts. */
+    private final java.util.concurrent.ConcurrentHashMap<String, CountDownLatch> holds =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, String> holdOutcomes =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
 
     private LocalAiServer(Options options) throws IOException {
@@ -218,6 +232,19 @@ public final class LocalAiServer implements AutoCloseable {
     }
 
     /** A snapshot of the recorded requests, oldest first. */
+    /**
+     * How the stream held with {@link #HOLD_HEADER} {@code token} went on: {@code "released"} (the client
+     * requested {@link #RELEASE_PATH}{@code token} after seeing the first event), {@code "timed out"}, or null
+     * while it is still held or when no stream carried that token.
+     */
+    public String holdOutcome(String token) {
+        return holdOutcomes.get(token);
+    }
+
+    private CountDownLatch hold(String token) {
+        return holds.computeIfAbsent(token, t -> new CountDownLatch(1));
+    }
+
     public List<RecordedRequest> requests() {
         synchronized (recorded) {
             return new ArrayList<>(recorded);
@@ -376,6 +403,11 @@ public final class LocalAiServer implements AutoCloseable {
     }
 
     private int dispatch(HttpExchange ex, RecordedRequest req, byte[] rawBody) throws IOException {
+        String rawPath = ex.getRequestURI().getPath();
+        if (rawPath.startsWith(RELEASE_PATH) && rawPath.length() > RELEASE_PATH.length()) {
+            hold(rawPath.substring(RELEASE_PATH.length())).countDown();
+            return send(ex, 200, "{\"released\":true}");
+        }
         Route route = route(ex.getRequestURI().getPath());
         if (route == null) {
             return send(ex, 404, Responses.error("Invalid URL (" + req.method() + " " + req.path() + ")",
@@ -590,11 +622,13 @@ public final class LocalAiServer implements AutoCloseable {
     private final class Sse {
         private final OutputStream os;
         private final Faults.Mode fault;
+        private final String holdToken;
         private boolean first = true;
         private int events;
 
         Sse(HttpExchange ex) throws IOException {
             this.fault = (Faults.Mode) ex.getAttribute(Faults.ATTRIBUTE);
+            this.holdToken = ex.getRequestHeaders().getFirst(HOLD_HEADER);
             Headers h = ex.getResponseHeaders();
             h.set("Content-Type", "text/event-stream; charset=utf-8");
             h.set("Cache-Control", "no-cache");
@@ -617,6 +651,20 @@ public final class LocalAiServer implements AutoCloseable {
             Faults.beforeEvent(fault, events++, bytes, os);
             os.write(bytes);
             os.flush();
+            if (events == 1 && holdToken != null) {
+                holdAfterFirst();
+            }
+        }
+
+        /** Waits for {@code /test/release/TOKEN}, which only a client that saw the first event can send. */
+        private void holdAfterFirst() throws IOException {
+            try {
+                boolean released = hold(holdToken).await(HOLD_MAX_SECONDS, TimeUnit.SECONDS);
+                holdOutcomes.put(holdToken, released ? "released" : "timed out");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("server stopping", e);
+            }
         }
 
         void done() throws IOException {

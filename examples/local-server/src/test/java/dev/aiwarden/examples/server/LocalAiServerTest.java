@@ -274,6 +274,38 @@ class LocalAiServerTest {
     }
 
     @Test
+    void heldStreamSendsItsFirstEventAndWaitsForTheRelease() throws Exception {
+        HttpRequest req = post(base + "/v1/chat/completions",
+                "{\"model\":\"gpt-4o\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}",
+                LocalAiServer.WORDS_HEADER, "3", LocalAiServer.HOLD_HEADER, "unit-1",
+                "Authorization", "Bearer " + VALID_KEY).build();
+        HttpResponse<java.util.stream.Stream<String>> r = TestHttp.CLIENT.send(req, HttpResponse.BodyHandlers.ofLines());
+        List<String> lines = new ArrayList<>();
+        java.util.Iterator<String> it = r.body().filter(l -> l.startsWith("data: ")).iterator();
+        lines.add(it.next()); // arrives while the server holds the rest
+        assertThat(server.holdOutcome("unit-1")).isNull();
+        assertThat(send(HttpRequest.newBuilder(URI.create(base + LocalAiServer.RELEASE_PATH + "unit-1")).GET())
+                .statusCode()).isEqualTo(200);
+        it.forEachRemaining(lines::add);
+
+        // role + 3 words + finish + [DONE]
+        assertThat(lines).hasSize(6).last().isEqualTo("data: [DONE]");
+        assertThat(lines.get(0)).contains("\"role\":\"assistant\"");
+        assertThat(server.holdOutcome("unit-1")).isEqualTo("released");
+    }
+
+    @Test
+    void aReleaseThatComesFirstLetsTheStreamThrough() throws Exception {
+        assertThat(send(HttpRequest.newBuilder(URI.create(base + LocalAiServer.RELEASE_PATH + "unit-2")).GET())
+                .statusCode()).isEqualTo(200);
+        HttpResponse<String> r = postBearer(base + "/v1/chat/completions",
+                "{\"model\":\"gpt-4o\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}",
+                LocalAiServer.WORDS_HEADER, "2", LocalAiServer.HOLD_HEADER, "unit-2");
+        assertThat(dataEvents(r.body())).hasSize(5);
+        assertThat(server.holdOutcome("unit-2")).isEqualTo("released");
+    }
+
+    @Test
     void streamedResponsesApi() throws Exception {
         HttpResponse<String> r = postBearer(base + "/v1/responses",
                 "{\"model\":\"gpt-4o\",\"stream\":true,\"input\":\"Hi\"}", LocalAiServer.WORDS_HEADER, "2");
