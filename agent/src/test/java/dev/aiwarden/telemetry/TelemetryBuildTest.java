@@ -68,9 +68,9 @@ class TelemetryBuildTest {
           .doesNotContain("BatchSpanProcessor")
           .doesNotContain("SimpleSpanProcessor");
       recordChat(telemetry); // goes nowhere, and does not fail
-      assertThat(telemetry.flush(5, TimeUnit.SECONDS)).isTrue();
+      assertThat(telemetry.flush(30, TimeUnit.SECONDS)).isTrue();
     } finally {
-      telemetry.shutdown(5_000);
+      telemetry.shutdown(30_000);
     }
   }
 
@@ -90,12 +90,12 @@ class TelemetryBuildTest {
       assertThat(telemetry.otelConfig().getList("otel.traces.exporter")).containsExactly("console");
       String out = AgentLogTest.captureStderr(() -> {
         recordChat(telemetry);
-        telemetry.flush(5, TimeUnit.SECONDS);
+        telemetry.flush(30, TimeUnit.SECONDS);
       });
       // the console exporter logs through JUL, which the agent routes into its own log
       assertThat(out).contains("[ai-warden] INFO 'chat gpt-4o' : ");
     } finally {
-      telemetry.shutdown(5_000);
+      telemetry.shutdown(30_000);
     }
     assertThat(stringValue(resourceAttributes(lines(file).get(0)).get("service.name")))
         .isEqualTo("billing-from-sysprop");
@@ -110,7 +110,7 @@ class TelemetryBuildTest {
     try {
       recordChat(telemetry);
     } finally {
-      telemetry.shutdown(5_000);
+      telemetry.shutdown(30_000);
     }
     Map<String, Object> resource = resourceAttributes(lines(file).get(0));
     assertThat(stringValue(resource.get("service.name"))).isEqualTo("from-attributes");
@@ -124,13 +124,13 @@ class TelemetryBuildTest {
     try {
       assertThat(telemetry.tracesFile()).isEqualTo(file.toAbsolutePath());
       recordChat(telemetry);
-      assertThat(telemetry.flush(5, TimeUnit.SECONDS)).isTrue();
+      assertThat(telemetry.flush(30, TimeUnit.SECONDS)).isTrue();
       assertThat(lines(file)).hasSize(1); // flushed to the file after each batch
       recordChat(telemetry);
       recordChat(telemetry);
-      assertThat(telemetry.flush(5, TimeUnit.SECONDS)).isTrue();
+      assertThat(telemetry.flush(30, TimeUnit.SECONDS)).isTrue();
     } finally {
-      telemetry.shutdown(5_000);
+      telemetry.shutdown(30_000);
     }
 
     // 1 line for the first flush; the next two spans are usually one batch (one line), but the
@@ -187,7 +187,7 @@ class TelemetryBuildTest {
     try {
       recordChat(telemetry);
     } finally {
-      telemetry.shutdown(5_000);
+      telemetry.shutdown(30_000);
     }
     List<String> lines = lines(file);
     assertThat(lines).hasSize(2);
@@ -206,7 +206,7 @@ class TelemetryBuildTest {
         assertThat(telemetry.tracesFile()).isNull();
         recordChat(telemetry);
       } finally {
-        telemetry.shutdown(5_000);
+        telemetry.shutdown(30_000);
       }
     });
     assertThat(out).contains("[ai-warden] WARN ai-warden cannot write traces.file");
@@ -225,7 +225,7 @@ class TelemetryBuildTest {
                 dev.aiwarden.policy.Decision.Outcome.DENY, "prompt.secret", "A key in the prompt.");
         telemetry.callTelemetry().onDenied(denied);
       } finally {
-        telemetry.shutdown(5_000);
+        telemetry.shutdown(30_000);
       }
     });
     String written = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
@@ -316,9 +316,9 @@ class TelemetryBuildTest {
         assertThat(telemetry.otelConfig().getString("otel.exporter.otlp.protocol"))
             .isEqualTo("http/protobuf");
         recordChat(telemetry);
-        assertThat(telemetry.flush(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(telemetry.flush(30, TimeUnit.SECONDS)).isTrue();
       } finally {
-        telemetry.shutdown(5_000);
+        telemetry.shutdown(30_000);
       }
     } finally {
       server.stop(0);
@@ -352,7 +352,7 @@ class TelemetryBuildTest {
       assertThat(telemetry.tracesFile()).isNull();
       recordChat(telemetry);
     } finally {
-      telemetry.shutdown(5_000);
+      telemetry.shutdown(30_000);
     }
     assertThat(file).satisfiesAnyOf(
         f -> assertThat(f).doesNotExist(), f -> assertThat(f).isEmptyFile());
