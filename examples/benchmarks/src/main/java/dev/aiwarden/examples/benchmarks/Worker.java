@@ -442,7 +442,7 @@ public final class Worker {
     void run() throws Exception;
   }
 
-  /** Warms up, then times {@code n} calls one by one: median µs per call and bytes allocated per call. */
+  /** Warms up (then {@link #settle(Call)}), then times {@code n} calls one by one: median µs per call and bytes allocated per call. */
   private void perCall(String name, Call call, int warm, int n) {
     try {
       long jitWarm = jitMillis();
