@@ -50,7 +50,13 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Usage: {@code Suite [--quick] [--rounds N] [--startup-runs N] [--scale X] [--policy
  * auto|full|none|FILE] [--no-otel] [--profile] [--only GROUPS] [--out FILE] [--agent JAR] [--otel-agent JAR]
- * [--classpath CP]}. Groups: {@code micro,openai,azure,nonai,memory,stream,large,concurrency,startup}.
+ * [--classpath CP] [--asprof OPTIONS] [--worker-jvm-arg ARG]... [--noise] [--settle-ms MS]}. Groups: {@code
+ * micro,openai,azure,nonai,memory,stream,large,concurrency,startup}. Profiling and noise: {@code --asprof}
+ * profiles only the workers' measured loops with async-profiler ({@link LoopProfiler}: put its jar on
+ * {@code --classpath} and its library in {@code --worker-jvm-arg -Dbench.asprof.lib=...}); {@code
+ * --worker-jvm-arg} adds a flag to every worker JVM (e.g. {@code -XX:+PrintCompilation} with {@code
+ * -Dbench.marks=true}); {@code --noise} makes the ai-warden column a second JVM without an agent, so its
+ * "added" column is the run's noise floor; {@code --settle-ms} caps the workers' JIT settling (0: none).
  */
 public final class Suite {
   static final String NONE = "none";
@@ -82,6 +88,10 @@ public final class Suite {
   private String policy = "auto";
   private boolean otel = true;
   private boolean profile;
+  private String asprof;
+  private boolean noise;
+  private String settleMillis;
+  private final List<String> workerJvmArgs = new ArrayList<>();
   private Set<String> only = new LinkedHashSet<>(List.of("all"));
   private Path out = Paths.get("docs/performance.md");
   private Path agentJar = Paths.get("agent/target/ai-warden-agent.jar");
@@ -127,6 +137,10 @@ public final class Suite {
         case "--policy": policy = args[++i]; break;
         case "--no-otel": otel = false; break;
         case "--profile": profile = true; break;
+        case "--asprof": asprof = args[++i]; break;
+        case "--noise": noise = true; break;
+        case "--settle-ms": settleMillis = args[++i]; break;
+        case "--worker-jvm-arg": workerJvmArgs.add(args[++i]); break;
         case "--only": only = new LinkedHashSet<>(Arrays.asList(args[++i].split(","))); break;
         case "--out": out = Paths.get(args[++i]); break;
         case "--agent": agentJar = Paths.get(args[++i]); break;
@@ -147,7 +161,8 @@ public final class Suite {
 
   private static String usage() {
     return "usage: run.sh [--quick] [--rounds N] [--startup-runs N] [--scale X] [--policy auto|full|none|FILE]"
-        + " [--no-otel] [--only micro,openai,azure,nonai,memory,stream,large,concurrency,startup] [--out FILE]";
+        + " [--no-otel] [--only micro,openai,azure,nonai,memory,stream,large,concurrency,startup] [--out FILE]"
+        + " [--asprof OPTIONS] [--worker-jvm-arg ARG]... [--noise] [--settle-ms MS]";
   }
 
   private boolean wanted(String group) {
@@ -171,8 +186,15 @@ public final class Suite {
     require(agentJar, "build it: mvn -B -q -DskipTests package");
     agentJar = agentJar.toAbsolutePath();
     configs.put(NONE, List.of());
-    configs.put(WARDEN, List.of("-javaagent:" + agentJar));
-    setUpPolicy();
+    if (noise) {
+      // The noise floor: the ai-warden column is a second JVM without an agent, measured like the others.
+      configs.put(WARDEN, List.of());
+      notes.add("--noise: the ai-warden column is a second JVM without any agent: its *added* column is"
+          + " the difference between two identical JVMs, i.e. the noise floor of this run.");
+    } else {
+      configs.put(WARDEN, List.of("-javaagent:" + agentJar));
+      setUpPolicy();
+    }
     if (otel) {
       require(otelJar, "mvn -B -q -DskipTests package -pl examples/benchmarks -am fetches it");
       configs.put(OTEL, List.of("-javaagent:" + otelJar.toAbsolutePath(), "-Dotel.traces.exporter=none",
@@ -335,7 +357,7 @@ public final class Suite {
   }
 
   List<String> workerArgs(String groups, LocalAiServer server, LocalAiServer paced, PlainServer plain, int choices) {
-    return new ArrayList<>(List.of(
+    List<String> a = new ArrayList<>(List.of(
         "only=" + groups,
         "scale=" + scale,
         "openai.base=https://api.openai.com:" + server.httpsPort() + "/v1",
@@ -343,6 +365,10 @@ public final class Suite {
         "stream.base=https://api.openai.com:" + paced.httpsPort() + "/v1",
         "plain.url=http://127.0.0.1:" + plain.port() + "/ping",
         "large.response.choices=" + choices));
+    if (settleMillis != null) {
+      a.add("settle.max.ms=" + settleMillis);
+    }
+    return a;
   }
 
   private static List<String> withScale(List<String> args, double scale) {
@@ -368,6 +394,12 @@ public final class Suite {
       cmd.add("-XX:StartFlightRecording=settings=profile,filename="
           + work.resolve("runs/" + tag + "-" + config + ".jfr"));
     }
+    if (asprof != null) {
+      // The measured loops only (LoopProfiler), not start-up and warm-up: collapsed stacks per loop.
+      cmd.add("-Dbench.asprof=" + asprof);
+      cmd.add("-Dbench.asprof.prefix=" + work.resolve("runs/" + tag + "-" + config));
+    }
+    cmd.addAll(workerJvmArgs);
     cmd.add("-cp");
     cmd.add(classpath);
     cmd.add(Worker.class.getName());
@@ -401,7 +433,7 @@ public final class Suite {
         m.put(parts[1], Double.parseDouble(parts[2]));
       }
     }
-    if (!config.equals(NONE) && !config.equals(OTEL)) {
+    if (!config.equals(NONE) && !config.equals(OTEL) && !noise) {
       // ai-warden logs one line per call it saw: proof that it was really in the path.
       long seen = err.lines().filter(l -> l.contains(" key=sha256:")).count();
       m.put("agent.logged_calls", (double) seen);

@@ -369,7 +369,7 @@ public final class Worker {
 
   // --- (7) concurrency ------------------------------------------------------------------------
 
-  private void concurrency(OpenAIClient openai) throws InterruptedException {
+  private void concurrency(OpenAIClient openai) throws Exception {
     int threads = Integer.parseInt(p.getOrDefault("concurrency.threads", "64"));
     double warmSeconds = Double.parseDouble(p.getOrDefault("concurrency.warm.s", "5")) * Math.min(1, scale * 2);
     double seconds = Double.parseDouble(p.getOrDefault("concurrency.s", "10")) * Math.min(1, scale * 2);
@@ -416,6 +416,10 @@ public final class Worker {
       throw new IllegalStateException(threads + " threads: not every one completed a first call in 5 minutes");
     }
     Thread.sleep((long) (warmSeconds * 1000));
+    // Then until the JIT has settled, as in perCall (the threads go on calling meanwhile).
+    metric("concurrency.settle.s", settleWhileRunning() / 1e3);
+    LoopProfiler.start("concurrency");
+    long jit0 = jitMillis();
     long c0 = done.get();
     long cpu0 = CPU.getProcessCpuTime();
     long t0 = System.nanoTime();
@@ -423,6 +427,8 @@ public final class Worker {
     long c1 = done.get();
     long cpu1 = CPU.getProcessCpuTime();
     long t1 = System.nanoTime();
+    LoopProfiler.stop("concurrency");
+    metric("concurrency.loop.jit.ms", jitMillis() - jit0);
     stop.set(true);
     finished.await();
     metric("concurrency.calls_per_s", (c1 - c0) / ((t1 - t0) / 1e9));
@@ -436,13 +442,20 @@ public final class Worker {
     void run() throws Exception;
   }
 
-  /** Warms up, then times {@code n} calls one by one: median µs per call and bytes allocated per call. */
-  private static void perCall(String name, Call call, int warm, int n) {
+  /** Warms up (then {@link #settle(Call)}), then times {@code n} calls one by one: median µs per call and bytes allocated per call. */
+  private void perCall(String name, Call call, int warm, int n) {
     try {
+      long jitWarm = jitMillis();
       for (int i = 0; i < warm; i++) {
         call.run();
       }
+      metric(name + ".settle.calls", settle(call));
+      long jit0 = jitMillis();
+      // What the JIT compiled while warming up: the one-time cost of compiling this path (the
+      // agent's code included), which the per-call figures below no longer carry.
+      metric(name + ".warm.jit.ms", jit0 - jitWarm);
       long[] times = new long[n];
+      LoopProfiler.start(name);
       long cpu0 = CPU.getProcessCpuTime();
       Allocation a0 = Allocation.start();
       for (int i = 0; i < n; i++) {
@@ -452,6 +465,9 @@ public final class Worker {
       }
       long allocated = a0.allocatedSince();
       long cpu = CPU.getProcessCpuTime() - cpu0;
+      LoopProfiler.stop(name);
+      // What the JIT still compiled during the measured loop (0 when it had settled).
+      metric(name + ".loop.jit.ms", jitMillis() - jit0);
       metric(name + ".us", median(times) / 1e3);
       metric(name + ".cpu.us", cpu / 1e3 / n);
       metric(name + ".p90.us", percentile(times, 0.9) / 1e3);
@@ -459,6 +475,74 @@ public final class Worker {
     } catch (Exception e) {
       throw new IllegalStateException(name + " failed", e);
     }
+  }
+
+  /**
+   * After the fixed warm-up, goes on calling until the JIT has settled: until {@value
+   * #SETTLE_QUIET_BLOCKS} blocks of calls in a row (each about {@value #SETTLE_BLOCK_MS} ms) passed while the JIT compilers spent at most
+   * {@value #SETTLE_QUIET_PERCENT} % of the block's time compiling, or {@link #settleCapMillis}
+   * ran out. Without this, C2 was still compiling the SDK's code (hundreds of methods, in both
+   * configurations) in the measured loops of a full run: its threads took up to half of the
+   * JVM's CPU there, more with an agent (more code), and a per-call difference between two JVMs
+   * measured which one's compiler had finished first. Returns the calls it added.
+   */
+  private long settle(Call call) throws Exception {
+    long[] calls = {0};
+    settle(
+        blockEnd -> {
+          do {
+            call.run();
+            calls[0]++;
+          } while (System.nanoTime() < blockEnd);
+        });
+    return calls[0];
+  }
+
+  /** {@link #settle(Call)} for work that runs on other threads: waits; returns the ms it waited. */
+  private long settleWhileRunning() throws Exception {
+    long start = System.nanoTime();
+    settle(blockEnd -> Thread.sleep(Math.max(1, (blockEnd - System.nanoTime()) / 1_000_000L)));
+    return (System.nanoTime() - start) / 1_000_000L;
+  }
+
+  /** One block of settling: work (or wait) until {@code System.nanoTime()} reaches {@code blockEnd}. */
+  interface Block {
+    void run(long blockEnd) throws Exception;
+  }
+
+  private void settle(Block block) throws Exception {
+    java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+      return;
+    }
+    long deadline = System.nanoTime() + settleCapMillis() * 1_000_000L;
+    int quiet = 0;
+    while (quiet < SETTLE_QUIET_BLOCKS && System.nanoTime() < deadline) {
+      long jit0 = jit.getTotalCompilationTime();
+      long t0 = System.nanoTime();
+      block.run(t0 + SETTLE_BLOCK_MS * 1_000_000L);
+      long blockMs = (System.nanoTime() - t0) / 1_000_000L;
+      long compiledMs = jit.getTotalCompilationTime() - jit0;
+      quiet = compiledMs * 100 <= SETTLE_QUIET_PERCENT * blockMs ? quiet + 1 : 0;
+    }
+  }
+
+  /** The JIT compilers' total compilation time so far, or 0 when the JVM does not say. */
+  private static long jitMillis() {
+    java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    return jit == null || !jit.isCompilationTimeMonitoringSupported() ? 0 : jit.getTotalCompilationTime();
+  }
+
+  /** Quiet blocks in a row that count as settled (C2 works in bursts: one quiet block is not enough). */
+  static final int SETTLE_QUIET_BLOCKS = 4;
+  /** The length of one block of calls while settling. */
+  static final long SETTLE_BLOCK_MS = 250;
+  /** A block is quiet when the JIT compiled for at most this share of its time. */
+  static final long SETTLE_QUIET_PERCENT = 2;
+
+  /** The longest a loop's settling may take: 20 s at full scale (so a JIT that never settles costs 20 s). */
+  private long settleCapMillis() {
+    return (long) (Long.parseLong(p.getOrDefault("settle.max.ms", "20000")) * Math.min(1, scale * 2));
   }
 
   static double median(long[] values) {
