@@ -1,6 +1,5 @@
 package dev.aiwarden.hook;
 
-import dev.aiwarden.telemetry.AgentLog;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
@@ -123,14 +122,9 @@ public final class Weaver implements ClassFileTransformer {
     }
     String name = className.replace('/', '.');
     try {
-      byte[] woven = weave(loader, name, domain, classfile);
-      if (woven != null) {
-        AgentLog.get(Weaver.class).debug("hooked {}", name);
-      }
-      return woven;
+      return InlineWeaver.hooked(name, weave(loader, name, domain, classfile));
     } catch (Throwable t) {
-      AgentLog.errorOnce("hook:" + name, "ai-warden could not hook " + name, t);
-      return null;
+      return InlineWeaver.failed(name, t);
     }
   }
 
@@ -144,16 +138,9 @@ public final class Weaver implements ClassFileTransformer {
     try {
       String name = WarmUpTarget.class.getName();
       ClassLoader own = Weaver.class.getClassLoader();
-      String resource = name.replace('.', '/') + ".class";
-      byte[] bytes;
-      try (java.io.InputStream in =
-          own == null
-              ? ClassLoader.getSystemResourceAsStream(resource)
-              : own.getResourceAsStream(resource)) {
-        if (in == null) {
-          return;
-        }
-        bytes = in.readAllBytes();
+      byte[] bytes = InlineWeaver.ownClassBytes(WarmUpTarget.class);
+      if (bytes == null) {
+        return;
       }
       Builder warm = new Builder();
       warm.type(net.bytebuddy.matcher.ElementMatchers.named(name))

@@ -1,0 +1,110 @@
+package dev.aiwarden.hook;
+
+/**
+ * One hook's advice on one method, as plain data for the {@link InlineWeaver}: which method, and
+ * which static methods (of the hook's injected adapter classes) the woven code calls.
+ *
+ * <ul>
+ *   <li>{@link #enter}: called before the first instruction; returns the call's handle (kept in a
+ *       local the weaver adds) or {@code void}. It may throw a policy denial, which reaches the
+ *       caller and the original method never runs; anything else it throws is caught in the woven
+ *       code, reported once, and the original runs (fail open).
+ *   <li>{@link #exit}: called before each return of the method; returns what the method returns
+ *       (or {@code void} to leave the value alone). Must never throw (adapters catch).
+ *   <li>{@link #thrown}: called when the original method throws; returns the {@code Throwable} to
+ *       throw (the one it was given, unless it has a reason). Must never throw.
+ * </ul>
+ *
+ * Arguments of these calls are {@linkplain #THIS this}, an argument of the method (its index),
+ * the {@linkplain #ENTER handle}, the {@linkplain #RETURN returned value} or the {@linkplain
+ * #THROWN thrown} one; reference parameters of the called method are typed {@code Object} (or the
+ * argument's own type), primitives exactly as the method's.
+ */
+public final class InlineAdvice {
+  /** The instance the method runs on. */
+  public static final int THIS = -1;
+
+  /** What {@link #enter} returned (null when it failed or returned null). */
+  public static final int ENTER = -2;
+
+  /** The value about to be returned ({@link #exit} only). */
+  public static final int RETURN = -3;
+
+  /** The throwable about to leave the method ({@link #thrown} only). */
+  public static final int THROWN = -4;
+
+  final String method;
+  final int argCount;
+  final String[] argTypes;
+  Call enter;
+  Call exit;
+  Call thrown;
+
+  private InlineAdvice(String method, int argCount, String[] argTypes) {
+    this.method = method;
+    this.argCount = argCount;
+    this.argTypes = argTypes;
+  }
+
+  /**
+   * The methods named {@code method} taking {@code argCount} arguments (any number when
+   * negative), whose first arguments have the binary type names {@code argTypes} (null: any).
+   */
+  public static InlineAdvice on(String method, int argCount, String... argTypes) {
+    return new InlineAdvice(method, argCount, argTypes);
+  }
+
+  /** Calls {@code owner.name(descriptor)} on entry with {@code args}. */
+  public InlineAdvice enter(String owner, String name, String descriptor, int... args) {
+    enter = new Call(owner, name, descriptor, args);
+    return this;
+  }
+
+  /** Calls {@code owner.name(descriptor)} before each return with {@code args}. */
+  public InlineAdvice exit(String owner, String name, String descriptor, int... args) {
+    exit = new Call(owner, name, descriptor, args);
+    return this;
+  }
+
+  /** Calls {@code owner.name(descriptor)} when the method throws, with {@code args}. */
+  public InlineAdvice thrown(String owner, String name, String descriptor, int... args) {
+    thrown = new Call(owner, name, descriptor, args);
+    return this;
+  }
+
+  /** True for a method this advice applies to (constructors and initialisers never). */
+  boolean matches(int access, String name, String descriptor) {
+    if (!name.equals(method) || (access & 0x0500) != 0) { // ACC_NATIVE | ACC_ABSTRACT
+      return false;
+    }
+    if (argCount < 0 && argTypes.length == 0) {
+      return true;
+    }
+    net.bytebuddy.jar.asm.Type[] args = net.bytebuddy.jar.asm.Type.getArgumentTypes(descriptor);
+    if (argCount >= 0 && args.length != argCount) {
+      return false;
+    }
+    for (int i = 0; i < argTypes.length; i++) {
+      if (argTypes[i] != null
+          && (i >= args.length || !argTypes[i].equals(args[i].getClassName()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** One static call of the woven code. */
+  static final class Call {
+    final String owner;
+    final String name;
+    final String descriptor;
+    final int[] args;
+
+    Call(String owner, String name, String descriptor, int[] args) {
+      this.owner = owner.replace('.', '/');
+      this.name = name;
+      this.descriptor = descriptor;
+      this.args = args;
+    }
+  }
+}

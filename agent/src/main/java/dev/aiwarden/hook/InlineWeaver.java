@@ -1,0 +1,832 @@
+package dev.aiwarden.hook;
+
+import dev.aiwarden.telemetry.AgentLog;
+import java.io.InputStream;
+import java.lang.instrument.ClassFileTransformer;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.Label;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.jar.asm.Type;
+
+/**
+ * Weaves the hooks' {@link InlineAdvice} into the classes they name, on ASM's core API alone (the
+ * copy shaded inside Byte Buddy's jar: about 25 classes, none of Byte Buddy itself). Calls, not
+ * copies: the woven code calls static methods of the adapters injected next to the library, so it
+ * references only classes the library's loader sees. It never adds a member (so it also serves
+ * {@code retransformClasses}): our locals go above the method's own, the entry call before its
+ * first instruction, the exit call before each return, and one outermost exception handler, after
+ * the method's own, for the throw path. Frames: the method's are kept (our local appended), the
+ * three new branch targets get frames written here.
+ *
+ * <p>Hooks not yet written as inline advice keep their Byte Buddy advice: a class only they claim
+ * goes to the {@code legacy} transformer, built when the first such class appears.
+ */
+public final class InlineWeaver implements ClassFileTransformer {
+  private static final String OBJECT = "java/lang/Object";
+  private static final String THROWABLE = "java/lang/Throwable";
+
+  /** The classes one hook changes, its adapters and its advice. */
+  public static final class Rule {
+    final String[] names;
+    final String prefix;
+    final String suffix;
+    String superType;
+    AdapterInjector injector;
+    List<String> adapters;
+    final List<InlineAdvice> advice = new ArrayList<>();
+
+    Rule(String[] names, String prefix, String suffix) {
+      this.names = names;
+      this.prefix = prefix;
+      this.suffix = suffix;
+    }
+
+    /** Only concrete classes (not interfaces, not abstract) with this (binary) super type. */
+    public Rule concreteSubtypeOf(String binaryName) {
+      superType = binaryName.replace('.', '/');
+      return this;
+    }
+
+    /** Injects these adapter classes into the class's loader first (no advice if that fails). */
+    public Rule adapters(AdapterInjector injector, List<String> adapters) {
+      this.injector = injector;
+      this.adapters = adapters;
+      return this;
+    }
+
+    public Rule advice(InlineAdvice... advice) {
+      for (InlineAdvice a : advice) {
+        this.advice.add(a);
+      }
+      return this;
+    }
+
+    /** The cheap test: the name alone. */
+    boolean claims(String internalName) {
+      if (names != null) {
+        for (String n : names) {
+          if (n.equals(internalName)) {
+            return true;
+          }
+        }
+        return false;
+      }
+      return internalName.startsWith(prefix) && internalName.endsWith(suffix);
+    }
+  }
+
+  /** Collects the rules of the hooks written as inline advice. */
+  public static final class Builder {
+    private final List<Rule> rules = new ArrayList<>();
+
+    /** A rule for the classes with these binary names. */
+    public Rule named(String... binaryNames) {
+      String[] names = new String[binaryNames.length];
+      for (int i = 0; i < names.length; i++) {
+        names[i] = binaryNames[i].replace('.', '/');
+      }
+      Rule rule = new Rule(names, null, null);
+      rules.add(rule);
+      return rule;
+    }
+
+    /** A rule for the classes whose internal name starts and ends so. */
+    public Rule prefixSuffix(String internalPrefix, String suffix) {
+      Rule rule = new Rule(null, internalPrefix, suffix);
+      rules.add(rule);
+      return rule;
+    }
+
+    /** The weaver; classes no rule claims go to {@code legacy} (built on first need), or stay. */
+    public InlineWeaver build(Supplier<ClassFileTransformer> legacy) {
+      return new InlineWeaver(rules.toArray(new Rule[0]), legacy);
+    }
+  }
+
+  private final Rule[] rules;
+  private final Supplier<ClassFileTransformer> legacySupplier;
+  private volatile ClassFileTransformer legacy;
+
+  private InlineWeaver(Rule[] rules, Supplier<ClassFileTransformer> legacy) {
+    this.rules = rules;
+    this.legacySupplier = legacy;
+  }
+
+  @Override
+  public byte[] transform(
+      ClassLoader loader,
+      String className,
+      Class<?> classBeingRedefined,
+      ProtectionDomain domain,
+      byte[] classfile) {
+    if (className == null || classfile == null) {
+      return null;
+    }
+    boolean claimed = false;
+    for (Rule rule : rules) {
+      claimed |= rule.claims(className);
+    }
+    if (!claimed) {
+      return legacy(loader, className, classBeingRedefined, domain, classfile);
+    }
+    try {
+      return hooked(className, weave(loader, className, domain, classfile));
+    } catch (Throwable t) {
+      return failed(className, t);
+    }
+  }
+
+  /** Logs (debug) that {@code name} was changed, when {@code woven} is not null; returns it. */
+  static byte[] hooked(String name, byte[] woven) {
+    if (woven != null) {
+      AgentLog.get(InlineWeaver.class).debug("hooked {}", name);
+    }
+    return woven;
+  }
+
+  /** Logs once that {@code name} could not be changed; returns null (the class stays). */
+  static byte[] failed(String name, Throwable t) {
+    AgentLog.errorOnce("hook:" + name, "ai-warden could not hook " + name, t);
+    return null;
+  }
+
+  /** The class file of one of the agent's own classes, or null. */
+  static byte[] ownClassBytes(Class<?> c) throws java.io.IOException {
+    String resource = c.getName().replace('.', '/') + ".class";
+    ClassLoader own = InlineWeaver.class.getClassLoader();
+    try (InputStream in =
+        own == null
+            ? ClassLoader.getSystemResourceAsStream(resource)
+            : own.getResourceAsStream(resource)) {
+      return in == null ? null : in.readAllBytes();
+    }
+  }
+
+  private byte[] legacy(
+      ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain,
+      byte[] classfile) {
+    if (legacySupplier == null) {
+      return null;
+    }
+    ClassFileTransformer l = legacy;
+    if (l == null) {
+      synchronized (this) {
+        l = legacy;
+        if (l == null) {
+          try {
+            l = legacySupplier.get();
+          } catch (Throwable t) {
+            AgentLog.errorOnce("hook:legacy", "ai-warden could not build its Byte Buddy hooks", t);
+            return null;
+          }
+          legacy = l;
+        }
+      }
+    }
+    try {
+      return l.transform(loader, className, redefined, domain, classfile);
+    } catch (Throwable t) {
+      return failed(className, t);
+    }
+  }
+
+
+  /** The woven class, or null when no advice applies (or its adapters could not be injected). */
+  byte[] weave(ClassLoader loader, String className, ProtectionDomain domain, byte[] classfile) {
+    ClassReader reader = new ClassReader(classfile);
+    List<InlineAdvice> advice = new ArrayList<>(4);
+    for (Rule rule : rules) {
+      if (!rule.claims(className)) {
+        continue;
+      }
+      if (rule.superType != null
+          && ((reader.getAccess() & (Opcodes.ACC_INTERFACE | Opcodes.ACC_ABSTRACT)) != 0
+              || !SuperTypes.has(loader, reader, rule.superType))) {
+        continue;
+      }
+      if (rule.injector != null && !rule.injector.inject(loader, domain, rule.adapters)) {
+        continue;
+      }
+      advice.addAll(rule.advice);
+    }
+    if (advice.isEmpty()) {
+      return null;
+    }
+    // First pass: each advised method's max locals, above which our locals go.
+    Map<String, int[]> maxLocals = new HashMap<>();
+    reader.accept(new MaxLocals(advice, maxLocals), ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+    if (maxLocals.isEmpty()) {
+      return null;
+    }
+    ClassWriter writer = new ClassWriter(reader, 0);
+    boolean frames = (reader.readUnsignedShort(6) & 0xFFFF) >= Opcodes.V1_6;
+    reader.accept(
+        new AdviceClass(writer, reader.getClassName(), advice, maxLocals, frames),
+        ClassReader.EXPAND_FRAMES);
+    return writer.toByteArray();
+  }
+
+  private static InlineAdvice adviceFor(List<InlineAdvice> advice, int access, String name, String desc) {
+    for (InlineAdvice a : advice) {
+      if (a.matches(access, name, desc)) {
+        return a;
+      }
+    }
+    return null;
+  }
+
+  /** The first pass: records {@code max_locals} of the methods an advice matches. */
+  private static final class MaxLocals extends ClassVisitor {
+    private final List<InlineAdvice> advice;
+    private final Map<String, int[]> out;
+
+    MaxLocals(List<InlineAdvice> advice, Map<String, int[]> out) {
+      super(Opcodes.ASM9);
+      this.advice = advice;
+      this.out = out;
+    }
+
+    @Override
+    public MethodVisitor visitMethod(
+        int access, String name, String desc, String signature, String[] exceptions) {
+      if (adviceFor(advice, access, name, desc) == null) {
+        return null;
+      }
+      String key = name + desc;
+      return new MethodVisitor(Opcodes.ASM9) {
+        @Override
+        public void visitMaxs(int maxStack, int maxLocals) {
+          out.put(key, new int[] {maxStack, maxLocals});
+        }
+      };
+    }
+  }
+
+  private static final class AdviceClass extends ClassVisitor {
+    private final String owner;
+    private final List<InlineAdvice> advice;
+    private final Map<String, int[]> maxs;
+    private final boolean frames;
+
+    AdviceClass(
+        ClassVisitor writer, String owner, List<InlineAdvice> advice, Map<String, int[]> maxs,
+        boolean frames) {
+      super(Opcodes.ASM9, writer);
+      this.owner = owner;
+      this.advice = advice;
+      this.maxs = maxs;
+      this.frames = frames;
+    }
+
+    @Override
+    public MethodVisitor visitMethod(
+        int access, String name, String desc, String signature, String[] exceptions) {
+      MethodVisitor mv = super.visitMethod(access, name, desc, signature, exceptions);
+      int[] max = maxs.get(name + desc);
+      InlineAdvice a = max == null ? null : adviceFor(advice, access, name, desc);
+      if (a == null) {
+        return mv;
+      }
+      return new AdviceMethod(mv, owner, access, name, desc, a, max[1], frames);
+    }
+  }
+
+  /** Weaves one advice into one method (see the class comment for the shape). */
+  static final class AdviceMethod extends MethodVisitor {
+    private final String owner;
+    private final boolean isStatic;
+    private final String where;
+    private final Type[] args;
+    private final Type returnType;
+    private final InlineAdvice advice;
+    private final int originalMaxLocals;
+    private final boolean frames;
+    /** Our handle local (when enter returns one), then the return value or throwable. */
+    private final int handle;
+    private final int scratch;
+    private final Type enterReturn;
+    private boolean originFramePending;
+    private final List<Label> ranges = new ArrayList<>();
+    private Label rangeStart;
+
+    AdviceMethod(
+        MethodVisitor mv, String owner, int access, String name, String desc, InlineAdvice advice,
+        int maxLocals, boolean frames) {
+      super(Opcodes.ASM9, mv);
+      this.owner = owner;
+      this.isStatic = (access & Opcodes.ACC_STATIC) != 0;
+      this.where = owner.replace('/', '.') + "." + name;
+      this.args = Type.getArgumentTypes(desc);
+      this.returnType = Type.getReturnType(desc);
+      this.advice = advice;
+      this.originalMaxLocals = maxLocals;
+      this.frames = frames;
+      this.enterReturn =
+          advice.enter == null ? Type.VOID_TYPE : Type.getReturnType(advice.enter.descriptor);
+      this.handle = enterReturn.getSort() == Type.OBJECT ? maxLocals : -1;
+      this.scratch = handle < 0 ? maxLocals : maxLocals + 1;
+      check();
+    }
+
+    /** Refuses (throws, so the class stays unchanged) what this weaver does not handle. */
+    private void check() {
+      if (advice.enter != null) {
+        int sort = enterReturn.getSort();
+        if (sort != Type.VOID && sort != Type.OBJECT) {
+          throw new IllegalArgumentException("enter must return void or an object: " + where);
+        }
+        checkArgs(advice.enter, false);
+      }
+      if (advice.exit != null) {
+        checkArgs(advice.exit, false);
+        Type r = Type.getReturnType(advice.exit.descriptor);
+        if (r.getSort() != Type.VOID
+            && !r.equals(returnType)
+            && !(r.getInternalName().equals(OBJECT) && isReference(returnType))) {
+          throw new IllegalArgumentException("exit returns " + r + " for " + returnType);
+        }
+      }
+      if (advice.thrown != null) {
+        checkArgs(advice.thrown, true);
+        Type r = Type.getReturnType(advice.thrown.descriptor);
+        if (r.getSort() != Type.VOID && !r.getInternalName().equals(THROWABLE)) {
+          throw new IllegalArgumentException("thrown must return a Throwable: " + where);
+        }
+      }
+    }
+
+    private void checkArgs(InlineAdvice.Call call, boolean onThrow) {
+      Type[] params = Type.getArgumentTypes(call.descriptor);
+      if (params.length != call.args.length) {
+        throw new IllegalArgumentException("binding count of " + call.name);
+      }
+      for (int i = 0; i < params.length; i++) {
+        Type source = source(call.args[i], call == advice.enter, onThrow);
+        Type p = params[i];
+        boolean ok =
+            isReference(p)
+                ? isReference(source)
+                    && (p.getInternalName().equals(OBJECT)
+                        || p.equals(source)
+                        || p.getInternalName().equals(THROWABLE) && call.args[i] == InlineAdvice.THROWN)
+                : p.equals(source);
+        if (!ok) {
+          throw new IllegalArgumentException(
+              "cannot pass " + source + " as " + p + " to " + call.name + " in " + where);
+        }
+      }
+    }
+
+    /** The type of a binding where it is used. */
+    private Type source(int binding, boolean inEnter, boolean onThrow) {
+      switch (binding) {
+        case InlineAdvice.THIS:
+          if (isStatic) {
+            throw new IllegalArgumentException("no this in static " + where);
+          }
+          return Type.getObjectType(owner);
+        case InlineAdvice.ENTER:
+          if (inEnter || handle < 0) {
+            throw new IllegalArgumentException("no enter handle in " + where);
+          }
+          return Type.getObjectType(OBJECT);
+        case InlineAdvice.RETURN:
+          if (inEnter || onThrow || returnType.getSort() == Type.VOID) {
+            throw new IllegalArgumentException("no return value in " + where);
+          }
+          return returnType;
+        case InlineAdvice.THROWN:
+          if (!onThrow) {
+            throw new IllegalArgumentException("no throwable in " + where);
+          }
+          return Type.getObjectType(THROWABLE);
+        default:
+          if (binding < 0 || binding >= args.length || onThrow) {
+            // On the throw path, a local of the method may hold anything by then.
+            throw new IllegalArgumentException("no argument " + binding + " in " + where);
+          }
+          return args[binding];
+      }
+    }
+
+    private static boolean isReference(Type t) {
+      return t.getSort() == Type.OBJECT || t.getSort() == Type.ARRAY;
+    }
+
+    private int argSlot(int index) {
+      int slot = isStatic ? 0 : 1;
+      for (int i = 0; i < index; i++) {
+        slot += args[i].getSize();
+      }
+      return slot;
+    }
+
+    /** Pushes a call's arguments and calls it. */
+    private void call(InlineAdvice.Call call) {
+      for (int binding : call.args) {
+        switch (binding) {
+          case InlineAdvice.THIS:
+            super.visitVarInsn(Opcodes.ALOAD, 0);
+            break;
+          case InlineAdvice.ENTER:
+            super.visitVarInsn(Opcodes.ALOAD, handle);
+            break;
+          case InlineAdvice.RETURN:
+            super.visitVarInsn(returnType.getOpcode(Opcodes.ILOAD), scratch);
+            break;
+          case InlineAdvice.THROWN:
+            super.visitVarInsn(Opcodes.ALOAD, scratch);
+            break;
+          default:
+            super.visitVarInsn(args[binding].getOpcode(Opcodes.ILOAD), argSlot(binding));
+        }
+      }
+      super.visitMethodInsn(Opcodes.INVOKESTATIC, call.owner, call.name, call.descriptor, false);
+    }
+
+    /** The method's locals on entry, as frame entries, padded with TOP to our first local. */
+    private List<Object> entryLocals(boolean withArgs) {
+      List<Object> locals = new ArrayList<>();
+      int slots = 0;
+      if (!isStatic) {
+        locals.add(owner);
+        slots++;
+      }
+      if (withArgs) {
+        for (Type t : args) {
+          locals.add(frameType(t));
+          slots += t.getSize();
+        }
+      }
+      while (slots < originalMaxLocals) {
+        locals.add(Opcodes.TOP);
+        slots++;
+      }
+      return locals;
+    }
+
+    private static Object frameType(Type t) {
+      switch (t.getSort()) {
+        case Type.BOOLEAN:
+        case Type.BYTE:
+        case Type.CHAR:
+        case Type.SHORT:
+        case Type.INT:
+          return Opcodes.INTEGER;
+        case Type.LONG:
+          return Opcodes.LONG;
+        case Type.FLOAT:
+          return Opcodes.FLOAT;
+        case Type.DOUBLE:
+          return Opcodes.DOUBLE;
+        default:
+          return t.getInternalName();
+      }
+    }
+
+    private void frame(List<Object> locals, Object[] stack) {
+      if (frames) {
+        super.visitFrame(Opcodes.F_NEW, locals.size(), locals.toArray(), stack.length, stack);
+      }
+    }
+
+    @Override
+    public void visitCode() {
+      super.visitCode();
+      if (advice.enter != null) {
+        Label start = new Label();
+        Label end = new Label();
+        Label failed = new Label();
+        Label origin = new Label();
+        super.visitTryCatchBlock(start, end, failed, THROWABLE);
+        super.visitLabel(start);
+        call(advice.enter);
+        if (handle >= 0) {
+          super.visitVarInsn(Opcodes.ASTORE, handle);
+        }
+        super.visitLabel(end);
+        super.visitJumpInsn(Opcodes.GOTO, origin);
+        // The enter call failed: a denial goes to the caller, anything else is reported and the
+        // original runs.
+        List<Object> entry = entryLocals(true);
+        Object[] throwable = {THROWABLE};
+        super.visitLabel(failed);
+        frame(entry, throwable);
+        super.visitInsn(Opcodes.DUP);
+        super.visitMethodInsn(
+            Opcodes.INVOKESTATIC,
+            "dev/aiwarden/bootstrap/PolicyDeniedException",
+            "isDenial",
+            "(Ljava/lang/Throwable;)Z",
+            false);
+        Label report = new Label();
+        super.visitJumpInsn(Opcodes.IFEQ, report);
+        super.visitInsn(Opcodes.ATHROW);
+        super.visitLabel(report);
+        frame(entry, throwable);
+        super.visitLdcInsn("hook:" + where);
+        super.visitInsn(Opcodes.SWAP);
+        super.visitMethodInsn(
+            Opcodes.INVOKESTATIC,
+            "dev/aiwarden/bootstrap/Warden",
+            "hookError",
+            "(Ljava/lang/String;Ljava/lang/Throwable;)V",
+            false);
+        if (handle >= 0) {
+          super.visitInsn(Opcodes.ACONST_NULL);
+          super.visitVarInsn(Opcodes.ASTORE, handle);
+        }
+        super.visitLabel(origin);
+        originFramePending = true;
+      }
+      rangeStart = new Label();
+      super.visitLabel(rangeStart);
+    }
+
+    /** Before the method's first instruction: the frame of our jump to it, unless it has one. */
+    private void beforeInstruction() {
+      if (originFramePending) {
+        originFramePending = false;
+        List<Object> locals = entryLocals(true);
+        if (handle >= 0) {
+          locals.add(OBJECT);
+        }
+        frame(locals, new Object[0]);
+      }
+    }
+
+    @Override
+    public void visitFrame(int type, int numLocal, Object[] local, int numStack, Object[] stack) {
+      if (type != Opcodes.F_NEW) {
+        throw new IllegalStateException("frames not expanded in " + where);
+      }
+      originFramePending = false; // the method's own frame at its first instruction serves
+      if (handle < 0) {
+        super.visitFrame(type, numLocal, local, numStack, stack);
+        return;
+      }
+      List<Object> locals = new ArrayList<>(numLocal + 4);
+      int slots = 0;
+      for (int i = 0; i < numLocal; i++) {
+        locals.add(local[i]);
+        slots += local[i] == Opcodes.LONG || local[i] == Opcodes.DOUBLE ? 2 : 1;
+      }
+      while (slots < originalMaxLocals) {
+        locals.add(Opcodes.TOP);
+        slots++;
+      }
+      locals.add(OBJECT);
+      super.visitFrame(type, locals.size(), locals.toArray(), numStack, stack);
+    }
+
+    @Override
+    public void visitInsn(int opcode) {
+      beforeInstruction();
+      if (opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
+        Label end = new Label();
+        super.visitLabel(end);
+        ranges.add(rangeStart);
+        ranges.add(end);
+        if (advice.exit != null) {
+          exit();
+        }
+        super.visitInsn(opcode);
+        rangeStart = new Label();
+        super.visitLabel(rangeStart);
+        return;
+      }
+      super.visitInsn(opcode);
+    }
+
+    private void exit() {
+      if (returnType.getSort() != Type.VOID) {
+        super.visitVarInsn(returnType.getOpcode(Opcodes.ISTORE), scratch);
+      }
+      call(advice.exit);
+      Type r = Type.getReturnType(advice.exit.descriptor);
+      if (r.getSort() == Type.VOID) {
+        if (returnType.getSort() != Type.VOID) {
+          super.visitVarInsn(returnType.getOpcode(Opcodes.ILOAD), scratch);
+        }
+      } else if (isReference(returnType) && !r.equals(returnType)) {
+        super.visitTypeInsn(Opcodes.CHECKCAST, returnType.getInternalName());
+      }
+    }
+
+    @Override
+    public void visitMaxs(int maxStack, int maxLocals) {
+      if (advice.thrown != null) {
+        Label end = new Label();
+        super.visitLabel(end);
+        ranges.add(rangeStart);
+        ranges.add(end);
+        Label handler = new Label();
+        boolean any = false;
+        for (int i = 0; i < ranges.size(); i += 2) {
+          if (ranges.get(i).getOffset() < ranges.get(i + 1).getOffset()) {
+            super.visitTryCatchBlock(ranges.get(i), ranges.get(i + 1), handler, null);
+            any = true;
+          }
+        }
+        if (any) {
+          super.visitLabel(handler);
+          // Only what the throw path reads is typed: this (never reassigned) and our handle.
+          List<Object> locals = entryLocals(false);
+          if (handle >= 0) {
+            locals.add(OBJECT);
+          }
+          frame(locals, new Object[] {THROWABLE});
+          super.visitVarInsn(Opcodes.ASTORE, scratch);
+          call(advice.thrown);
+          if (Type.getReturnType(advice.thrown.descriptor).getSort() == Type.VOID) {
+            super.visitVarInsn(Opcodes.ALOAD, scratch);
+          }
+          super.visitInsn(Opcodes.ATHROW);
+        }
+      }
+      int argSlots = 0;
+      for (Type t : args) {
+        argSlots += t.getSize();
+      }
+      super.visitMaxs(maxStack + argSlots + 4, originalMaxLocals + 3);
+    }
+
+    @Override
+    public void visitIntInsn(int opcode, int operand) {
+      beforeInstruction();
+      super.visitIntInsn(opcode, operand);
+    }
+
+    @Override
+    public void visitVarInsn(int opcode, int var) {
+      beforeInstruction();
+      super.visitVarInsn(opcode, var);
+    }
+
+    @Override
+    public void visitTypeInsn(int opcode, String type) {
+      beforeInstruction();
+      super.visitTypeInsn(opcode, type);
+    }
+
+    @Override
+    public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
+      beforeInstruction();
+      super.visitFieldInsn(opcode, owner, name, descriptor);
+    }
+
+    @Override
+    public void visitMethodInsn(
+        int opcode, String owner, String name, String descriptor, boolean isInterface) {
+      beforeInstruction();
+      super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
+    }
+
+    @Override
+    public void visitInvokeDynamicInsn(
+        String name, String descriptor, net.bytebuddy.jar.asm.Handle bsm, Object... bsmArgs) {
+      beforeInstruction();
+      super.visitInvokeDynamicInsn(name, descriptor, bsm, bsmArgs);
+    }
+
+    @Override
+    public void visitJumpInsn(int opcode, Label label) {
+      beforeInstruction();
+      super.visitJumpInsn(opcode, label);
+    }
+
+    @Override
+    public void visitLdcInsn(Object value) {
+      beforeInstruction();
+      super.visitLdcInsn(value);
+    }
+
+    @Override
+    public void visitIincInsn(int var, int increment) {
+      beforeInstruction();
+      super.visitIincInsn(var, increment);
+    }
+
+    @Override
+    public void visitTableSwitchInsn(int min, int max, Label dflt, Label... labels) {
+      beforeInstruction();
+      super.visitTableSwitchInsn(min, max, dflt, labels);
+    }
+
+    @Override
+    public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] labels) {
+      beforeInstruction();
+      super.visitLookupSwitchInsn(dflt, keys, labels);
+    }
+
+    @Override
+    public void visitMultiANewArrayInsn(String descriptor, int numDimensions) {
+      beforeInstruction();
+      super.visitMultiANewArrayInsn(descriptor, numDimensions);
+    }
+  }
+
+  /** The super type test through class files the loader finds (no class is loaded). */
+  static final class SuperTypes {
+    private SuperTypes() {}
+
+    static boolean has(ClassLoader loader, ClassReader type, String wanted) {
+      return has(loader, type.getSuperName(), type.getInterfaces(), wanted, 0);
+    }
+
+    private static boolean has(
+        ClassLoader loader, String superName, String[] interfaces, String wanted, int depth) {
+      if (depth > 32) {
+        return false;
+      }
+      if (wanted.equals(superName)) {
+        return true;
+      }
+      for (String i : interfaces) {
+        if (wanted.equals(i)) {
+          return true;
+        }
+      }
+      if (superName != null && !superName.startsWith("java/") && hasVia(loader, superName, wanted, depth)) {
+        return true;
+      }
+      for (String i : interfaces) {
+        if (!i.startsWith("java/") && hasVia(loader, i, wanted, depth)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private static boolean hasVia(ClassLoader loader, String name, String wanted, int depth) {
+      String resource = name + ".class";
+      try (InputStream in =
+          loader == null
+              ? ClassLoader.getSystemResourceAsStream(resource)
+              : loader.getResourceAsStream(resource)) {
+        if (in == null) {
+          return false;
+        }
+        ClassReader r = new ClassReader(in.readAllBytes());
+        return has(loader, r.getSuperName(), r.getInterfaces(), wanted, depth + 1);
+      } catch (java.io.IOException | RuntimeException unreadable) {
+        return false;
+      }
+    }
+  }
+
+  /**
+   * Weaves a class of the agent's own with an advice of the hooks' shape and throws the result
+   * away: loads and runs ASM's reader and writer once, on the thread that builds the hooks ahead
+   * of need. Never throws.
+   */
+  public static void warmUp() {
+    try {
+      String name = WarmUpTarget.class.getName().replace('.', '/');
+      byte[] bytes = ownClassBytes(WarmUpTarget.class);
+      if (bytes == null) {
+        return;
+      }
+      Builder warm = new Builder();
+      warm.named(name)
+          .advice(
+              InlineAdvice.on("call", 1)
+                  .enter(name, "call", "(Ljava/lang/Object;)Ljava/lang/Object;", 0)
+                  .exit(
+                      name, "exit", "(Ljava/lang/Object;Ljava/lang/Object;)Ljava/lang/Object;",
+                      InlineAdvice.ENTER, InlineAdvice.RETURN)
+                  .thrown(
+                      name, "thrown", "(Ljava/lang/Object;Ljava/lang/Throwable;)Ljava/lang/Throwable;",
+                      InlineAdvice.ENTER, InlineAdvice.THROWN));
+      warm.build(null).weave(InlineWeaver.class.getClassLoader(), name, null, bytes);
+    } catch (Throwable t) {
+      // Only a head start was lost: the first hooked class does the same work.
+    }
+  }
+
+  /** The class {@link #warmUp} weaves (never loaded through this path). */
+  static final class WarmUpTarget {
+    private WarmUpTarget() {}
+
+    static Object call(Object in) {
+      return in;
+    }
+
+    static Object exit(Object handle, Object result) {
+      return result;
+    }
+
+    static Throwable thrown(Object handle, Throwable thrown) {
+      return thrown;
+    }
+  }
+}

@@ -1,0 +1,278 @@
+package dev.aiwarden.hook;
+
+import static dev.aiwarden.hook.InlineAdvice.ENTER;
+import static dev.aiwarden.hook.InlineAdvice.RETURN;
+import static dev.aiwarden.hook.InlineAdvice.THIS;
+import static dev.aiwarden.hook.InlineAdvice.THROWN;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+
+import dev.aiwarden.bootstrap.PolicyDeniedException;
+import dev.aiwarden.bootstrap.Warden;
+import dev.aiwarden.bootstrap.WardenHooks;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.List;
+import net.bytebuddy.agent.ByteBuddyAgent;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
+
+class InlineWeaverTest {
+  private static final String TARGET = WovenSample.class.getName();
+  private static final String INTERNAL = TARGET.replace('.', '/');
+  private static final String ADVICE = SampleAdvice.class.getName();
+  private static final String OO_O = "(Ljava/lang/Object;Ljava/lang/Object;)Ljava/lang/Object;";
+  private static final String OT_T = "(Ljava/lang/Object;Ljava/lang/Throwable;)Ljava/lang/Throwable;";
+
+  @BeforeEach
+  @AfterEach
+  void clear() {
+    SampleAdvice.EVENTS.clear();
+  }
+
+  private static byte[] targetBytes() throws IOException {
+    try (InputStream in = InlineWeaverTest.class.getResourceAsStream("/" + INTERNAL + ".class")) {
+      return in.readAllBytes();
+    }
+  }
+
+  /** enter(this, arg0) -> handle; exit(handle, returned); thrown(handle, throwable). */
+  private static InlineAdvice around(String method, int args) {
+    return InlineAdvice.on(method, args)
+        .enter(ADVICE, "enter", OO_O, THIS, 0)
+        .exit(ADVICE, "exit", OO_O, ENTER, RETURN)
+        .thrown(ADVICE, "thrown", OT_T, ENTER, THROWN);
+  }
+
+  private static InlineWeaver weaver(InlineAdvice... advice) {
+    InlineWeaver.Builder builder = new InlineWeaver.Builder();
+    builder.named(TARGET).advice(advice);
+    return builder.build(null);
+  }
+
+  private static Object woven(InlineAdvice... advice) throws Exception {
+    byte[] bytes =
+        weaver(advice).transform(
+            InlineWeaverTest.class.getClassLoader(), INTERNAL, null, null, targetBytes());
+    assertThat(bytes).isNotNull();
+    Class<?> c = VerifyingLoader.define(TARGET, bytes);
+    return c.getConstructor(String.class).newInstance("sample");
+  }
+
+  private static Object invoke(Object target, String name, Object... args) throws Throwable {
+    for (Method m : target.getClass().getMethods()) {
+      if (m.getName().equals(name) && m.getParameterCount() == args.length) {
+        try {
+          return m.invoke(target, args);
+        } catch (InvocationTargetException e) {
+          throw e.getCause();
+        }
+      }
+    }
+    throw new NoSuchMethodException(name);
+  }
+
+  @Test
+  void aLoopAtTheFirstInstructionRunsOnceThroughTheAdvice() throws Throwable {
+    Object sample = woven(around("loop", 1));
+    assertThat(invoke(sample, "loop", "ab")).isEqualTo("abxxx!");
+    assertThat(SampleAdvice.EVENTS).containsExactly("enter ab", "exit handle:ab abxxx");
+  }
+
+  @Test
+  void longAndDoubleArgumentsAndLocalsKeepTheirSlots() throws Throwable {
+    Object sample =
+        woven(
+            InlineAdvice.on("wide", 3)
+                .enter(ADVICE, "enterWide", "(Ljava/lang/Object;JD)Ljava/lang/Object;", THIS, 0, 1)
+                .exit(ADVICE, "exitWide", "(Ljava/lang/Object;J)J", ENTER, RETURN));
+    assertThat(invoke(sample, "wide", 5L, 1.5, 2)).isEqualTo(1013L);
+    assertThat(SampleAdvice.EVENTS).containsExactly("enterWide 5 1.5", "exitWide wide 13");
+  }
+
+  @Test
+  void theMethodsOwnTryCatchStillCatchesAndEveryReturnIsSeen() throws Throwable {
+    Object sample = woven(around("tryCatch", 1));
+    assertThat(invoke(sample, "tryCatch", "abcdef")).isEqualTo("def!");
+    assertThat(invoke(sample, "tryCatch", "ab")).isEqualTo("short!");
+    assertThat(SampleAdvice.EVENTS)
+        .containsExactly("enter abcdef", "exit handle:abcdef def", "enter ab", "exit handle:ab short");
+  }
+
+  @Test
+  void voidAndPrimitiveReturns() throws Throwable {
+    Object sample =
+        woven(
+            InlineAdvice.on("addName", 1).enter(ADVICE, "enterVoid", "(Ljava/lang/Object;Ljava/lang/Object;)V", THIS, 0),
+            InlineAdvice.on("count", 1)
+                .enter(ADVICE, "enter", OO_O, THIS, 0)
+                .exit(ADVICE, "exitCount", "(Ljava/lang/Object;I)I", ENTER, RETURN),
+            InlineAdvice.on("shouldRetry", 4)
+                .exit(ADVICE, "retry", "(Ljava/lang/Object;Z)Z", 1, RETURN));
+    List<String> out = new ArrayList<>();
+    invoke(sample, "addName", out);
+    assertThat(out).containsExactly("sample");
+    assertThat(invoke(sample, "count", "banana")).isEqualTo(30);
+    assertThat(invoke(sample, "shouldRetry", null, new RuntimeException("x"), 1, null))
+        .isEqualTo(true);
+    assertThat(invoke(sample, "shouldRetry", null, new RuntimeException("x"), 5, null))
+        .isEqualTo(false);
+    // The RetryPolicy case: never retry a denial, even wrapped.
+    assertThat(
+            invoke(sample, "shouldRetry", null,
+                new java.io.UncheckedIOException(new PolicyDeniedException("r", "no")), 1, null))
+        .isEqualTo(false);
+    assertThat(SampleAdvice.EVENTS).containsExactly("enterVoid []", "enter banana");
+  }
+
+  @Test
+  void anExceptionOfTheOriginalReachesTheExitAndThenTheCallerUnchanged() throws Throwable {
+    Object sample =
+        woven(
+            InlineAdvice.on("fails", 1)
+                .enter(ADVICE, "enter", OO_O, THIS, 0)
+                .exit(ADVICE, "exit", OO_O, ENTER, RETURN)
+                .thrown(ADVICE, "thrown", OT_T, ENTER, THROWN));
+    assertThatThrownBy(() -> invoke(sample, "fails", "bad"))
+        .isInstanceOf(IOException.class)
+        .hasMessage("bad");
+    assertThat(invoke(sample, "fails", "")).isEqualTo("empty!");
+    assertThat(SampleAdvice.EVENTS)
+        .containsExactly(
+            "enter bad", "thrown handle:bad bad", "enter ", "exit handle: empty");
+  }
+
+  @Test
+  void aDenialThrownByEnterReachesTheCallerAndTheOriginalNeverRuns() throws Throwable {
+    Object denied = woven(around("loop", 1));
+    assertThatThrownBy(() -> invoke(denied, "loop", "deny"))
+        .isInstanceOf(PolicyDeniedException.class)
+        .hasMessageContaining("test.rule");
+    // Neither the loop nor the exit ran: only the entry call.
+    assertThat(SampleAdvice.EVENTS).containsExactly("enter deny");
+  }
+
+  @Test
+  void anEnterThatFailsIsReportedAndTheOriginalRunsUntouched() throws Throwable {
+    WardenHooks core = mock(WardenHooks.class);
+    Warden.install(core);
+    try {
+      Object sample = woven(around("loop", 1));
+      assertThat(invoke(sample, "loop", "boom")).isEqualTo("boomx!");
+      // The handle is null after a failed enter: the exit is told so.
+      assertThat(SampleAdvice.EVENTS).containsExactly("enter boom", "exit null boomx");
+      ArgumentCaptor<Throwable> error = ArgumentCaptor.forClass(Throwable.class);
+      verify(core, times(1)).hookError(eq("hook:" + TARGET + ".loop"), error.capture());
+      assertThat(error.getValue()).hasMessage("enter failed");
+    } finally {
+      Warden.install(null);
+    }
+  }
+
+  @Test
+  void anAdviceThatCannotBindLeavesTheClassUnchanged() throws Exception {
+    // RETURN of a void method: refused, the class stays as it was (fail open).
+    assertThat(
+            weaver(InlineAdvice.on("addName", 1).exit(ADVICE, "exit", OO_O, ENTER, RETURN))
+                .transform(getClass().getClassLoader(), INTERNAL, null, null, targetBytes()))
+        .isNull();
+    assertThat(weaver(around("noSuchMethod", 1))
+            .transform(getClass().getClassLoader(), INTERNAL, null, null, targetBytes()))
+        .isNull();
+    assertThat(weaver(around("loop", 1))
+            .transform(getClass().getClassLoader(), INTERNAL, null, null, new byte[] {1, 2, 3}))
+        .isNull();
+  }
+
+  @Test
+  void classesNoRuleClaimsGoToTheLegacyTransformerBuiltOnFirstNeed() throws Exception {
+    List<String> legacy = new ArrayList<>();
+    InlineWeaver.Builder builder = new InlineWeaver.Builder();
+    builder.named(TARGET).advice(around("loop", 1));
+    InlineWeaver weaver =
+        builder.build(
+            () -> {
+              legacy.add("built");
+              return new ClassFileTransformer() {
+                @Override
+                public byte[] transform(
+                    ClassLoader l, String n, Class<?> c, ProtectionDomain d, byte[] b) {
+                  legacy.add(n);
+                  return null;
+                }
+              };
+            });
+    assertThat(weaver.transform(getClass().getClassLoader(), INTERNAL, null, null, targetBytes()))
+        .isNotNull();
+    assertThat(legacy).isEmpty();
+    weaver.transform(getClass().getClassLoader(), "okhttp3/RealCall", null, null, new byte[0]);
+    weaver.transform(getClass().getClassLoader(), "okhttp3/RealCall", null, null, new byte[0]);
+    assertThat(legacy).containsExactly("built", "okhttp3/RealCall", "okhttp3/RealCall");
+  }
+
+  @Test
+  void theSuperTypeTestReadsClassFilesThroughTheLoader() throws Exception {
+    InlineWeaver.Builder builder = new InlineWeaver.Builder();
+    builder.prefixSuffix("dev/aiwarden/hook/", "Sample")
+        .concreteSubtypeOf("java.lang.Comparable")
+        .advice(around("loop", 1));
+    assertThat(builder.build(null)
+            .transform(getClass().getClassLoader(), INTERNAL, null, null, targetBytes()))
+        .isNull();
+    InlineWeaver.Builder sub = new InlineWeaver.Builder();
+    sub.prefixSuffix("dev/aiwarden/hook/", "Sample")
+        .concreteSubtypeOf("java.lang.Object")
+        .advice(around("loop", 1));
+    // WovenSample extends Object directly.
+    assertThat(sub.build(null)
+            .transform(getClass().getClassLoader(), INTERNAL, null, null, targetBytes()))
+        .isNotNull();
+  }
+
+  @Test
+  void anAlreadyLoadedClassIsWovenByRetransformation() throws Throwable {
+    Instrumentation inst = ByteBuddyAgent.install();
+    Class<?> loaded = VerifyingLoader.define(TARGET, targetBytes());
+    Object sample = loaded.getConstructor(String.class).newInstance("sample");
+    assertThat(invoke(sample, "loop", "ab")).isEqualTo("abxxx");
+    InlineWeaver weaver = weaver(around("loop", 1), around("tryCatch", 1));
+    ClassFileTransformer onlyTarget =
+        new ClassFileTransformer() {
+          @Override
+          public byte[] transform(
+              ClassLoader l, String n, Class<?> c, ProtectionDomain d, byte[] b) {
+            return c == loaded ? weaver.transform(l, n, c, d, b) : null;
+          }
+        };
+    inst.addTransformer(onlyTarget, true);
+    try {
+      inst.retransformClasses(loaded);
+    } finally {
+      inst.removeTransformer(onlyTarget);
+    }
+    assertThat(invoke(sample, "loop", "ab")).isEqualTo("abxxx!");
+    assertThat(invoke(sample, "tryCatch", "ab")).isEqualTo("short!");
+    assertThat(SampleAdvice.EVENTS)
+        .containsExactly("enter ab", "exit handle:ab abxxx", "enter ab", "exit handle:ab short");
+  }
+
+  @Test
+  void theWarmUpWeavesWithoutThrowing() {
+    InlineWeaver.warmUp();
+    assertThat(new InlineWeaver.Builder().build(null)
+            .transform(getClass().getClassLoader(), "com/acme/Main", null, null, new byte[0]))
+        .isNull();
+  }
+}
