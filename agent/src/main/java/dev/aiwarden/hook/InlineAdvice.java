@@ -17,7 +17,7 @@ package dev.aiwarden.hook;
  *
  * Arguments of these calls are {@linkplain #THIS this}, an argument of the method (its index),
  * the {@linkplain #ENTER handle}, the {@linkplain #RETURN returned value} or the {@linkplain
- * #THROWN thrown} one; reference parameters of the called method are typed {@code Object} (or the
+ * #THROWN thrown} one, or a {@linkplain #field field} of this; reference parameters of the called method are typed {@code Object} (or the
  * argument's own type), primitives exactly as the method's.
  */
 public final class InlineAdvice {
@@ -33,11 +33,21 @@ public final class InlineAdvice {
   /** The throwable about to leave the method ({@link #thrown} only). */
   public static final int THROWN = -4;
 
+  /** The first {@link #field} code. */
+  private static final int FIELD_BASE = -100;
+
   final String method;
   final int argCount;
+  String[] fields = new String[0];
   final String[] argTypes;
+  int access;
   Call enter;
+  int argument = -1;
+  Call replacement;
+  Call skip;
   Call exit;
+  String exitField;
+  Call exitFieldValue;
   Call thrown;
 
   private InlineAdvice(String method, int argCount, String[] argTypes) {
@@ -60,9 +70,64 @@ public final class InlineAdvice {
     return this;
   }
 
+  /**
+   * Names the instance fields (declared by the class woven) that {@link #field field(i)} bindings
+   * read: the value each has when the call is made.
+   */
+  public InlineAdvice fields(String... names) {
+    fields = names;
+    return this;
+  }
+
+  /** The binding of the {@code index}-th of {@link #fields}. */
+  public static int field(int index) {
+    return FIELD_BASE - index;
+  }
+
+  /** The index into {@link #fields} of a binding, or -1 when it is no field binding. */
+  static int fieldIndex(int binding) {
+    return binding <= FIELD_BASE ? FIELD_BASE - binding : -1;
+  }
+
+  /** Only methods with these access flags (e.g. {@code Opcodes.ACC_PRIVATE}). */
+  public InlineAdvice access(int flags) {
+    access = flags;
+    return this;
+  }
+
+  /**
+   * After {@link #enter}, sets argument {@code index} to what {@code owner.name(descriptor)}
+   * returns (a failure of that call leaves the argument as it was).
+   */
+  public InlineAdvice argument(int index, String owner, String name, String descriptor, int... args) {
+    argument = index;
+    replacement = new Call(owner, name, descriptor, args);
+    return this;
+  }
+
+  /**
+   * When {@link #enter} returned a {@code PolicyDeniedException}, the method is skipped and
+   * returns what {@code owner.name(descriptor)} makes of it (its one argument: the handle).
+   */
+  public InlineAdvice skipOnDenial(String owner, String name, String descriptor) {
+    skip = new Call(owner, name, descriptor, new int[] {ENTER});
+    return this;
+  }
+
   /** Calls {@code owner.name(descriptor)} before each return with {@code args}. */
   public InlineAdvice exit(String owner, String name, String descriptor, int... args) {
     exit = new Call(owner, name, descriptor, args);
+    return this;
+  }
+
+  /**
+   * After {@link #exit}, sets the field {@code field} of this to what {@code owner.name(descriptor)}
+   * returns, given the field's value, the value the method was about to return and the one
+   * {@link #exit} returned (in that order; no other binding).
+   */
+  public InlineAdvice exitSets(String field, String owner, String name, String descriptor) {
+    exitField = field;
+    exitFieldValue = new Call(owner, name, descriptor, new int[0]);
     return this;
   }
 
@@ -74,7 +139,9 @@ public final class InlineAdvice {
 
   /** True for a method this advice applies to (constructors and initialisers never). */
   boolean matches(int access, String name, String descriptor) {
-    if (!name.equals(method) || (access & 0x0500) != 0) { // ACC_NATIVE | ACC_ABSTRACT
+    if (!name.equals(method)
+        || (access & 0x0500) != 0 // ACC_NATIVE | ACC_ABSTRACT
+        || (access & this.access) != this.access) {
       return false;
     }
     if (argCount < 0 && argTypes.length == 0) {

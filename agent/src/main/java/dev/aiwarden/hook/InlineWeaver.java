@@ -40,6 +40,8 @@ public final class InlineWeaver implements ClassFileTransformer {
     final String prefix;
     final String suffix;
     String superType;
+    String module;
+    String[] exports = new String[0];
     AdapterInjector injector;
     List<String> adapters;
     final List<InlineAdvice> advice = new ArrayList<>();
@@ -60,6 +62,13 @@ public final class InlineWeaver implements ClassFileTransformer {
     public Rule adapters(AdapterInjector injector, List<String> adapters) {
       this.injector = injector;
       this.adapters = adapters;
+      return this;
+    }
+
+    /** A class of this named JDK module: it reads the adapters, which it exports these packages to. */
+    public Rule module(String jdkModule, String... exportedPackages) {
+      module = jdkModule;
+      exports = exportedPackages;
       return this;
     }
 
@@ -161,7 +170,7 @@ public final class InlineWeaver implements ClassFileTransformer {
 
   /** The class file of one of the agent's own classes, or null. */
   static byte[] ownClassBytes(Class<?> c) throws java.io.IOException {
-    String resource = c.getName().replace('.', '/') + ".class";
+    String resource = c.getName().replace('.', '/').concat(".class");
     ClassLoader own = InlineWeaver.class.getClassLoader();
     try (InputStream in =
         own == null
@@ -213,7 +222,9 @@ public final class InlineWeaver implements ClassFileTransformer {
               || !SuperTypes.has(loader, reader, rule.superType))) {
         continue;
       }
-      if (rule.injector != null && !rule.injector.inject(loader, domain, rule.adapters)) {
+      if (rule.injector != null
+          && (!rule.injector.inject(loader, domain, rule.adapters)
+              || rule.module != null && !rule.injector.readAdapters(rule.module, loader, rule.exports))) {
         continue;
       }
       advice.addAll(rule.advice);
@@ -223,14 +234,16 @@ public final class InlineWeaver implements ClassFileTransformer {
     }
     // First pass: each advised method's max locals, above which our locals go.
     Map<String, int[]> maxLocals = new HashMap<>();
-    reader.accept(new MaxLocals(advice, maxLocals), ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+    Map<String, String> fields = new HashMap<>();
+    reader.accept(
+        new MaxLocals(advice, maxLocals, fields), ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
     if (maxLocals.isEmpty()) {
       return null;
     }
     ClassWriter writer = new ClassWriter(reader, 0);
     boolean frames = (reader.readUnsignedShort(6) & 0xFFFF) >= Opcodes.V1_6;
     reader.accept(
-        new AdviceClass(writer, reader.getClassName(), advice, maxLocals, frames),
+        new AdviceClass(writer, reader.getClassName(), advice, maxLocals, fields, frames),
         ClassReader.EXPAND_FRAMES);
     return writer.toByteArray();
   }
@@ -248,11 +261,22 @@ public final class InlineWeaver implements ClassFileTransformer {
   private static final class MaxLocals extends ClassVisitor {
     private final List<InlineAdvice> advice;
     private final Map<String, int[]> out;
+    private final Map<String, String> fields;
 
-    MaxLocals(List<InlineAdvice> advice, Map<String, int[]> out) {
+    MaxLocals(List<InlineAdvice> advice, Map<String, int[]> out, Map<String, String> fields) {
       super(Opcodes.ASM9);
       this.advice = advice;
       this.out = out;
+      this.fields = fields;
+    }
+
+    @Override
+    public net.bytebuddy.jar.asm.FieldVisitor visitField(
+        int access, String name, String desc, String signature, Object value) {
+      if ((access & Opcodes.ACC_STATIC) == 0) {
+        fields.put(name, desc);
+      }
+      return null;
     }
 
     @Override
@@ -275,15 +299,17 @@ public final class InlineWeaver implements ClassFileTransformer {
     private final String owner;
     private final List<InlineAdvice> advice;
     private final Map<String, int[]> maxs;
+    private final Map<String, String> fields;
     private final boolean frames;
 
     AdviceClass(
         ClassVisitor writer, String owner, List<InlineAdvice> advice, Map<String, int[]> maxs,
-        boolean frames) {
+        Map<String, String> fields, boolean frames) {
       super(Opcodes.ASM9, writer);
       this.owner = owner;
       this.advice = advice;
       this.maxs = maxs;
+      this.fields = fields;
       this.frames = frames;
     }
 
@@ -296,7 +322,7 @@ public final class InlineWeaver implements ClassFileTransformer {
       if (a == null) {
         return mv;
       }
-      return new AdviceMethod(mv, owner, access, name, desc, a, max[1], frames);
+      return new AdviceMethod(mv, owner, access, name, desc, a, max[1], fields, frames);
     }
   }
 
@@ -309,6 +335,7 @@ public final class InlineWeaver implements ClassFileTransformer {
     private final Type returnType;
     private final InlineAdvice advice;
     private final int originalMaxLocals;
+    private final Map<String, String> fields;
     private final boolean frames;
     /** Our handle local (when enter returns one), then the return value or throwable. */
     private final int handle;
@@ -320,15 +347,17 @@ public final class InlineWeaver implements ClassFileTransformer {
 
     AdviceMethod(
         MethodVisitor mv, String owner, int access, String name, String desc, InlineAdvice advice,
-        int maxLocals, boolean frames) {
+        int maxLocals, Map<String, String> fields, boolean frames) {
       super(Opcodes.ASM9, mv);
       this.owner = owner;
       this.isStatic = (access & Opcodes.ACC_STATIC) != 0;
-      this.where = owner.replace('/', '.') + "." + name;
+      this.where = new StringBuilder(owner.length() + name.length() + 1)
+          .append(owner.replace('/', '.')).append('.').append(name).toString();
       this.args = Type.getArgumentTypes(desc);
       this.returnType = Type.getReturnType(desc);
       this.advice = advice;
       this.originalMaxLocals = maxLocals;
+      this.fields = fields;
       this.frames = frames;
       this.enterReturn =
           advice.enter == null ? Type.VOID_TYPE : Type.getReturnType(advice.enter.descriptor);
@@ -346,6 +375,22 @@ public final class InlineWeaver implements ClassFileTransformer {
         }
         checkArgs(advice.enter, false);
       }
+      if (advice.replacement != null) {
+        checkArgs(advice.replacement, false);
+        Type arg = source(advice.argument, false, false);
+        Type r = Type.getReturnType(advice.replacement.descriptor);
+        if (!r.equals(arg) && !(isReference(arg) && r.getInternalName().equals(OBJECT))) {
+          throw new IllegalArgumentException("cannot set argument " + advice.argument + " to " + r);
+        }
+      }
+      if (advice.skip != null) {
+        checkArgs(advice.skip, false);
+        Type r = Type.getReturnType(advice.skip.descriptor);
+        if (!isReference(returnType)
+            || !(r.equals(returnType) || r.getInternalName().equals(OBJECT))) {
+          throw new IllegalArgumentException("skip returns " + r + " for " + returnType);
+        }
+      }
       if (advice.exit != null) {
         checkArgs(advice.exit, false);
         Type r = Type.getReturnType(advice.exit.descriptor);
@@ -353,6 +398,21 @@ public final class InlineWeaver implements ClassFileTransformer {
             && !r.equals(returnType)
             && !(r.getInternalName().equals(OBJECT) && isReference(returnType))) {
           throw new IllegalArgumentException("exit returns " + r + " for " + returnType);
+        }
+      }
+      if (advice.exitField != null) {
+        String desc = fields.get(advice.exitField);
+        Type r = Type.getReturnType(advice.exitFieldValue.descriptor);
+        if (advice.exit == null
+            || isStatic
+            || desc == null
+            || !isReference(Type.getType(desc))
+            || !isReference(returnType)
+            || Type.getReturnType(advice.exit.descriptor).getSort() == Type.VOID
+            || !r.getInternalName().equals(OBJECT)
+            || !advice.exitFieldValue.descriptor.startsWith(
+                "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;)")) {
+          throw new IllegalArgumentException("cannot set " + advice.exitField + " in " + where);
         }
       }
       if (advice.thrown != null) {
@@ -410,6 +470,14 @@ public final class InlineWeaver implements ClassFileTransformer {
           }
           return Type.getObjectType(THROWABLE);
         default:
+          int field = InlineAdvice.fieldIndex(binding);
+          if (field >= 0) {
+            String desc = field < advice.fields.length ? fields.get(advice.fields[field]) : null;
+            if (desc == null || isStatic) {
+              throw new IllegalArgumentException("no field " + binding + " in " + where);
+            }
+            return Type.getType(desc);
+          }
           if (binding < 0 || binding >= args.length || onThrow) {
             // On the throw path, a local of the method may hold anything by then.
             throw new IllegalArgumentException("no argument " + binding + " in " + where);
@@ -447,7 +515,14 @@ public final class InlineWeaver implements ClassFileTransformer {
             super.visitVarInsn(Opcodes.ALOAD, scratch);
             break;
           default:
-            super.visitVarInsn(args[binding].getOpcode(Opcodes.ILOAD), argSlot(binding));
+            int field = InlineAdvice.fieldIndex(binding);
+            if (field >= 0) {
+              String name = advice.fields[field];
+              super.visitVarInsn(Opcodes.ALOAD, 0);
+              super.visitFieldInsn(Opcodes.GETFIELD, owner, name, fields.get(name));
+            } else {
+              super.visitVarInsn(args[binding].getOpcode(Opcodes.ILOAD), argSlot(binding));
+            }
         }
       }
       super.visitMethodInsn(Opcodes.INVOKESTATIC, call.owner, call.name, call.descriptor, false);
@@ -508,16 +583,42 @@ public final class InlineWeaver implements ClassFileTransformer {
         Label failed = new Label();
         Label origin = new Label();
         super.visitTryCatchBlock(start, end, failed, THROWABLE);
+        if (handle >= 0) {
+          super.visitInsn(Opcodes.ACONST_NULL);
+          super.visitVarInsn(Opcodes.ASTORE, handle);
+        }
         super.visitLabel(start);
         call(advice.enter);
         if (handle >= 0) {
           super.visitVarInsn(Opcodes.ASTORE, handle);
         }
+        if (advice.replacement != null) {
+          call(advice.replacement);
+          Type arg = args[advice.argument];
+          if (isReference(arg) && !arg.getInternalName().equals(OBJECT)) {
+            super.visitTypeInsn(Opcodes.CHECKCAST, arg.getInternalName());
+          }
+          super.visitVarInsn(arg.getOpcode(Opcodes.ISTORE), argSlot(advice.argument));
+        }
         super.visitLabel(end);
-        super.visitJumpInsn(Opcodes.GOTO, origin);
+        if (advice.skip != null) {
+          super.visitVarInsn(Opcodes.ALOAD, handle);
+          super.visitTypeInsn(Opcodes.INSTANCEOF, "dev/aiwarden/bootstrap/PolicyDeniedException");
+          super.visitJumpInsn(Opcodes.IFEQ, origin);
+          call(advice.skip);
+          if (!Type.getReturnType(advice.skip.descriptor).equals(returnType)) {
+            super.visitTypeInsn(Opcodes.CHECKCAST, returnType.getInternalName());
+          }
+          super.visitInsn(Opcodes.ARETURN);
+        } else {
+          super.visitJumpInsn(Opcodes.GOTO, origin);
+        }
         // The enter call failed: a denial goes to the caller, anything else is reported and the
-        // original runs.
+        // original runs (with the handle it got, if any).
         List<Object> entry = entryLocals(true);
+        if (handle >= 0) {
+          entry.add(OBJECT);
+        }
         Object[] throwable = {THROWABLE};
         super.visitLabel(failed);
         frame(entry, throwable);
@@ -533,7 +634,7 @@ public final class InlineWeaver implements ClassFileTransformer {
         super.visitInsn(Opcodes.ATHROW);
         super.visitLabel(report);
         frame(entry, throwable);
-        super.visitLdcInsn("hook:" + where);
+        super.visitLdcInsn(new StringBuilder("hook:").append(where).toString());
         super.visitInsn(Opcodes.SWAP);
         super.visitMethodInsn(
             Opcodes.INVOKESTATIC,
@@ -541,10 +642,6 @@ public final class InlineWeaver implements ClassFileTransformer {
             "hookError",
             "(Ljava/lang/String;Ljava/lang/Throwable;)V",
             false);
-        if (handle >= 0) {
-          super.visitInsn(Opcodes.ACONST_NULL);
-          super.visitVarInsn(Opcodes.ASTORE, handle);
-        }
         super.visitLabel(origin);
         originFramePending = true;
       }
@@ -620,6 +717,29 @@ public final class InlineWeaver implements ClassFileTransformer {
       } else if (isReference(returnType) && !r.equals(returnType)) {
         super.visitTypeInsn(Opcodes.CHECKCAST, returnType.getInternalName());
       }
+      if (advice.exitField != null) {
+        // field = value(field, original return value, exit's return value); no branch.
+        String desc = fields.get(advice.exitField);
+        int result = scratch + 2;
+        super.visitVarInsn(Opcodes.ASTORE, result);
+        super.visitVarInsn(Opcodes.ALOAD, 0);
+        super.visitVarInsn(Opcodes.ALOAD, 0);
+        super.visitFieldInsn(Opcodes.GETFIELD, owner, advice.exitField, desc);
+        super.visitVarInsn(Opcodes.ALOAD, scratch);
+        super.visitVarInsn(Opcodes.ALOAD, result);
+        super.visitMethodInsn(
+            Opcodes.INVOKESTATIC,
+            advice.exitFieldValue.owner,
+            advice.exitFieldValue.name,
+            advice.exitFieldValue.descriptor,
+            false);
+        Type field = Type.getType(desc);
+        if (!field.getInternalName().equals(OBJECT)) {
+          super.visitTypeInsn(Opcodes.CHECKCAST, field.getInternalName());
+        }
+        super.visitFieldInsn(Opcodes.PUTFIELD, owner, advice.exitField, desc);
+        super.visitVarInsn(Opcodes.ALOAD, result);
+      }
     }
 
     @Override
@@ -657,7 +777,9 @@ public final class InlineWeaver implements ClassFileTransformer {
       for (Type t : args) {
         argSlots += t.getSize();
       }
-      super.visitMaxs(maxStack + argSlots + 4, originalMaxLocals + 3);
+      // Each binding takes at most two slots (a long field); plus the return value and spare.
+      int bindings = advice.fields.length * 2;
+      super.visitMaxs(maxStack + argSlots + bindings + 4, originalMaxLocals + 4);
     }
 
     @Override
@@ -768,7 +890,7 @@ public final class InlineWeaver implements ClassFileTransformer {
     }
 
     private static boolean hasVia(ClassLoader loader, String name, String wanted, int depth) {
-      String resource = name + ".class";
+      String resource = name.concat(".class");
       try (InputStream in =
           loader == null
               ? ClassLoader.getSystemResourceAsStream(resource)

@@ -165,6 +165,79 @@ class InlineWeaverTest {
   }
 
   @Test
+  void anArgumentIsReplacedAndADeniedHandleSkipsTheMethodWithAValue() throws Throwable {
+    Object sample =
+        woven(
+            InlineAdvice.on("tryCatch", 1)
+                .enter(ADVICE, "enter", OO_O, THIS, 0)
+                .argument(0, ADVICE, "replace", OO_O, ENTER, 0)
+                .skipOnDenial(ADVICE, "skip", "(Ljava/lang/Object;)Ljava/lang/Object;")
+                .exit(ADVICE, "exit", OO_O, ENTER, RETURN));
+    // The original sees the replaced argument ("wrapped-abcdef".substring(3)).
+    assertThat(invoke(sample, "tryCatch", "abcdef")).isEqualTo("pped-abcdef!");
+    assertThat(invoke(sample, "tryCatch", "refuse")).isEqualTo("skipped");
+    assertThat(SampleAdvice.EVENTS)
+        .containsExactly(
+            "enter abcdef",
+            "replace abcdef",
+            "exit handle:abcdef pped-abcdef",
+            "enter refuse",
+            "replace refuse",
+            "skip ai-warden: blocked by test.rule: denied as the handle");
+  }
+
+  @Test
+  void fieldsOfThisAreReadWhereTheCallIsMade() throws Throwable {
+    Object sample =
+        woven(
+            InlineAdvice.on("addName", 1)
+                .fields("name")
+                .enter(ADVICE, "enterVoid", "(Ljava/lang/Object;Ljava/lang/Object;)V", THIS,
+                    InlineAdvice.field(0)));
+    invoke(sample, "addName", new ArrayList<String>());
+    assertThat(SampleAdvice.EVENTS).containsExactly("enterVoid sample");
+    // A field the class does not declare: refused, the class stays unchanged.
+    assertThat(
+            weaver(InlineAdvice.on("addName", 1)
+                    .fields("nope")
+                    .enter(ADVICE, "enterVoid", "(Ljava/lang/Object;Ljava/lang/Object;)V", THIS,
+                        InlineAdvice.field(0)))
+                .transform(getClass().getClassLoader(), INTERNAL, null, null, targetBytes()))
+        .isNull();
+  }
+
+  @Test
+  void theExitCanAlsoSetAFieldOfThis() throws Throwable {
+    Object sample =
+        woven(
+            InlineAdvice.on("remember", 1)
+                .fields("last")
+                .enter(ADVICE, "enter", OO_O, THIS, InlineAdvice.field(0))
+                .exit(ADVICE, "tap", OO_O, ENTER, RETURN)
+                .exitSets("last", ADVICE, "pick",
+                    "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;)Ljava/lang/Object;"));
+    // First call: the field was null (enter sees it), the tapped value is returned and kept.
+    assertThat(invoke(sample, "remember", "one")).isEqualTo("tapped-one");
+    // Second call: the original returns the field (the tapped value), tapped again on return;
+    // the field keeps the value the exit made of it.
+    assertThat(invoke(sample, "remember", "two")).isEqualTo("tapped-tapped-one");
+    assertThat(SampleAdvice.EVENTS).containsExactly("enter null", "enter tapped-one");
+  }
+
+  @Test
+  void accessFlagsNarrowTheMethods() throws Throwable {
+    Object sample =
+        woven(
+            InlineAdvice.on("hidden", 1).access(0x0001).enter(ADVICE, "enter", OO_O, THIS, 0),
+            InlineAdvice.on("callHidden", 1).access(0x0002).enter(ADVICE, "enter", OO_O, THIS, 0),
+            InlineAdvice.on("loop", 1).access(0x0001).enter(ADVICE, "enter", OO_O, THIS, 0));
+    assertThat(invoke(sample, "callHidden", "abcde")).isEqualTo("abcde");
+    assertThat(invoke(sample, "loop", "abcde")).isEqualTo("abcde");
+    // Only loop is public and named so: hidden is private, callHidden public.
+    assertThat(SampleAdvice.EVENTS).containsExactly("enter abcde");
+  }
+
+  @Test
   void anEnterThatFailsIsReportedAndTheOriginalRunsUntouched() throws Throwable {
     WardenHooks core = mock(WardenHooks.class);
     Warden.install(core);

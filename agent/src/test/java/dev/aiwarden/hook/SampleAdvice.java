@@ -18,7 +18,20 @@ public final class SampleAdvice {
     if ("boom".equals(arg)) {
       throw new IllegalStateException("enter failed");
     }
+    if ("refuse".equals(arg)) {
+      return new PolicyDeniedException("test.rule", "denied as the handle");
+    }
     return "handle:" + arg;
+  }
+
+  public static Object replace(Object handle, Object arg) {
+    EVENTS.add("replace " + arg);
+    return "wrapped-" + arg;
+  }
+
+  public static Object skip(Object denial) {
+    EVENTS.add("skip " + ((Exception) denial).getMessage());
+    return "skipped";
   }
 
   public static Object exit(Object handle, Object returned) {
@@ -52,5 +65,13 @@ public final class SampleAdvice {
   public static boolean retry(Object throwable, boolean retry) {
     return retry && !(throwable instanceof Throwable
         && PolicyDeniedException.isDenial((Throwable) throwable));
+  }
+
+  public static Object tap(Object handle, Object returned) {
+    return handle == null ? returned : "tapped-" + returned;
+  }
+
+  public static Object pick(Object field, Object returned, Object tapped) {
+    return tapped != returned ? tapped : field;
   }
 }

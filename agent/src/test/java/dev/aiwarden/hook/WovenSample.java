@@ -6,6 +6,7 @@ import java.util.List;
 /** Methods of the shapes the {@link InlineWeaver} must handle; woven by {@link InlineWeaverTest}. */
 public class WovenSample {
   private final String name;
+  private String last;
 
   public WovenSample(String name) {
     this.name = name;
@@ -59,5 +60,22 @@ public class WovenSample {
       }
     }
     return n;
+  }
+
+  private String hidden(String s) {
+    return s;
+  }
+
+  public String callHidden(String s) {
+    return hidden(s);
+  }
+
+  /** Like {@code HttpURLConnection.getInputStream}: the first value is kept in a field. */
+  public String remember(String s) {
+    if (last != null) {
+      return last;
+    }
+    last = s;
+    return s;
   }
 }
