@@ -240,6 +240,16 @@ public final class InlineWeaver implements ClassFileTransformer {
     if (maxLocals.isEmpty()) {
       return null;
     }
+    for (InlineAdvice a : advice) {
+      for (String field : a.fields) {
+        if (!fields.containsKey(field)) {
+          String desc = SuperTypes.inheritedField(loader, reader.getSuperName(), field);
+          if (desc != null) {
+            fields.put(field, desc);
+          }
+        }
+      }
+    }
     ClassWriter writer = new ClassWriter(reader, 0);
     boolean frames = (reader.readUnsignedShort(6) & 0xFFFF) >= Opcodes.V1_6;
     reader.accept(
@@ -889,20 +899,60 @@ public final class InlineWeaver implements ClassFileTransformer {
       return false;
     }
 
-    private static boolean hasVia(ClassLoader loader, String name, String wanted, int depth) {
+    /**
+     * The descriptor of the instance field {@code field} a subclass of {@code superName} inherits
+     * and may read (not private), or null.
+     */
+    static String inheritedField(ClassLoader loader, String superName, String field) {
+      for (int depth = 0; superName != null && depth < 32; depth++) {
+        ClassReader r = read(loader, superName);
+        if (r == null) {
+          return null;
+        }
+        String[] found = new String[1];
+        r.accept(
+            new ClassVisitor(Opcodes.ASM9) {
+              @Override
+              public net.bytebuddy.jar.asm.FieldVisitor visitField(
+                  int access, String name, String desc, String signature, Object value) {
+                if (name.equals(field)
+                    && (access & (Opcodes.ACC_STATIC | Opcodes.ACC_PRIVATE)) == 0) {
+                  found[0] = desc;
+                }
+                return null;
+              }
+
+              @Override
+              public MethodVisitor visitMethod(
+                  int access, String name, String desc, String signature, String[] exceptions) {
+                return null;
+              }
+            },
+            ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+        if (found[0] != null) {
+          return found[0];
+        }
+        superName = r.getSuperName();
+      }
+      return null;
+    }
+
+    /** The class file of {@code name} as the loader finds it, or null. */
+    private static ClassReader read(ClassLoader loader, String name) {
       String resource = name.concat(".class");
       try (InputStream in =
           loader == null
               ? ClassLoader.getSystemResourceAsStream(resource)
               : loader.getResourceAsStream(resource)) {
-        if (in == null) {
-          return false;
-        }
-        ClassReader r = new ClassReader(in.readAllBytes());
-        return has(loader, r.getSuperName(), r.getInterfaces(), wanted, depth + 1);
+        return in == null ? null : new ClassReader(in.readAllBytes());
       } catch (java.io.IOException | RuntimeException unreadable) {
-        return false;
+        return null;
       }
+    }
+
+    private static boolean hasVia(ClassLoader loader, String name, String wanted, int depth) {
+      ClassReader r = read(loader, name);
+      return r != null && has(loader, r.getSuperName(), r.getInterfaces(), wanted, depth + 1);
     }
   }
 

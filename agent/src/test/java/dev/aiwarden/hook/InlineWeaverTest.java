@@ -207,6 +207,29 @@ class InlineWeaverTest {
   }
 
   @Test
+  void aFieldInheritedFromASuperClassIsReadToo() throws Throwable {
+    String sub = WovenSubSample.class.getName();
+    byte[] bytes;
+    try (InputStream in = getClass().getResourceAsStream("/" + sub.replace('.', '/') + ".class")) {
+      bytes = in.readAllBytes();
+    }
+    InlineWeaver.Builder builder = new InlineWeaver.Builder();
+    builder.named(sub)
+        .advice(
+            InlineAdvice.on("echo", 1)
+                .fields("calls")
+                .enter(ADVICE, "enterCalls", "(Ljava/lang/Object;I)V", THIS, InlineAdvice.field(0)));
+    byte[] woven =
+        builder.build(null).transform(
+            getClass().getClassLoader(), sub.replace('.', '/'), null, null, bytes);
+    assertThat(woven).isNotNull();
+    Object sample =
+        VerifyingLoader.define(sub, woven).getConstructor(String.class).newInstance("s");
+    assertThat(invoke(sample, "echo", "x")).isEqualTo("x");
+    assertThat(SampleAdvice.EVENTS).containsExactly("enterCalls 7");
+  }
+
+  @Test
   void theExitCanAlsoSetAFieldOfThis() throws Throwable {
     Object sample =
         woven(

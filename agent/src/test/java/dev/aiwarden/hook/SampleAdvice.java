@@ -74,4 +74,8 @@ public final class SampleAdvice {
   public static Object pick(Object field, Object returned, Object tapped) {
     return tapped != returned ? tapped : field;
   }
+
+  public static void enterCalls(Object self, int calls) {
+    EVENTS.add("enterCalls " + calls);
+  }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 public class WovenSample {
   private final String name;
   private String last;
+  protected int calls = 7;
 
   public WovenSample(String name) {
     this.name = name;
