@@ -45,6 +45,7 @@ public final class InlineAdvice {
   int argument = -1;
   Call replacement;
   Call skip;
+  String skipType;
   Call exit;
   String exitField;
   Call exitFieldValue;
@@ -110,6 +111,15 @@ public final class InlineAdvice {
    * returns what {@code owner.name(descriptor)} makes of it (its one argument: the handle).
    */
   public InlineAdvice skipOnDenial(String owner, String name, String descriptor) {
+    return skipOn("dev.aiwarden.bootstrap.PolicyDeniedException", owner, name, descriptor);
+  }
+
+  /**
+   * When {@link #enter} returned an instance of {@code type} (binary name; a JDK or bootstrap
+   * type), the method is skipped and returns what {@code owner.name(descriptor)} makes of it.
+   */
+  public InlineAdvice skipOn(String type, String owner, String name, String descriptor) {
+    skipType = type.replace('.', '/');
     skip = new Call(owner, name, descriptor, new int[] {ENTER});
     return this;
   }

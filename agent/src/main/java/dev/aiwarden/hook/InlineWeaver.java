@@ -613,7 +613,7 @@ public final class InlineWeaver implements ClassFileTransformer {
         super.visitLabel(end);
         if (advice.skip != null) {
           super.visitVarInsn(Opcodes.ALOAD, handle);
-          super.visitTypeInsn(Opcodes.INSTANCEOF, "dev/aiwarden/bootstrap/PolicyDeniedException");
+          super.visitTypeInsn(Opcodes.INSTANCEOF, advice.skipType);
           super.visitJumpInsn(Opcodes.IFEQ, origin);
           call(advice.skip);
           if (!Type.getReturnType(advice.skip.descriptor).equals(returnType)) {
