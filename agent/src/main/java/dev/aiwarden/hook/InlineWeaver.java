@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
@@ -27,8 +26,9 @@ import net.bytebuddy.jar.asm.Type;
  * the method's own, for the throw path. Frames: the method's are kept (our local appended), the
  * three new branch targets get frames written here.
  *
- * <p>Hooks not yet written as inline advice keep their Byte Buddy advice: a class only they claim
- * goes to the {@code legacy} transformer, built when the first such class appears.
+ * <p>It replaced Byte Buddy's {@code Advice} (and before it {@code AgentBuilder}): their type
+ * pool, advice compiler and matchers cost about 600 classes, loaded and run cold, in every
+ * application that loads a hooked client.
  */
 public final class InlineWeaver implements ClassFileTransformer {
   private static final String OBJECT = "java/lang/Object";
@@ -115,19 +115,15 @@ public final class InlineWeaver implements ClassFileTransformer {
       return rule;
     }
 
-    /** The weaver; classes no rule claims go to {@code legacy} (built on first need), or stay. */
-    public InlineWeaver build(Supplier<ClassFileTransformer> legacy) {
-      return new InlineWeaver(rules.toArray(new Rule[0]), legacy);
+    public InlineWeaver build() {
+      return new InlineWeaver(rules.toArray(new Rule[0]));
     }
   }
 
   private final Rule[] rules;
-  private final Supplier<ClassFileTransformer> legacySupplier;
-  private volatile ClassFileTransformer legacy;
 
-  private InlineWeaver(Rule[] rules, Supplier<ClassFileTransformer> legacy) {
+  private InlineWeaver(Rule[] rules) {
     this.rules = rules;
-    this.legacySupplier = legacy;
   }
 
   @Override
@@ -145,7 +141,7 @@ public final class InlineWeaver implements ClassFileTransformer {
       claimed |= rule.claims(className);
     }
     if (!claimed) {
-      return legacy(loader, className, classBeingRedefined, domain, classfile);
+      return null;
     }
     try {
       return hooked(className, weave(loader, className, domain, classfile));
@@ -179,35 +175,6 @@ public final class InlineWeaver implements ClassFileTransformer {
       return in == null ? null : in.readAllBytes();
     }
   }
-
-  private byte[] legacy(
-      ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain,
-      byte[] classfile) {
-    if (legacySupplier == null) {
-      return null;
-    }
-    ClassFileTransformer l = legacy;
-    if (l == null) {
-      synchronized (this) {
-        l = legacy;
-        if (l == null) {
-          try {
-            l = legacySupplier.get();
-          } catch (Throwable t) {
-            AgentLog.errorOnce("hook:legacy", "ai-warden could not build its Byte Buddy hooks", t);
-            return null;
-          }
-          legacy = l;
-        }
-      }
-    }
-    try {
-      return l.transform(loader, className, redefined, domain, classfile);
-    } catch (Throwable t) {
-      return failed(className, t);
-    }
-  }
-
 
   /** The woven class, or null when no advice applies (or its adapters could not be injected). */
   byte[] weave(ClassLoader loader, String className, ProtectionDomain domain, byte[] classfile) {
@@ -979,7 +946,7 @@ public final class InlineWeaver implements ClassFileTransformer {
                   .thrown(
                       name, "thrown", "(Ljava/lang/Object;Ljava/lang/Throwable;)Ljava/lang/Throwable;",
                       InlineAdvice.ENTER, InlineAdvice.THROWN));
-      warm.build(null).weave(InlineWeaver.class.getClassLoader(), name, null, bytes);
+      warm.build().weave(InlineWeaver.class.getClassLoader(), name, null, bytes);
     } catch (Throwable t) {
       // Only a head start was lost: the first hooked class does the same work.
     }

@@ -59,7 +59,7 @@ class InlineWeaverTest {
   private static InlineWeaver weaver(InlineAdvice... advice) {
     InlineWeaver.Builder builder = new InlineWeaver.Builder();
     builder.named(TARGET).advice(advice);
-    return builder.build(null);
+    return builder.build();
   }
 
   private static Object woven(InlineAdvice... advice) throws Exception {
@@ -220,7 +220,7 @@ class InlineWeaverTest {
                 .fields("calls")
                 .enter(ADVICE, "enterCalls", "(Ljava/lang/Object;I)V", THIS, InlineAdvice.field(0)));
     byte[] woven =
-        builder.build(null).transform(
+        builder.build().transform(
             getClass().getClassLoader(), sub.replace('.', '/'), null, null, bytes);
     assertThat(woven).isNotNull();
     Object sample =
@@ -293,29 +293,14 @@ class InlineWeaverTest {
   }
 
   @Test
-  void classesNoRuleClaimsGoToTheLegacyTransformerBuiltOnFirstNeed() throws Exception {
-    List<String> legacy = new ArrayList<>();
-    InlineWeaver.Builder builder = new InlineWeaver.Builder();
-    builder.named(TARGET).advice(around("loop", 1));
-    InlineWeaver weaver =
-        builder.build(
-            () -> {
-              legacy.add("built");
-              return new ClassFileTransformer() {
-                @Override
-                public byte[] transform(
-                    ClassLoader l, String n, Class<?> c, ProtectionDomain d, byte[] b) {
-                  legacy.add(n);
-                  return null;
-                }
-              };
-            });
+  void classesNoRuleClaimsAreLeftAloneUnread() throws Exception {
+    InlineWeaver weaver = weaver(around("loop", 1));
+    // Not even parsed: bytes that are no class file at all come back unchanged (null).
+    assertThat(weaver.transform(getClass().getClassLoader(), "okhttp3/RealCall", null, null,
+            new byte[] {1, 2, 3}))
+        .isNull();
     assertThat(weaver.transform(getClass().getClassLoader(), INTERNAL, null, null, targetBytes()))
         .isNotNull();
-    assertThat(legacy).isEmpty();
-    weaver.transform(getClass().getClassLoader(), "okhttp3/RealCall", null, null, new byte[0]);
-    weaver.transform(getClass().getClassLoader(), "okhttp3/RealCall", null, null, new byte[0]);
-    assertThat(legacy).containsExactly("built", "okhttp3/RealCall", "okhttp3/RealCall");
   }
 
   @Test
@@ -324,7 +309,7 @@ class InlineWeaverTest {
     builder.prefixSuffix("dev/aiwarden/hook/", "Sample")
         .concreteSubtypeOf("java.lang.Comparable")
         .advice(around("loop", 1));
-    assertThat(builder.build(null)
+    assertThat(builder.build()
             .transform(getClass().getClassLoader(), INTERNAL, null, null, targetBytes()))
         .isNull();
     InlineWeaver.Builder sub = new InlineWeaver.Builder();
@@ -332,7 +317,7 @@ class InlineWeaverTest {
         .concreteSubtypeOf("java.lang.Object")
         .advice(around("loop", 1));
     // WovenSample extends Object directly.
-    assertThat(sub.build(null)
+    assertThat(sub.build()
             .transform(getClass().getClassLoader(), INTERNAL, null, null, targetBytes()))
         .isNotNull();
   }
@@ -367,7 +352,7 @@ class InlineWeaverTest {
   @Test
   void theWarmUpWeavesWithoutThrowing() {
     InlineWeaver.warmUp();
-    assertThat(new InlineWeaver.Builder().build(null)
+    assertThat(new InlineWeaver.Builder().build()
             .transform(getClass().getClassLoader(), "com/acme/Main", null, null, new byte[0]))
         .isNull();
   }
