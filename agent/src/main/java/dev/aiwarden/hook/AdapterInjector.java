@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
 import java.security.ProtectionDomain;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -15,10 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
-import net.bytebuddy.asm.AsmVisitorWrapper;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 /**
  * Defines a hook's adapter classes in the class loader of the library it adapts, so that the
@@ -186,70 +181,6 @@ public final class AdapterInjector {
       byte[] bytes = out.toByteArray();
       bytesCache.put(name, bytes);
       return bytes;
-    }
-  }
-
-  /**
-   * The transformer of a hook: injects {@code adapters} next to the library being loaded, then
-   * applies the advice added with {@link Advising#advice}; leaves the type untouched when the
-   * adapters cannot be injected.
-   */
-  public Advising advising(List<String> adapters) {
-    return new Advising(this, adapters);
-  }
-
-  /**
-   * A hook's advice, compiled when the hook's first type loads: compiling an advice class costs a
-   * few milliseconds, which an application that never loads the library should not pay.
-   */
-  public static final class Advising implements Weaver.Transformer {
-    private final AdapterInjector injector;
-    private final List<String> adapters;
-    private final List<Class<?>> adviceClasses = new ArrayList<>();
-    private final List<ElementMatcher<? super MethodDescription>> methods = new ArrayList<>();
-    private volatile AsmVisitorWrapper[] compiled;
-
-    Advising(AdapterInjector injector, List<String> adapters) {
-      this.injector = injector;
-      this.adapters = adapters;
-    }
-
-    /** Applies {@code adviceClass} to the methods {@code methods} matches. */
-    public Advising advice(
-        Class<?> adviceClass, ElementMatcher<? super MethodDescription> methods) {
-      adviceClasses.add(adviceClass);
-      this.methods.add(methods);
-      return this;
-    }
-
-    @Override
-    public Weaver.Weave transform(
-        Weaver.Weave builder,
-        TypeDescription type,
-        ClassLoader loader,
-        Module module,
-        ProtectionDomain domain) {
-      if (!injector.inject(loader, domain, adapters)) {
-        return builder;
-      }
-      Weaver.Weave b = builder;
-      for (AsmVisitorWrapper advice : compiled()) {
-        b = b.visit(advice);
-      }
-      return b;
-    }
-
-    private AsmVisitorWrapper[] compiled() {
-      AsmVisitorWrapper[] c = compiled;
-      if (c == null) {
-        // Two threads may both compile: the results are equal, and the last one is kept.
-        c = new AsmVisitorWrapper[adviceClasses.size()];
-        for (int i = 0; i < c.length; i++) {
-          c[i] = Weaver.advice(adviceClasses.get(i)).on(methods.get(i));
-        }
-        compiled = c;
-      }
-      return c;
     }
   }
 }

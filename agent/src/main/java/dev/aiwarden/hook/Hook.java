@@ -3,8 +3,9 @@ package dev.aiwarden.hook;
 import java.util.List;
 
 /**
- * One client library ai-warden watches. A hook adds its Byte Buddy advice to the classes it names
- * in {@link HookTargets} (the cheap name test every class load passes), and lists its adapter
+ * One client library ai-warden watches. A hook adds its {@link InlineAdvice} to the classes it
+ * names in {@link HookTargets} (the cheap name test every class load passes), for the {@link
+ * InlineWeaver}. It also lists its adapter
  * classes: code compiled against the library that turns the library's request and response into
  * ai-warden's neutral exchange. Adapters are injected into the class loader that loaded the
  * library, and talk to the core only through {@link dev.aiwarden.bootstrap.Warden}.
@@ -17,6 +18,6 @@ public interface Hook {
   /** Binary names of the adapter classes to inject next to the library. */
   List<String> adapterClasses();
 
-  /** Adds this hook's type matcher and advice. */
-  Weaver.Builder extend(Weaver.Builder builder, AdapterInjector injector);
+  /** Adds this hook's classes and advice. */
+  void inline(InlineWeaver.Builder builder, AdapterInjector injector);
 }

@@ -11,12 +11,12 @@ public final class HookInstaller {
    * Built (and warmed up) ahead of need on the daemon thread of the {@link LazyTransformer}.
    */
   public static ClassFileTransformer build(AdapterInjector injector) {
-    Weaver.Builder builder = new Weaver.Builder();
+    InlineWeaver.Builder builder = new InlineWeaver.Builder();
     for (Hook hook : Hooks.all()) {
-      builder = hook.extend(builder, injector);
+      hook.inline(builder, injector);
     }
-    Weaver weaver = builder.build();
-    weaver.warmUp();
+    InlineWeaver weaver = builder.build();
+    InlineWeaver.warmUp();
     return weaver;
   }
 }

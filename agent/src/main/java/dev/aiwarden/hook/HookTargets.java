@@ -2,8 +2,8 @@ package dev.aiwarden.hook;
 
 /**
  * The names of the classes the hooks change: the cheap test every loaded class passes through
- * before Byte Buddy is even started. Deliberately free of Byte Buddy types, so that an
- * application that never loads one of these classes never loads Byte Buddy either.
+ * before the weaver is even built. Deliberately free of ASM types, so that an application that
+ * never loads one of these classes never loads the weaver either.
  */
 public final class HookTargets {
   /** OkHttp 4.x: the class behind {@code Call.execute()} and {@code Call.enqueue()}. */

@@ -11,7 +11,7 @@ import java.util.function.Supplier;
 
 /**
  * The only transformer installed at start-up: a name test ({@link HookTargets}) in front of the
- * {@link Weaver} (Byte Buddy's advice), which is built when first needed. An application that never loads an
+ * {@link InlineWeaver} (the hooks' advice), which is built when first needed. An application that never loads an
  * AI-capable HTTP client pays for this name test and nothing else.
  *
  * <p>Building and warming up the weaver costs tens of milliseconds of class loading. It starts on a
@@ -31,11 +31,11 @@ public final class LazyTransformer implements ClassFileTransformer {
   private volatile ClassFileTransformer delegate;
 
   /**
-   * @param byteBuddy builds the real transformer (called once, on first need)
+   * @param weaver builds the real transformer (called once, on first need)
    * @param onFirstHook run once when the first hooked class loads (starts the telemetry SDK)
    */
-  public LazyTransformer(Supplier<ClassFileTransformer> byteBuddy, Runnable onFirstHook) {
-    this.build = new FutureTask<>(new Build(byteBuddy));
+  public LazyTransformer(Supplier<ClassFileTransformer> weaver, Runnable onFirstHook) {
+    this.build = new FutureTask<>(new Build(weaver));
     this.onFirstHook = onFirstHook;
   }
 
@@ -70,7 +70,7 @@ public final class LazyTransformer implements ClassFileTransformer {
     }
   }
 
-  /** Starts building the Byte Buddy transformer on a daemon thread, once. */
+  /** Starts building the weaver on a daemon thread, once. */
   void prepare() {
     synchronized (build) {
       if (prepared) {
@@ -116,15 +116,15 @@ public final class LazyTransformer implements ClassFileTransformer {
 
   /** The build, as a named class (a lambda would cost the first lambda bootstrap of some JVMs). */
   private static final class Build implements Callable<ClassFileTransformer> {
-    private final Supplier<ClassFileTransformer> byteBuddy;
+    private final Supplier<ClassFileTransformer> weaver;
 
-    Build(Supplier<ClassFileTransformer> byteBuddy) {
-      this.byteBuddy = byteBuddy;
+    Build(Supplier<ClassFileTransformer> weaver) {
+      this.weaver = weaver;
     }
 
     @Override
     public ClassFileTransformer call() {
-      return byteBuddy.get();
+      return weaver.get();
     }
   }
 }

@@ -50,6 +50,45 @@ public final class ApacheAsyncClient5Adapter {
     }
   }
 
+  /**
+   * Woven before {@code execute(SimpleHttpRequest, HttpContext, FutureCallback)}: {@link
+   * #onExecute}'s result; with an observing callback the thread is marked handled (the general
+   * {@code execute} underneath stays out) until {@link #exitSimple} or {@link #simpleThrown}.
+   */
+  public static Object enterSimple(Object request, Object callback) {
+    Object r = onExecute(request, callback);
+    if (r instanceof ObservingCallback) {
+      Warden.enterHandled();
+    }
+    return r;
+  }
+
+  /** The callback the client gets: the observing one when {@link #enterSimple} made one. */
+  public static Object callbackFor(Object entered, Object callback) {
+    return entered instanceof ObservingCallback ? entered : callback;
+  }
+
+  /** What a skipped (denied) {@code execute} returns: the failed future {@link #onExecute} made. */
+  public static Object deniedFuture(Object future) {
+    return future;
+  }
+
+  /** Woven before {@code execute} returns: ends the handled mark. */
+  public static void exitSimple(Object entered) {
+    if (entered instanceof ObservingCallback) {
+      Warden.exitHandled();
+    }
+  }
+
+  /** Woven where {@code execute} throws (a client not started): the callback will never be told. */
+  public static Throwable simpleThrown(Object entered, Throwable thrown) {
+    if (entered instanceof ObservingCallback) {
+      Warden.exitHandled();
+      ((ObservingCallback) entered).abandon(thrown);
+    }
+    return thrown;
+  }
+
   /** Starts an async call (both async forms): its handle, null, or the policy's denial. */
   static Object start(
       ApacheHttpClient5Adapter.Target t,

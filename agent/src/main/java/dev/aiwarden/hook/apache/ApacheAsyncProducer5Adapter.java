@@ -58,6 +58,28 @@ public final class ApacheAsyncProducer5Adapter {
     return at < 0 ? null : onExecute(at == 1 ? args[0] : null, args[at], args[at + 1], args[at + 4]);
   }
 
+  /** Woven before {@code execute(producer, consumer, handlers, context, callback)}. */
+  public static Object enterExecute(Object producer, Object consumer, Object callback) {
+    return onExecute(null, producer, consumer, callback);
+  }
+
+  /** Woven before {@code execute(target, producer, consumer, handlers, context, callback)}. */
+  public static Object enterExecute(
+      Object target, Object producer, Object consumer, Object callback) {
+    return onExecute(target, producer, consumer, callback);
+  }
+
+  /** The consumer the client gets: the observing one when the entry made one. */
+  public static Object consumerFor(Object entered, Object consumer) {
+    return entered instanceof ObservingConsumer ? entered : consumer;
+  }
+
+  /** Woven where {@code execute} throws: the consumer will never be called. */
+  public static Throwable executeThrown(Object entered, Throwable thrown) {
+    abandon(entered, thrown);
+    return thrown;
+  }
+
   /** The arguments with the application's consumer replaced by the observing one. */
   public static Object[] withConsumer(Object[] args, Object consumer) {
     Object[] changed = args.clone();

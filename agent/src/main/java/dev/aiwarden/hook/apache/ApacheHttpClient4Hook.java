@@ -1,17 +1,16 @@
 package dev.aiwarden.hook.apache;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static dev.aiwarden.hook.InlineAdvice.ENTER;
+import static dev.aiwarden.hook.InlineAdvice.RETURN;
+import static dev.aiwarden.hook.InlineAdvice.THROWN;
 
-import dev.aiwarden.bootstrap.PolicyDeniedException;
 import dev.aiwarden.hook.AdapterInjector;
 import dev.aiwarden.hook.Hook;
 import dev.aiwarden.hook.HookTargets;
-import dev.aiwarden.hook.Weaver;
+import dev.aiwarden.hook.InlineAdvice;
+import dev.aiwarden.hook.InlineWeaver;
 import java.util.Arrays;
 import java.util.List;
-import net.bytebuddy.asm.Advice;
 
 /**
  * Apache HttpClient 4.x classic (4.3 to 4.5; 4.5.14 tracked). Hooks {@code doExecute(HttpHost,
@@ -38,31 +37,31 @@ public final class ApacheHttpClient4Hook implements Hook {
   }
 
   @Override
-  public Weaver.Builder extend(Weaver.Builder builder, AdapterInjector injector) {
-    return builder
-        .type(namedOneOf(HookTargets.APACHE4_CLIENTS))
-        .transform(
-            injector.advising(ADAPTERS)
-                .advice(ExecuteAdvice.class, named("doExecute").and(takesArguments(3))));
+  public void inline(InlineWeaver.Builder builder, AdapterInjector injector) {
+    builder
+        .named(HookTargets.APACHE4_CLIENTS)
+        .adapters(injector, ADAPTERS)
+        .advice(doExecute("dev.aiwarden.hook.apache.ApacheHttpClient4Adapter"));
   }
 
-  /** Around {@code doExecute}: the request before it leaves, the response after. */
-  public static final class ExecuteAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = PolicyDeniedException.class)
-    public static Object enter(@Advice.Argument(0) Object target, @Advice.Argument(1) Object request) {
-      return ApacheHttpClient4Adapter.onRequest(target, request);
-    }
-
-    @Advice.OnMethodExit(onThrowable = Throwable.class)
-    public static void exit(
-        @Advice.Enter Object handle,
-        @Advice.Return Object response,
-        @Advice.Thrown(readOnly = false) Throwable thrown) {
-      if (handle instanceof PolicyDeniedException) {
-        thrown = (PolicyDeniedException) handle;
-      } else if (handle != null) {
-        ApacheHttpClient4Adapter.onResponse(handle, response, thrown);
-      }
-    }
+  /**
+   * Around {@code doExecute(target, request, context)} of a classic client (4.x and 5.x): the
+   * request before it leaves (a denial is thrown there), the response or failure after.
+   */
+  static InlineAdvice doExecute(String adapter) {
+    return InlineAdvice.on("doExecute", 3)
+        .enter(
+            adapter,
+            "enterRequest",
+            "(Ljava/lang/Object;Ljava/lang/Object;)Ljava/lang/Object;",
+            0,
+            1)
+        .exit(adapter, "exitResponse", "(Ljava/lang/Object;Ljava/lang/Object;)V", ENTER, RETURN)
+        .thrown(
+            adapter,
+            "responseThrown",
+            "(Ljava/lang/Object;Ljava/lang/Throwable;)Ljava/lang/Throwable;",
+            ENTER,
+            THROWN);
   }
 }

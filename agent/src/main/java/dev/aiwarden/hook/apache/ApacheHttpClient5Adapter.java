@@ -55,6 +55,33 @@ public final class ApacheHttpClient5Adapter {
     }
   }
 
+  /**
+   * Woven before {@code doExecute}: the call's handle (null when not an AI call); a denial is
+   * thrown to the application, and the request never leaves.
+   */
+  public static Object enterRequest(Object target, Object request) throws PolicyDeniedException {
+    Object handle = onRequest(target, request);
+    if (handle instanceof PolicyDeniedException) {
+      throw (PolicyDeniedException) handle;
+    }
+    return handle;
+  }
+
+  /** Woven before {@code doExecute} returns ({@link #onResponse} never throws). */
+  public static void exitResponse(Object handle, Object response) {
+    if (handle != null) {
+      onResponse(handle, response, null);
+    }
+  }
+
+  /** Woven where {@code doExecute} throws: ends the call, returns what to throw. */
+  public static Throwable responseThrown(Object handle, Throwable thrown) {
+    if (handle != null) {
+      onResponse(handle, null, thrown);
+    }
+    return thrown;
+  }
+
   /** Observes the response's body as the application reads it; never replaces the response. */
   public static void onResponse(Object handle, Object response, Throwable thrown) {
     if (thrown != null || response == null) {

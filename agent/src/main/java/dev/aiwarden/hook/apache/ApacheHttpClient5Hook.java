@@ -1,20 +1,15 @@
 package dev.aiwarden.hook.apache;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static dev.aiwarden.hook.InlineAdvice.ENTER;
+import static dev.aiwarden.hook.InlineAdvice.THROWN;
 
-import dev.aiwarden.bootstrap.PolicyDeniedException;
 import dev.aiwarden.hook.AdapterInjector;
 import dev.aiwarden.hook.Hook;
 import dev.aiwarden.hook.HookTargets;
-import dev.aiwarden.hook.Weaver;
+import dev.aiwarden.hook.InlineAdvice;
+import dev.aiwarden.hook.InlineWeaver;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.Future;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.implementation.bytecode.assign.Assigner;
 
 /**
  * Apache HttpClient 5 (5.0 to 5.5; 5.5 tracked). Classic: {@code doExecute(HttpHost,
@@ -31,7 +26,12 @@ import net.bytebuddy.implementation.bytecode.assign.Assigner;
 public final class ApacheHttpClient5Hook implements Hook {
   private static final String ASYNC_REQUEST_PRODUCER =
       "org.apache.hc.core5.http.nio.AsyncRequestProducer";
-
+  private static final String SIMPLE = "dev.aiwarden.hook.apache.ApacheAsyncClient5Adapter";
+  private static final String PRODUCER = "dev.aiwarden.hook.apache.ApacheAsyncProducer5Adapter";
+  private static final String FUTURE = "java.util.concurrent.Future";
+  private static final String OO_O = "(Ljava/lang/Object;Ljava/lang/Object;)Ljava/lang/Object;";
+  private static final String O_O = "(Ljava/lang/Object;)Ljava/lang/Object;";
+  private static final String OT_T = "(Ljava/lang/Object;Ljava/lang/Throwable;)Ljava/lang/Throwable;";
   private static final List<String> ADAPTERS =
       Arrays.asList(
           "dev.aiwarden.hook.ObservedBody",
@@ -57,112 +57,47 @@ public final class ApacheHttpClient5Hook implements Hook {
   }
 
   @Override
-  public Weaver.Builder extend(Weaver.Builder builder, AdapterInjector injector) {
-    return builder
-        .type(namedOneOf(HookTargets.APACHE5_CLASSIC_CLIENTS))
-        .transform(
-            injector.advising(ADAPTERS)
-                .advice(ClassicAdvice.class, named("doExecute").and(takesArguments(3))))
-        .type(named(HookTargets.APACHE5_ASYNC_CLIENT))
-        .transform(
-            injector.advising(ADAPTERS)
-                .advice(
-                    AsyncAdvice.class,
-                    named("execute")
-                        .and(takesArguments(3))
-                        .and(
-                            takesArgument(
-                                0,
-                                named(
-                                    "org.apache.hc.client5.http.async.methods.SimpleHttpRequest"))))
-                .advice(
-                    ProducerAdvice.class,
-                    named("execute")
-                        .and(
-                            takesArguments(5)
-                                .and(takesArgument(0, named(ASYNC_REQUEST_PRODUCER)))
-                                .or(
-                                    takesArguments(6)
-                                        .and(takesArgument(1, named(ASYNC_REQUEST_PRODUCER)))))));
-  }
-
-  /** Around {@code doExecute}: the request before it leaves, the response after. */
-  public static final class ClassicAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = PolicyDeniedException.class)
-    public static Object enter(@Advice.Argument(0) Object target, @Advice.Argument(1) Object request) {
-      return ApacheHttpClient5Adapter.onRequest(target, request);
-    }
-
-    @Advice.OnMethodExit(onThrowable = Throwable.class)
-    public static void exit(
-        @Advice.Enter Object handle,
-        @Advice.Return Object response,
-        @Advice.Thrown(readOnly = false) Throwable thrown) {
-      if (handle instanceof PolicyDeniedException) {
-        thrown = (PolicyDeniedException) handle;
-      } else if (handle != null) {
-        ApacheHttpClient5Adapter.onResponse(handle, response, thrown);
-      }
-    }
-  }
-
-  /** Swaps in an observing callback; a denied call returns a failed future, no I/O. */
-  public static final class AsyncAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Future.class)
-    public static Object enter(
-        @Advice.Argument(0) Object request,
-        @Advice.Argument(value = 2, readOnly = false, typing = Assigner.Typing.DYNAMIC)
-            Object callback) {
-      Object r = ApacheAsyncClient5Adapter.onExecute(request, callback);
-      if (r instanceof ApacheAsyncClient5Adapter.ObservingCallback) {
-        callback = r;
-        dev.aiwarden.bootstrap.Warden.enterHandled(); // the general execute below stays out
-      }
-      return r;
-    }
-
-    @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-    public static void exit(
-        @Advice.Enter Object entered,
-        @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object future,
-        @Advice.Thrown Throwable thrown) {
-      if (entered instanceof Future) {
-        future = entered;
-      } else if (entered instanceof ApacheAsyncClient5Adapter.ObservingCallback) {
-        dev.aiwarden.bootstrap.Warden.exitHandled();
-        if (thrown != null) {
-          // execute threw (a client not started): the callback will never be told; end the call.
-          ((ApacheAsyncClient5Adapter.ObservingCallback) entered).abandon(thrown);
-        }
-      }
-    }
-  }
-
-  /**
-   * {@code execute([target,] producer, consumer, pushHandlerFactory, context, callback)}: both
-   * forms, told apart by their argument count.
-   */
-  public static final class ProducerAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Future.class)
-    public static Object enter(
-        @Advice.AllArguments(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object[] args) {
-      Object r = ApacheAsyncProducer5Adapter.onExecute(args);
-      if (r instanceof ApacheAsyncProducer5Adapter.ObservingConsumer) {
-        args = ApacheAsyncProducer5Adapter.withConsumer(args, r);
-      }
-      return r;
-    }
-
-    @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-    public static void exit(
-        @Advice.Enter Object entered,
-        @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object future,
-        @Advice.Thrown Throwable thrown) {
-      if (entered instanceof Future) {
-        future = entered;
-      } else if (thrown != null) {
-        ApacheAsyncProducer5Adapter.abandon(entered, thrown);
-      }
-    }
+  public void inline(InlineWeaver.Builder builder, AdapterInjector injector) {
+    builder
+        .named(HookTargets.APACHE5_CLASSIC_CLIENTS)
+        .adapters(injector, ADAPTERS)
+        .advice(ApacheHttpClient4Hook.doExecute("dev.aiwarden.hook.apache.ApacheHttpClient5Adapter"));
+    builder
+        .named(HookTargets.APACHE5_ASYNC_CLIENT)
+        .adapters(injector, ADAPTERS)
+        .advice(
+            // Swaps in an observing callback; a denied call returns a failed future, no I/O.
+            InlineAdvice.on("execute", 3, "org.apache.hc.client5.http.async.methods.SimpleHttpRequest")
+                .enter(SIMPLE, "enterSimple", OO_O, 0, 2)
+                .argument(2, SIMPLE, "callbackFor", OO_O, ENTER, 2)
+                .skipOn(FUTURE, SIMPLE, "deniedFuture", O_O)
+                .exit(SIMPLE, "exitSimple", "(Ljava/lang/Object;)V", ENTER)
+                .thrown(SIMPLE, "simpleThrown", OT_T, ENTER, THROWN),
+            // execute([target,] producer, consumer, pushHandlerFactory, context, callback): both
+            // forms, told apart by their argument count.
+            InlineAdvice.on("execute", 5, ASYNC_REQUEST_PRODUCER)
+                .enter(
+                    PRODUCER,
+                    "enterExecute",
+                    "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;)Ljava/lang/Object;",
+                    0,
+                    1,
+                    4)
+                .argument(1, PRODUCER, "consumerFor", OO_O, ENTER, 1)
+                .skipOn(FUTURE, SIMPLE, "deniedFuture", O_O)
+                .thrown(PRODUCER, "executeThrown", OT_T, ENTER, THROWN),
+            InlineAdvice.on("execute", 6, null, ASYNC_REQUEST_PRODUCER)
+                .enter(
+                    PRODUCER,
+                    "enterExecute",
+                    "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;)"
+                        + "Ljava/lang/Object;",
+                    0,
+                    1,
+                    2,
+                    5)
+                .argument(2, PRODUCER, "consumerFor", OO_O, ENTER, 2)
+                .skipOn(FUTURE, SIMPLE, "deniedFuture", O_O)
+                .thrown(PRODUCER, "executeThrown", OT_T, ENTER, THROWN));
   }
 }

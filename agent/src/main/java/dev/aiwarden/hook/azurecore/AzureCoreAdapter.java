@@ -136,6 +136,51 @@ public final class AzureCoreAdapter {
     }
   }
 
+  /**
+   * Woven before {@code sendSync}: the call's handle (null when not an AI call); a denial is
+   * thrown as the {@code UncheckedIOException} {@link #onSendSync} made, and the client never runs.
+   */
+  public static Object enterSendSync(Object request) {
+    Object handle = onSendSync(request);
+    if (handle instanceof RuntimeException) {
+      throw (RuntimeException) handle;
+    }
+    return handle;
+  }
+
+  /** Woven before {@code sendSync} returns: the response the application gets. Never throws. */
+  public static Object exitSendSync(Object handle, Object response) {
+    if (handle == null) {
+      return response;
+    }
+    try {
+      return onSyncResponse(handle, response, null);
+    } catch (Throwable t) {
+      Warden.hookError("azure-core.sendSync", t);
+      return response;
+    }
+  }
+
+  /** Woven where {@code sendSync} throws: ends the call, returns what to throw. Never throws. */
+  public static Throwable sendSyncThrown(Object handle, Throwable thrown) {
+    if (handle != null) {
+      try {
+        onSyncResponse(handle, null, thrown);
+      } catch (Throwable t) {
+        Warden.hookError("azure-core.sendSync", t);
+      }
+    }
+    return thrown;
+  }
+
+  /**
+   * Woven before {@code RetryPolicy.shouldRetryException} returns: never retry a policy denial
+   * (azure-core retries every other exception).
+   */
+  public static boolean retry(Object throwable, boolean retry) {
+    return retry && !(throwable instanceof Throwable && PolicyDeniedException.isDenial((Throwable) throwable));
+  }
+
   /** Ends {@link #onSendSync}'s mark and observes the response. Never throws. */
   public static Object onSyncResponse(Object handle, Object response, Throwable thrown) {
     Warden.exitHandled();

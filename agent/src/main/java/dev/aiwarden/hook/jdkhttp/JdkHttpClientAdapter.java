@@ -103,6 +103,17 @@ public final class JdkHttpClientAdapter {
     }
   }
 
+  /** Woven before {@code sendAsync} returns (not for a denied call, which was skipped). */
+  public static void exitSendAsync(Object handle, Object future) {
+    onSent(handle, future, null);
+  }
+
+  /** Woven where {@code sendAsync} throws: ends the call, returns what to throw. */
+  public static Throwable sendAsyncThrown(Object handle, Throwable thrown) {
+    onSent(handle, null, thrown);
+    return thrown;
+  }
+
   /** What {@code sendAsync} returns for a denied call: a future failed with the denial. */
   public static Object deniedFuture(Object denial) {
     CompletableFuture<Object> failed = new CompletableFuture<>();

@@ -1,19 +1,16 @@
 package dev.aiwarden.hook.jdkhttp;
 
-import static net.bytebuddy.matcher.ElementMatchers.isPrivate;
-import static net.bytebuddy.matcher.ElementMatchers.isPublic;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static dev.aiwarden.hook.InlineAdvice.ENTER;
+import static dev.aiwarden.hook.InlineAdvice.RETURN;
+import static dev.aiwarden.hook.InlineAdvice.THROWN;
 
-import dev.aiwarden.bootstrap.PolicyDeniedException;
 import dev.aiwarden.hook.AdapterInjector;
 import dev.aiwarden.hook.Hook;
 import dev.aiwarden.hook.HookTargets;
-import dev.aiwarden.hook.Weaver;
+import dev.aiwarden.hook.InlineAdvice;
+import dev.aiwarden.hook.InlineWeaver;
 import java.util.Arrays;
 import java.util.List;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.implementation.bytecode.assign.Assigner;
 
 /**
  * The JDK's {@code java.net.http.HttpClient} (Java 11+; checked on 17 and 25), used by LangChain4j
@@ -28,9 +25,15 @@ import net.bytebuddy.implementation.bytecode.assign.Assigner;
  * the module is given a read edge to them.
  */
 public final class JdkHttpClientHook implements Hook {
+  private static final String ADAPTER = "dev.aiwarden.hook.jdkhttp.JdkHttpClientAdapter";
+  private static final String OBJECT_OBJECT = "(Ljava/lang/Object;)Ljava/lang/Object;";
+  private static final String HANDLE_THROWN =
+      "(Ljava/lang/Object;Ljava/lang/Throwable;)Ljava/lang/Throwable;";
+  private static final int ACC_PUBLIC = 0x0001;
+  private static final int ACC_PRIVATE = 0x0002;
   private static final List<String> ADAPTERS =
       Arrays.asList(
-          "dev.aiwarden.hook.jdkhttp.JdkHttpClientAdapter",
+          ADAPTER,
           "dev.aiwarden.hook.jdkhttp.RequestBodies",
           "dev.aiwarden.hook.jdkhttp.RequestBodies$Collector",
           "dev.aiwarden.hook.jdkhttp.TeeBodyHandler",
@@ -48,54 +51,34 @@ public final class JdkHttpClientHook implements Hook {
   }
 
   @Override
-  public Weaver.Builder extend(Weaver.Builder builder, AdapterInjector injector) {
-    return builder
-        .type(named(HookTargets.JDK_HTTP_CLIENT_IMPL))
-        .transform(
-            (b, type, loader, module, domain) ->
-                injector.inject(loader, domain, ADAPTERS)
-                        && injector.readAdapters("java.net.http", loader)
-                    ? b.visit(
-                            Weaver.advice(SendAsyncAdvice.class)
-                                .on(named("sendAsync").and(isPrivate()).and(takesArguments(4))))
-                        .visit(
-                            Weaver.advice(SendAdvice.class)
-                                .on(named("send").and(isPublic()).and(takesArguments(2))))
-                    : b);
-  }
-
-  /** Where every request starts, on the caller's thread. */
-  public static final class SendAsyncAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = PolicyDeniedException.class)
-    public static Object enter(
-        @Advice.Argument(0) Object request,
-        @Advice.Argument(value = 1, readOnly = false, typing = Assigner.Typing.DYNAMIC)
-            Object handler) {
-      Object handle = JdkHttpClientAdapter.onRequest(request);
-      handler = JdkHttpClientAdapter.wrapHandler(handle, handler);
-      return handle;
-    }
-
-    @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-    public static void exit(
-        @Advice.Enter Object handle,
-        @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object future,
-        @Advice.Thrown Throwable thrown) {
-      if (handle instanceof PolicyDeniedException) {
-        future = JdkHttpClientAdapter.deniedFuture(handle);
-      } else if (handle != null) {
-        JdkHttpClientAdapter.onSent(handle, future, thrown);
-      }
-    }
-  }
-
-  /** {@code send} rethrows a denial wrapped in a new {@code IOException}: unwrap it. */
-  public static final class SendAdvice {
-    @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-    public static void exit(@Advice.Thrown(readOnly = false) Throwable thrown) {
-      if (thrown != null) {
-        thrown = JdkHttpClientAdapter.unwrapDenial(thrown);
-      }
-    }
+  public void inline(InlineWeaver.Builder builder, AdapterInjector injector) {
+    builder
+        .named(HookTargets.JDK_HTTP_CLIENT_IMPL)
+        .adapters(injector, ADAPTERS)
+        .module("java.net.http")
+        .advice(
+            // Where every request starts, on the caller's thread: the body handler is wrapped; a
+            // denied call returns a future failed with the denial.
+            InlineAdvice.on("sendAsync", 4)
+                .access(ACC_PRIVATE)
+                .enter(ADAPTER, "onRequest", OBJECT_OBJECT, 0)
+                .argument(
+                    1,
+                    ADAPTER,
+                    "wrapHandler",
+                    "(Ljava/lang/Object;Ljava/lang/Object;)Ljava/lang/Object;",
+                    ENTER,
+                    1)
+                .skipOnDenial(ADAPTER, "deniedFuture", OBJECT_OBJECT)
+                .exit(ADAPTER, "exitSendAsync", "(Ljava/lang/Object;Ljava/lang/Object;)V", ENTER, RETURN)
+                .thrown(ADAPTER, "sendAsyncThrown", HANDLE_THROWN, ENTER, THROWN),
+            // send rethrows a denial wrapped in a new IOException: unwrap it.
+            InlineAdvice.on("send", 2)
+                .access(ACC_PUBLIC)
+                .thrown(
+                    ADAPTER,
+                    "unwrapDenial",
+                    "(Ljava/lang/Throwable;)Ljava/lang/Throwable;",
+                    THROWN));
   }
 }

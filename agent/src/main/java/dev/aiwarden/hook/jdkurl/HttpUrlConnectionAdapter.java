@@ -90,6 +90,59 @@ public final class HttpUrlConnectionAdapter {
     }
   }
 
+  /**
+   * Woven before {@code getOutputStream()}, with the connection's fields: in a streaming mode the
+   * call starts here; a denial is thrown to the application.
+   */
+  public static void enterOutputStream(
+      Object connection, Object userHeaders, int fixedLength, long fixedLengthLong, int chunkLength)
+      throws PolicyDeniedException {
+    Object handle =
+        onOutputStream(
+            connection,
+            userHeaders,
+            fixedLength != -1 || fixedLengthLong != -1 || chunkLength != -1);
+    if (handle instanceof PolicyDeniedException) {
+      throw (PolicyDeniedException) handle;
+    }
+  }
+
+  /**
+   * Woven before {@code getInputStream()}, with the connection's fields: the call's handle (null
+   * when a stream or a failure is already there, or not an AI call); a denial is thrown.
+   */
+  public static Object enterInputStream(
+      Object connection, Object existing, Object remembered, Object poster, Object userHeaders)
+      throws PolicyDeniedException {
+    if (existing != null || remembered != null) {
+      return null;
+    }
+    Object handle = onInputStream(connection, poster, userHeaders);
+    if (handle instanceof PolicyDeniedException) {
+      throw (PolicyDeniedException) handle;
+    }
+    return handle;
+  }
+
+  /** Woven before {@code getInputStream()} returns: the stream the application gets. */
+  public static Object exitInputStream(Object handle, Object connection, Object in, int status) {
+    return handle == null ? in : onResponse(handle, connection, (InputStream) in, null, status);
+  }
+
+  /** The connection's {@code inputStream} after the exit: the tapped stream when it was tapped. */
+  public static Object streamField(Object field, Object returned, Object tapped) {
+    return tapped != returned ? tapped : field;
+  }
+
+  /** Woven where {@code getInputStream()} throws: ends the call, returns what to throw. */
+  public static Throwable inputStreamThrown(
+      Object handle, Object connection, Throwable thrown, int status) {
+    if (handle != null) {
+      onResponse(handle, connection, null, thrown, status);
+    }
+    return thrown;
+  }
+
   /** After the first {@code getInputStream}: the stream the application gets, tapped. */
   public static InputStream onResponse(
       Object handle, Object conn, InputStream in, Throwable thrown, int status) {

@@ -1,18 +1,18 @@
 package dev.aiwarden.hook.jdkurl;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static dev.aiwarden.hook.InlineAdvice.ENTER;
+import static dev.aiwarden.hook.InlineAdvice.RETURN;
+import static dev.aiwarden.hook.InlineAdvice.THIS;
+import static dev.aiwarden.hook.InlineAdvice.THROWN;
+import static dev.aiwarden.hook.InlineAdvice.field;
 
-import dev.aiwarden.bootstrap.PolicyDeniedException;
 import dev.aiwarden.hook.AdapterInjector;
 import dev.aiwarden.hook.Hook;
 import dev.aiwarden.hook.HookTargets;
-import dev.aiwarden.hook.Weaver;
-import java.io.InputStream;
+import dev.aiwarden.hook.InlineAdvice;
+import dev.aiwarden.hook.InlineWeaver;
 import java.util.Arrays;
 import java.util.List;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.implementation.bytecode.assign.Assigner;
 
 /**
  * The JDK's {@code HttpURLConnection} and {@code HttpsURLConnection} (checked on Java 17 and 25):
@@ -27,10 +27,9 @@ import net.bytebuddy.implementation.bytecode.assign.Assigner;
  * {@code sun.net.www} to them (to read the application's headers, which the public API hides).
  */
 public final class HttpUrlConnectionHook implements Hook {
+  private static final String ADAPTER = "dev.aiwarden.hook.jdkurl.HttpUrlConnectionAdapter";
   private static final List<String> ADAPTERS =
-      Arrays.asList(
-          "dev.aiwarden.hook.jdkurl.HttpUrlConnectionAdapter",
-          "dev.aiwarden.hook.jdkurl.TapInputStream");
+      Arrays.asList(ADAPTER, "dev.aiwarden.hook.jdkurl.TapInputStream");
 
   @Override
   public String name() {
@@ -43,78 +42,58 @@ public final class HttpUrlConnectionHook implements Hook {
   }
 
   @Override
-  public Weaver.Builder extend(Weaver.Builder builder, AdapterInjector injector) {
-    return builder
-        .type(named(HookTargets.JDK_HTTP_URL_CONNECTION))
-        .transform(
-            (b, type, loader, module, domain) ->
-                injector.inject(loader, domain, ADAPTERS)
-                        && injector.readAdapters("java.base", loader, "sun.net.www")
-                    ? b.visit(
-                            Weaver.advice(OutputStreamAdvice.class)
-                                .on(named("getOutputStream").and(takesArguments(0))))
-                        .visit(
-                            Weaver.advice(InputStreamAdvice.class)
-                                .on(named("getInputStream").and(takesArguments(0))))
-                    : b);
-  }
-
-  /** Streaming mode: the request's headers leave here. */
-  public static final class OutputStreamAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = PolicyDeniedException.class)
-    public static Object enter(
-        @Advice.This Object connection,
-        @Advice.FieldValue(value = "userHeaders", typing = Assigner.Typing.DYNAMIC) Object headers,
-        @Advice.FieldValue("fixedContentLength") int fixedLength,
-        @Advice.FieldValue("fixedContentLengthLong") long fixedLengthLong,
-        @Advice.FieldValue("chunkLength") int chunkLength) {
-      return HttpUrlConnectionAdapter.onOutputStream(
-          connection, headers, fixedLength != -1 || fixedLengthLong != -1 || chunkLength != -1);
-    }
-
-    @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-    public static void exit(
-        @Advice.Enter Object handle, @Advice.Thrown(readOnly = false) Throwable thrown) {
-      if (handle instanceof PolicyDeniedException) {
-        thrown = (PolicyDeniedException) handle;
-      }
-    }
-  }
-
-  /** The first {@code getInputStream}: the request leaves, the response arrives. */
-  public static final class InputStreamAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = PolicyDeniedException.class)
-    public static Object enter(
-        @Advice.This Object connection,
-        @Advice.FieldValue("inputStream") InputStream existing,
-        @Advice.FieldValue(value = "rememberedException", typing = Assigner.Typing.DYNAMIC)
-            Object remembered,
-        @Advice.FieldValue(value = "poster", typing = Assigner.Typing.DYNAMIC) Object poster,
-        @Advice.FieldValue(value = "userHeaders", typing = Assigner.Typing.DYNAMIC) Object headers) {
-      if (existing != null || remembered != null) {
-        return null;
-      }
-      return HttpUrlConnectionAdapter.onInputStream(connection, poster, headers);
-    }
-
-    @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-    public static void exit(
-        @Advice.This Object connection,
-        @Advice.Enter Object handle,
-        @Advice.Return(readOnly = false) InputStream in,
-        @Advice.Thrown(readOnly = false) Throwable thrown,
-        @Advice.FieldValue(value = "inputStream", readOnly = false) InputStream field,
-        @Advice.FieldValue("responseCode") int status) {
-      if (handle instanceof PolicyDeniedException) {
-        thrown = (PolicyDeniedException) handle;
-      } else if (handle != null) {
-        InputStream tapped =
-            HttpUrlConnectionAdapter.onResponse(handle, connection, in, thrown, status);
-        if (thrown == null && tapped != in) {
-          field = tapped;
-          in = tapped;
-        }
-      }
-    }
+  public void inline(InlineWeaver.Builder builder, AdapterInjector injector) {
+    builder
+        .named(HookTargets.JDK_HTTP_URL_CONNECTION)
+        .adapters(injector, ADAPTERS)
+        .module("java.base", "sun.net.www")
+        .advice(
+            // Streaming mode: the request's headers leave here.
+            InlineAdvice.on("getOutputStream", 0)
+                .fields("userHeaders", "fixedContentLength", "fixedContentLengthLong", "chunkLength")
+                .enter(
+                    ADAPTER,
+                    "enterOutputStream",
+                    "(Ljava/lang/Object;Ljava/lang/Object;IJI)V",
+                    THIS,
+                    field(0),
+                    field(1),
+                    field(2),
+                    field(3)),
+            // The first getInputStream: the request leaves, the response arrives; the tapped
+            // stream also goes into the connection's field, for every later getInputStream.
+            InlineAdvice.on("getInputStream", 0)
+                .fields("inputStream", "rememberedException", "poster", "userHeaders", "responseCode")
+                .enter(
+                    ADAPTER,
+                    "enterInputStream",
+                    "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;"
+                        + "Ljava/lang/Object;)Ljava/lang/Object;",
+                    THIS,
+                    field(0),
+                    field(1),
+                    field(2),
+                    field(3))
+                .exit(
+                    ADAPTER,
+                    "exitInputStream",
+                    "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;I)Ljava/lang/Object;",
+                    ENTER,
+                    THIS,
+                    RETURN,
+                    field(4))
+                .exitSets(
+                    "inputStream",
+                    ADAPTER,
+                    "streamField",
+                    "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;)Ljava/lang/Object;")
+                .thrown(
+                    ADAPTER,
+                    "inputStreamThrown",
+                    "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Throwable;I)Ljava/lang/Throwable;",
+                    ENTER,
+                    THIS,
+                    THROWN,
+                    field(4)));
   }
 }

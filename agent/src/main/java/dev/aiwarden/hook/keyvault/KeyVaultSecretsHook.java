@@ -1,16 +1,16 @@
 package dev.aiwarden.hook.keyvault;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static dev.aiwarden.hook.InlineAdvice.RETURN;
+import static dev.aiwarden.hook.InlineAdvice.THIS;
 
 import dev.aiwarden.bootstrap.SecretReads;
 import dev.aiwarden.hook.AdapterInjector;
 import dev.aiwarden.hook.Hook;
 import dev.aiwarden.hook.HookTargets;
-import dev.aiwarden.hook.Weaver;
+import dev.aiwarden.hook.InlineAdvice;
+import dev.aiwarden.hook.InlineWeaver;
 import java.util.Collections;
 import java.util.List;
-import net.bytebuddy.asm.Advice;
 
 /**
  * {@code com.azure:azure-security-keyvault-secrets} (4.9 tracked): {@code KeyVaultSecret.getValue()}
@@ -29,20 +29,18 @@ public final class KeyVaultSecretsHook implements Hook {
     return Collections.emptyList();
   }
 
+  /** {@code KeyVaultSecret.getValue()}: hands the value and its secret over ({@link SecretReads}). */
   @Override
-  public Weaver.Builder extend(Weaver.Builder builder, AdapterInjector injector) {
-    return builder
-        .type(named(HookTargets.KEYVAULT_SECRET))
-        .transform(
-            (b, type, loader, module, domain) ->
-                b.visit(Weaver.advice(GetValueAdvice.class).on(named("getValue").and(takesArguments(0)))));
-  }
-
-  /** {@code KeyVaultSecret.getValue()}: hands the value and its secret over. */
-  public static final class GetValueAdvice {
-    @Advice.OnMethodExit(suppress = Throwable.class)
-    public static void exit(@Advice.This Object secret, @Advice.Return String value) {
-      SecretReads.read(secret, value);
-    }
+  public void inline(InlineWeaver.Builder builder, AdapterInjector injector) {
+    builder
+        .named(HookTargets.KEYVAULT_SECRET)
+        .advice(
+            InlineAdvice.on("getValue", 0)
+                .exit(
+                    "dev.aiwarden.bootstrap.SecretReads",
+                    "read",
+                    "(Ljava/lang/Object;Ljava/lang/String;)V",
+                    THIS,
+                    RETURN));
   }
 }

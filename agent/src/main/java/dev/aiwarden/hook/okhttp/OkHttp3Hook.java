@@ -1,12 +1,9 @@
 package dev.aiwarden.hook.okhttp;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
-
 import dev.aiwarden.hook.AdapterInjector;
 import dev.aiwarden.hook.Hook;
 import dev.aiwarden.hook.HookTargets;
-import dev.aiwarden.hook.Weaver;
+import dev.aiwarden.hook.InlineWeaver;
 import java.util.List;
 
 /**
@@ -30,15 +27,10 @@ public final class OkHttp3Hook implements Hook {
   }
 
   @Override
-  public Weaver.Builder extend(Weaver.Builder builder, AdapterInjector injector) {
-    List<String> adapters = shared.adapterClasses();
-    return builder
-        .type(named(HookTargets.OKHTTP3_REAL_CALL))
-        .transform(
-            injector.advising(adapters)
-                .advice(
-                    OkHttp4Hook.ChainAdvice.class,
-                    named("getResponseWithInterceptorChain").and(takesArguments(0)))
-                .advice(OkHttp4Hook.EnqueueAdvice.class, named("enqueue")));
+  public void inline(InlineWeaver.Builder builder, AdapterInjector injector) {
+    builder
+        .named(HookTargets.OKHTTP3_REAL_CALL)
+        .adapters(injector, shared.adapterClasses())
+        .advice(OkHttp4Hook.chain("getResponseWithInterceptorChain"), OkHttp4Hook.enqueue());
   }
 }

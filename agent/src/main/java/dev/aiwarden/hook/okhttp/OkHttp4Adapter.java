@@ -55,6 +55,39 @@ public final class OkHttp4Adapter {
 
   private OkHttp4Adapter() {}
 
+  /**
+   * Woven before {@code getResponseWithInterceptorChain}: the call's handle (null when not an AI
+   * call); a denial is thrown to the caller, and the chain never runs.
+   */
+  public static Object enterChain(Object call) throws PolicyDeniedException {
+    Object handle = onRequest(call);
+    if (handle instanceof PolicyDeniedException) {
+      throw (PolicyDeniedException) handle;
+    }
+    return handle;
+  }
+
+  /** Woven before the chain returns: the response the application gets. Never throws. */
+  public static Object exitChain(Object handle, Object response) {
+    if (handle == null) {
+      return response;
+    }
+    try {
+      return onResponse(handle, response, null);
+    } catch (Throwable t) {
+      Warden.hookError("okhttp.response", t);
+      return response;
+    }
+  }
+
+  /** Woven where the chain throws: ends the call, returns what to throw. Never throws. */
+  public static Throwable chainThrown(Object handle, Throwable thrown) {
+    if (handle != null) {
+      Warden.failed(handle, thrown);
+    }
+    return thrown;
+  }
+
   public static void onEnqueue(Object call) {
     try {
       HttpUrl url = ((Call) call).request().url();

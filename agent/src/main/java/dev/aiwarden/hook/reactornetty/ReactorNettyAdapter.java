@@ -40,6 +40,28 @@ public final class ReactorNettyAdapter {
     return start(operations, (ByteBuf) body);
   }
 
+  /** Woven before {@code newFullBodyMessage(body)}: a denial is thrown, the message never built. */
+  public static void enterFullBody(Object operations, Object body) throws PolicyDeniedException {
+    Object denied = onFullBody(operations, body);
+    if (denied instanceof PolicyDeniedException) {
+      throw (PolicyDeniedException) denied;
+    }
+  }
+
+  /** Woven before {@code send(Publisher)}: a denial is thrown, nothing is sent. */
+  public static void enterStreamedSend(Object operations, Object source)
+      throws PolicyDeniedException {
+    Object denied = onStreamedSend(operations, source);
+    if (denied instanceof PolicyDeniedException) {
+      throw (PolicyDeniedException) denied;
+    }
+  }
+
+  /** Woven before {@code onInboundClose()} and {@code onInboundCancel()}. */
+  public static void onClosed(Object operations) {
+    onEnd(operations, null);
+  }
+
   /** {@code send(Publisher)} with a streamed (non-{@code Mono}) body: starts without the body. */
   public static Object onStreamedSend(Object operations, Object source) {
     if (source instanceof reactor.core.publisher.Mono) {

@@ -1,16 +1,15 @@
 package dev.aiwarden.hook.spring;
 
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+import static dev.aiwarden.hook.InlineAdvice.THIS;
+import static dev.aiwarden.hook.InlineAdvice.field;
 
 import dev.aiwarden.hook.AdapterInjector;
 import dev.aiwarden.hook.Hook;
 import dev.aiwarden.hook.HookTargets;
-import dev.aiwarden.hook.Weaver;
+import dev.aiwarden.hook.InlineAdvice;
+import dev.aiwarden.hook.InlineWeaver;
 import java.util.Arrays;
 import java.util.List;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.implementation.bytecode.assign.Assigner;
 
 /**
  * Spring's HTTP client abstraction (spring-web 6.1 to 6.2; 6.2.18 tracked), over another hooked
@@ -23,9 +22,10 @@ import net.bytebuddy.implementation.bytecode.assign.Assigner;
  * WebClient} on its JDK connector). See {@link SpringWebAdapter}.
  */
 public final class SpringWebHook implements Hook {
+  private static final String ADAPTER = "dev.aiwarden.hook.spring.SpringWebAdapter";
   private static final List<String> ADAPTERS =
       Arrays.asList(
-          "dev.aiwarden.hook.spring.SpringWebAdapter",
+          ADAPTER,
           "dev.aiwarden.hook.spring.SpringWebAdapter$Bounded",
           "dev.aiwarden.hook.spring.SpringWebAdapter$Reactive");
 
@@ -40,40 +40,29 @@ public final class SpringWebHook implements Hook {
   }
 
   @Override
-  public Weaver.Builder extend(Weaver.Builder builder, AdapterInjector injector) {
-    return builder
-        .type(named(HookTargets.SPRING_STREAMING_REQUEST))
-        .transform(
-            injector.advising(ADAPTERS)
-                .advice(ExecuteAdvice.class, named("executeInternal").and(takesArguments(1))))
-        .type(named(HookTargets.SPRING_REACTIVE_JDK_REQUEST))
-        .transform(
-            injector.advising(ADAPTERS)
-                .advice(WriteWithAdvice.class, named("writeWith").and(takesArguments(1))));
-  }
-
-  /** Around the blocking execution: offer the body, withdraw the offer afterwards. */
-  public static final class ExecuteAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static void enter(
-        @Advice.This Object request,
-        @Advice.FieldValue(value = "body", typing = Assigner.Typing.DYNAMIC) Object body,
-        @Advice.FieldValue(value = "bodyStream", typing = Assigner.Typing.DYNAMIC)
-            Object bodyStream) {
-      SpringWebAdapter.onExecute(request, body, bodyStream);
-    }
-
-    @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-    public static void exit() {
-      SpringWebAdapter.afterExecute();
-    }
-  }
-
-  /** The reactive request's body, before the JDK client is given it. */
-  public static final class WriteWithAdvice {
-    @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static void enter(@Advice.This Object request, @Advice.Argument(0) Object body) {
-      SpringWebAdapter.onWriteWith(request, body);
-    }
+  public void inline(InlineWeaver.Builder builder, AdapterInjector injector) {
+    builder
+        .named(HookTargets.SPRING_STREAMING_REQUEST)
+        .adapters(injector, ADAPTERS)
+        .advice(
+            // Around the blocking execution: offer the body, withdraw the offer afterwards.
+            InlineAdvice.on("executeInternal", 1)
+                .fields("body", "bodyStream")
+                .enter(
+                    ADAPTER,
+                    "onExecute",
+                    "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;)V",
+                    THIS,
+                    field(0),
+                    field(1))
+                .exit(ADAPTER, "afterExecute", "()V")
+                .thrown(ADAPTER, "afterExecute", "()V"));
+    builder
+        .named(HookTargets.SPRING_REACTIVE_JDK_REQUEST)
+        .adapters(injector, ADAPTERS)
+        .advice(
+            // The reactive request's body, before the JDK client is given it.
+            InlineAdvice.on("writeWith", 1)
+                .enter(ADAPTER, "onWriteWith", "(Ljava/lang/Object;Ljava/lang/Object;)V", THIS, 0));
   }
 }
