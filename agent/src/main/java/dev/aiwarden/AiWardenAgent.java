@@ -5,7 +5,7 @@ import java.lang.instrument.Instrumentation;
 /**
  * The {@code -javaagent} entry point. Start-up must stay close to free: this puts ai-warden's
  * tiny bootstrap classes where every class loader can see them and registers one name-filtering
- * transformer; Byte Buddy and the OpenTelemetry SDK start only when an HTTP client ai-warden
+ * transformer; the hook weaver (ASM) and the OpenTelemetry SDK start only when an HTTP client ai-warden
  * hooks is first loaded. Nothing here may ever stop the application from starting.
  */
 public final class AiWardenAgent {

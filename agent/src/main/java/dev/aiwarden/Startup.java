@@ -215,7 +215,7 @@ final class Startup {
     }
   }
 
-  /** Builds the Byte Buddy transformer when the first hooked class loads. */
+  /** Builds the hook weaver (InlineWeaver) when the first hooked class loads. */
   private static final class HookBuilder implements Supplier<ClassFileTransformer> {
     private final Instrumentation inst;
 

@@ -6,7 +6,7 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 
 /**
  * An application that loads both SDKs and builds their clients (which loads the HTTP client
- * classes ai-warden hooks, so Byte Buddy starts), but makes no call: start-up with the hooks in.
+ * classes ai-warden hooks, so the hook weaver starts), but makes no call: start-up with the hooks in.
  */
 public final class SdkStartupApp {
   public static void main(String[] args) {
