@@ -48,6 +48,28 @@ public final class ObservedBody {
     }
   }
 
+  /**
+   * True for the headers ai-warden reads (any case): {@code Content-Type}, {@code
+   * Content-Encoding}, {@code Content-Length}, {@code Authorization}, {@code Api-Key}. A hook may
+   * hand over only these, in their order, instead of every header (fewer and smaller arrays).
+   */
+  public static boolean isInspectedHeader(String name) {
+    switch (name.length()) {
+      case 7:
+        return name.equalsIgnoreCase("api-key");
+      case 12:
+        return name.equalsIgnoreCase("content-type");
+      case 13:
+        return name.equalsIgnoreCase("authorization");
+      case 14:
+        return name.equalsIgnoreCase("content-length");
+      case 16:
+        return name.equalsIgnoreCase("content-encoding");
+      default:
+        return false;
+    }
+  }
+
   /** True for {@code text/event-stream} content types. */
   public static boolean isEventStream(String contentType) {
     return contentType != null && contentType.regionMatches(true, 0, "text/event-stream", 0, 17);
