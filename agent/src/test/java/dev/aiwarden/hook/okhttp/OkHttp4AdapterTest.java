@@ -10,6 +10,7 @@ import static org.mockito.Mockito.verify;
 
 import dev.aiwarden.bootstrap.Warden;
 import dev.aiwarden.bootstrap.WardenHooks;
+import dev.aiwarden.hook.TestCores;
 import dev.aiwarden.hook.Allocations;
 import dev.aiwarden.hook.QuietCore;
 import dev.aiwarden.classify.EndpointClassifier;
@@ -92,7 +93,7 @@ class OkHttp4AdapterTest {
   /** A body that breaks off after a few bytes, as when the server closes the connection mid-body. */
   @Test
   void aResponseBodyThatBreaksOffEndsTheCallAsFailedAndTheApplicationSeesTheSameException() {
-    WardenHooks core = mock(WardenHooks.class);
+    WardenHooks core = TestCores.mock();
     Warden.install(core);
     try {
       Source broken =
@@ -247,7 +248,7 @@ class OkHttp4AdapterTest {
   /** A large JSON response is not read ahead: it is seen as the application reads it, once. */
   @Test
   void aLargeJsonResponseIsSeenAsTheApplicationReadsIt() throws Exception {
-    WardenHooks core = mock(WardenHooks.class);
+    WardenHooks core = TestCores.mock();
     Warden.install(core);
     try {
       byte[] content = new byte[(int) OkHttp4Adapter.MAX_PEEKED_BODY * 3 + 7];
