@@ -32,24 +32,9 @@ public final class CallerLocator {
   /** Call sites cached per application class; more are answered without the cache. */
   static final int SITES_PER_CLASS = 32;
 
-  /**
-   * Largest first batch asked of a walker: the JDK's own cap on a first batch ({@code
-   * StackStreamFactory.LARGE_BATCH_SIZE}); deeper walks continue in further batches.
-   */
-  static final int MAX_ESTIMATE = 256;
-
-  /** Walkers by estimated depth (index), made when first needed; index 0 is the JDK's default. */
-  private static final StackWalker[] WALKERS = new StackWalker[MAX_ESTIMATE + 1];
-  /** Class references may be refused (a security manager): then frames are classified by name. */
-
-  /**
-   * Per thread: frames the last walk went through to its caller ({@code [0]}), so the next walk's
-   * first batch holds them all. On Java 17 the JDK fills a walk's batches with one frame object
-   * per slot (batches of 8, then 16, then 32 frames by default), so a walk of 20 frames made 34;
-   * a first batch of the right size makes about as many as the walk needs. A thread whose calls
-   * come through the same client walks about as deep every time.
-   */
-  private static final ThreadLocal<Walk> LAST = ThreadLocal.withInitial(Walk::new);
+  private static final StackWalker WALKER = walker();
+  /** Made once: a method reference written at the call site would be a new object per walk. */
+  private static final Function<Stream<StackWalker.StackFrame>, Caller> FIND = CallerLocator::find;
 
   private static final String[] SKIPPED = {
     "java.",
@@ -99,103 +84,39 @@ public final class CallerLocator {
 
   private CallerLocator() {}
 
-  private static boolean classReferences() {
-    try {
-      StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
-      return true;
-    } catch (SecurityException e) {
-      return false;
-    }
-  }
-
   /**
-   * The walker whose first batch is {@code estimate} frames (0: the JDK's default), with class
-   * references when allowed: then frames are classified by class, else by class name.
+   * With class references when allowed (a security manager may refuse them): then frames are
+   * classified by class, else by class name.
    */
-  static StackWalker walker(int estimate) {
-    int e = Math.max(0, Math.min(estimate, MAX_ESTIMATE));
-    StackWalker w = WALKERS[e];
-    if (w == null) {
-      w = newWalker(e);
-      WALKERS[e] = w; // racy: at worst two equal walkers are made
-    }
-    return w;
-  }
-
-  private static StackWalker newWalker(int estimate) {
+  private static StackWalker walker() {
     try {
-      return estimate == 0
-          ? StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
-          : StackWalker.getInstance(java.util.Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE), estimate);
+      return StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
     } catch (SecurityException e) {
-      return estimate == 0
-          ? StackWalker.getInstance()
-          : StackWalker.getInstance(java.util.Collections.emptySet(), estimate);
+      return StackWalker.getInstance();
     }
   }
 
   /** The application frame calling this method, or null when there is none. Never throws. */
   public static Caller find() {
     try {
-      Walk walk = LAST.get();
-      return walker(walk.estimate()).walk(walk);
+      return WALKER.walk(FIND);
     } catch (RuntimeException e) {
       return null;
     }
   }
 
-  /**
-   * One thread's walk function (made once per thread: a method reference at the call site would
-   * be a new object per walk), remembering how deep its last walk went.
-   */
-  static final class Walk implements Function<Stream<StackWalker.StackFrame>, Caller> {
-    /** Frames walked to the caller by the last two walks; 0 before a walk or after one found none. */
-    int depth;
-    int before;
-
-    /**
-     * The first batch for the next walk: the deeper of the last two walks and a little room (a
-     * thread alternating between two call paths does not walk one of them in two batches), or the
-     * JDK's default before the first walk.
-     */
-    int estimate() {
-      int d = Math.max(depth, before);
-      return d == 0 ? 0 : d + ESTIMATE_ROOM;
-    }
-
-    private void walked(int n) {
-      before = depth;
-      depth = n;
-    }
-
-    @Override
-    public Caller apply(Stream<StackWalker.StackFrame> frames) {
-      // A plain loop: no pipeline stages, lambdas or Optional per call; stops at the first match.
-      Iterator<StackWalker.StackFrame> it = frames.iterator();
-      int n = 0;
-      while (it.hasNext()) {
-        StackWalker.StackFrame f = it.next();
-        n++;
-        Object kind = kindOf(f);
-        if (kind != SKIP) {
-          walked(n);
-          return caller(f, (Sites) kind);
-        }
-      }
-      walked(0);
-      return null;
-    }
-  }
-
-  /**
-   * Added to the depth for the next first batch: measured on Java 17, a first batch of the
-   * depth itself or one more still ends in a second batch.
-   */
-  static final int ESTIMATE_ROOM = 2;
-
   /** The first application frame of {@code frames}, or null. */
   static Caller find(Stream<StackWalker.StackFrame> frames) {
-    return new Walk().apply(frames);
+    // A plain loop: no pipeline stages, lambdas or Optional per call; stops at the first match.
+    Iterator<StackWalker.StackFrame> it = frames.iterator();
+    while (it.hasNext()) {
+      StackWalker.StackFrame f = it.next();
+      Object kind = kindOf(f);
+      if (kind != SKIP) {
+        return caller(f, (Sites) kind);
+      }
+    }
+    return null;
   }
 
   /**
