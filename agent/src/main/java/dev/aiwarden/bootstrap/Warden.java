@@ -206,6 +206,20 @@ public final class Warden {
     }
   }
 
+  /** The body in {@code body[offset, offset + length)}, not kept after this returns (see {@link WardenHooks}). */
+  public static void responseReceived(
+      Object call, int status, String[] headers, byte[] body, int offset, int length) {
+    WardenHooks h = hooks;
+    if (h == null || call == null) {
+      return;
+    }
+    try {
+      h.responseReceived(call, status, headers, body, offset, length);
+    } catch (Throwable t) {
+      hookError("responseReceived", t);
+    }
+  }
+
   public static void streamStarted(Object call, int status, String[] headers) {
     WardenHooks h = hooks;
     if (h == null || call == null) {

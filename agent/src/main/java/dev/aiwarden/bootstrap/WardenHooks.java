@@ -35,6 +35,16 @@ public interface WardenHooks {
   /** The complete response has arrived ({@code body} may be null or truncated); ends the call. */
   void responseReceived(Object call, int status, String[] headers, byte[] body);
 
+  /**
+   * {@link #responseReceived(Object, int, String[], byte[])} with the body in {@code body[offset,
+   * offset + length)}, read only during this call and never kept: the hook may reuse the array.
+   */
+  default void responseReceived(
+      Object call, int status, String[] headers, byte[] body, int offset, int length) {
+    responseReceived(
+        call, status, headers, body == null ? null : java.util.Arrays.copyOfRange(body, offset, offset + length));
+  }
+
   /** The response is a stream: the call ends at {@link #streamEnded}. */
   void streamStarted(Object call, int status, String[] headers);
 

@@ -144,6 +144,11 @@ public final class EndpointClassifier {
     if (op == null) {
       return null;
     }
+    // The same endpoint as last time (a service calls few): no new Endpoint, host or deployment.
+    Last seen = LAST;
+    if (seen != null && seen.port == port && seen.path.equals(path) && seen.host.equals(host)) {
+      return seen.endpoint;
+    }
     // suffixStart is the end of the prefix: path[0, suffixStart).
     if (endsWith(path, suffixStart, "/usage")) {
       return null;
@@ -175,7 +180,30 @@ public final class EndpointClassifier {
     } else {
       provider = deployment != null ? Provider.AZURE_OPENAI : Provider.OPENAI;
     }
-    return new Endpoint(kind, provider, op, host.toLowerCase(Locale.ROOT), port, deployment);
+    Endpoint endpoint = new Endpoint(kind, provider, op, host.toLowerCase(Locale.ROOT), port, deployment);
+    LAST = new Last(host, port, path, endpoint);
+    return endpoint;
+  }
+
+  /**
+   * The last AI endpoint classified and what it was classified from: an {@link Endpoint} is
+   * immutable, and the same host, port and path always give the same one. One entry, replaced
+   * whole (no lock): calls that alternate between endpoints just miss.
+   */
+  private static volatile Last LAST;
+
+  private static final class Last {
+    final String host;
+    final int port;
+    final String path;
+    final Endpoint endpoint;
+
+    Last(String host, int port, String path, Endpoint endpoint) {
+      this.host = host;
+      this.port = port;
+      this.path = path;
+      this.endpoint = endpoint;
+    }
   }
 
   /** True for a host under one of the Azure OpenAI domains (any case). */

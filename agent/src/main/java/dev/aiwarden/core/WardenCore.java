@@ -126,6 +126,12 @@ public final class WardenCore implements WardenHooks {
 
   @Override
   public void responseReceived(Object handle, int status, String[] headers, byte[] body) {
+    responseReceived(handle, status, headers, body, 0, body == null ? 0 : body.length);
+  }
+
+  @Override
+  public void responseReceived(
+      Object handle, int status, String[] headers, byte[] body, int offset, int length) {
     AiCall call = (AiCall) handle;
     if (!call.end()) {
       return;
@@ -135,8 +141,8 @@ public final class WardenCore implements WardenHooks {
     call.response =
         ResponseBodyParser.parse(
             body,
-            0,
-            body == null ? 0 : body.length,
+            offset,
+            length,
             HeaderList.get(headers, "content-type"),
             HeaderList.get(headers, "content-encoding"),
             status,

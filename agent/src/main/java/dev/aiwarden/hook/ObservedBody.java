@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * A response body ai-warden watches as the application reads it, for clients whose bodies are
@@ -21,6 +22,16 @@ public final class ObservedBody {
   /** First size of the inspection buffer of a body of unknown length. */
   private static final int UNKNOWN_LENGTH_START = 4096;
 
+  /** Size of a spare inspection buffer: most non-streamed AI responses are a few KiB at most. */
+  static final int SPARE_SIZE = 8192;
+
+  /**
+   * Inspection buffers of small bodies, reused call after call instead of one new array per body:
+   * taken when a body's first bytes come (on whatever thread), cleared and given back when the
+   * core has read the body. Never holds a body between calls (only zeros).
+   */
+  private static final AtomicReferenceArray<byte[]> SPARES = new AtomicReferenceArray<>(16);
+
   private static final AtomicIntegerFieldUpdater<ObservedBody> ENDED =
       AtomicIntegerFieldUpdater.newUpdater(ObservedBody.class, "ended");
 
@@ -34,6 +45,8 @@ public final class ObservedBody {
    */
   private byte[] seen; // guarded by this
   private int seenSize; // guarded by this
+  /** True while {@link #seen} is one of {@link #SPARES}, to be cleared and given back at the end. */
+  private boolean spare; // guarded by this
   /** A streamed body's bytes that came in a buffer without an array: copied here, reused. */
   private byte[] scratch; // guarded by this
   private volatile int ended;
@@ -45,6 +58,28 @@ public final class ObservedBody {
     this.headers = headers;
     if (stream) {
       Warden.streamStarted(handle, status, headers);
+    }
+  }
+
+  /**
+   * True for the headers ai-warden reads (any case): {@code Content-Type}, {@code
+   * Content-Encoding}, {@code Content-Length}, {@code Authorization}, {@code Api-Key}. A hook may
+   * hand over only these, in their order, instead of every header (fewer and smaller arrays).
+   */
+  public static boolean isInspectedHeader(String name) {
+    switch (name.length()) {
+      case 7:
+        return name.equalsIgnoreCase("api-key");
+      case 12:
+        return name.equalsIgnoreCase("content-type");
+      case 13:
+        return name.equalsIgnoreCase("authorization");
+      case 14:
+        return name.equalsIgnoreCase("content-length");
+      case 16:
+        return name.equalsIgnoreCase("content-encoding");
+      default:
+        return false;
     }
   }
 
@@ -121,7 +156,7 @@ public final class ObservedBody {
       return;
     }
     synchronized (this) {
-      int n = room(length);
+      int n = ended != 0 ? 0 : room(length);
       if (n > 0) {
         System.arraycopy(bytes, offset, seen, seenSize, n);
         seenSize += n;
@@ -157,7 +192,7 @@ public final class ObservedBody {
       return;
     }
     synchronized (this) {
-      int n = room(length);
+      int n = ended != 0 ? 0 : room(length);
       if (n > 0) {
         view.get(seen, seenSize, n);
         seenSize += n;
@@ -183,9 +218,40 @@ public final class ObservedBody {
               ? announced
               : Math.max(need, seen == null ? UNKNOWN_LENGTH_START : 2L * seen.length);
       int size = (int) Math.min(MAX_INSPECTED, want);
-      seen = seen == null ? new byte[size] : Arrays.copyOf(seen, size);
+      if (seen == null) {
+        byte[] taken = size <= SPARE_SIZE ? takeSpare() : null;
+        spare = taken != null;
+        seen = taken != null ? taken : new byte[size];
+      } else {
+        byte[] grown = Arrays.copyOf(seen, size);
+        if (spare) {
+          giveBack(seen, seenSize);
+          spare = false;
+        }
+        seen = grown;
+      }
     }
     return n;
+  }
+
+  private static byte[] takeSpare() {
+    for (int i = 0; i < SPARES.length(); i++) {
+      byte[] b = SPARES.get(i);
+      if (b != null && SPARES.compareAndSet(i, b, null)) {
+        return b;
+      }
+    }
+    return new byte[SPARE_SIZE]; // becomes a spare when given back
+  }
+
+  /** Clears the first {@code used} bytes of a spare buffer and puts it back (or drops it: all full). */
+  private static void giveBack(byte[] b, int used) {
+    Arrays.fill(b, 0, used, (byte) 0);
+    for (int i = 0; i < SPARES.length(); i++) {
+      if (SPARES.get(i) == null && SPARES.compareAndSet(i, null, b)) {
+        return;
+      }
+    }
   }
 
   /**
@@ -222,14 +288,30 @@ public final class ObservedBody {
       Warden.failed(handle, error);
     } else {
       byte[] body;
+      int size;
+      boolean wasSpare;
       synchronized (this) {
-        body =
-            seenSize == 0
-                ? null
-                : seenSize == seen.length ? seen : Arrays.copyOf(seen, seenSize);
+        body = seen;
+        size = seenSize;
+        wasSpare = spare;
         seen = null;
+        spare = false;
       }
-      Warden.responseReceived(handle, status, headers, body);
+      if (body == null || size == 0) {
+        Warden.responseReceived(handle, status, headers, null);
+        if (wasSpare) {
+          giveBack(body, 0);
+        }
+        return;
+      }
+      try {
+        // The core reads the range and keeps nothing of the array: no trimmed copy.
+        Warden.responseReceived(handle, status, headers, body, 0, size);
+      } finally {
+        if (wasSpare) {
+          giveBack(body, size);
+        }
+      }
     }
   }
 }

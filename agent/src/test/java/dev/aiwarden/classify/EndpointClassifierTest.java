@@ -166,4 +166,30 @@ class EndpointClassifierTest {
     // 50,000 calls: any per-call allocation would show up as at least 800 KB.
     assertThat(allocated).isLessThan(64 * 1024);
   }
+
+  /** The same AI endpoint again is the same Endpoint, made once; any other input still gets its own. */
+  @Test
+  void theLastAiEndpointIsReusedAndNothingElseIsTakenForIt() throws Exception {
+    String path = "/openai/deployments/my%20gpt/chat/completions?api-version=2025-01-01-preview";
+    Endpoint first = EndpointClassifier.classify("MyRes.openai.azure.com", 443, path);
+    assertThat(EndpointClassifier.classify("MyRes.openai.azure.com", 443, path)).isSameAs(first);
+    assertThat(first.host()).isEqualTo("myres.openai.azure.com");
+    assertThat(first.deployment()).isEqualTo("my gpt");
+
+    Endpoint otherPort = EndpointClassifier.classify("MyRes.openai.azure.com", 8443, path);
+    assertThat(otherPort.port()).isEqualTo(8443);
+    Endpoint otherPath =
+        EndpointClassifier.classify("MyRes.openai.azure.com", 8443, "/openai/deployments/other/embeddings");
+    assertThat(otherPath.deployment()).isEqualTo("other");
+    assertThat(otherPath.operation()).isEqualTo(Operation.EMBEDDINGS);
+    assertThat(EndpointClassifier.classify("example.com", 8443, "/openai/deployments/other/embeddings").kind())
+        .isEqualTo(EndpointKind.OPENAI_COMPATIBLE);
+    assertThat(EndpointClassifier.classify("api.openai.com", 8443, "/openai/deployments/other/embeddings"))
+        .as("not an OpenAI path on api.openai.com")
+        .isNull();
+
+    String again = "/openai/deployments/my%20gpt/chat/completions?api-version=2025-01-01-preview";
+    assertThat(dev.aiwarden.hook.Allocations.perRun(20_000, () -> EndpointClassifier.classify("MyRes.openai.azure.com", 443, again)))
+        .isZero();
+  }
 }

@@ -20,7 +20,7 @@ import org.mockito.ArgumentCaptor;
 
 /** The one inspection buffer of a response body: sized once, filled straight from the buffers. */
 class ObservedBodyTest {
-  private final WardenHooks core = mock(WardenHooks.class);
+  private final WardenHooks core = TestCores.mock();
 
   @BeforeEach
   void install() {
@@ -127,5 +127,48 @@ class ObservedBodyTest {
     verify(core).responseReceived(eq("call"), eq(200), any(), got.capture());
     assertThat(got.getValue()).hasSize(ObservedBody.MAX_INSPECTED);
     assertThat(Arrays.equals(got.getValue(), 0, 10, chunk, 0, 10)).isTrue();
+  }
+
+  /**
+   * A small body is inspected in a spare buffer that the next body reuses: the core sees each body
+   * exactly (a shorter after a longer one included), nothing of it stays in the spare, and a body
+   * costs no array of its own.
+   */
+  @Test
+  void smallBodiesAreInspectedInReusedSpareBuffersThatKeepNothing() throws Exception {
+    java.util.List<String> seen = new java.util.ArrayList<>();
+    java.util.List<byte[]> arrays = new java.util.ArrayList<>();
+    Warden.install(
+        new QuietCore(true) {
+          @Override
+          public void responseReceived(
+              Object call, int status, String[] headers, byte[] body, int offset, int length) {
+            seen.add(new String(body, offset, length, java.nio.charset.StandardCharsets.UTF_8));
+            arrays.add(body);
+          }
+        });
+    byte[] longer = body(700);
+    byte[] shorter = body(90);
+    for (byte[] content : new byte[][] {longer, shorter}) {
+      ObservedBody observed = new ObservedBody("call", false, 200, new String[] {"Content-Length", "" + content.length});
+      observed.tap(ByteBuffer.allocateDirect(content.length).put(content).flip());
+      observed.end(null);
+    }
+    assertThat(seen).containsExactly(new String(longer, "UTF-8"), new String(shorter, "UTF-8"));
+    assertThat(arrays.get(1)).as("the spare is reused").isSameAs(arrays.get(0));
+    assertThat(arrays.get(0)).as("and holds nothing of the bodies").containsOnly((byte) 0);
+
+    Warden.install(new QuietCore(true));
+    String[] headers = {"Content-Length", "" + longer.length};
+    ByteBuffer chunk = ByteBuffer.wrap(longer);
+    long perBody =
+        Allocations.perRun(
+            20_000,
+            () -> {
+              ObservedBody observed = new ObservedBody("call", false, 200, headers);
+              observed.tap(chunk);
+              observed.end(null);
+            });
+    assertThat(perBody).as("the ObservedBody only, no inspection array").isLessThan(100);
   }
 }

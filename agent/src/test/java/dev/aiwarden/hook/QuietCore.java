@@ -6,7 +6,7 @@ import dev.aiwarden.bootstrap.WardenHooks;
  * A core that takes every call and does nothing, allocating nothing: what an allocation test of
  * an adapter installs, so that only the adapter's own allocation is counted.
  */
-public final class QuietCore implements WardenHooks {
+public class QuietCore implements WardenHooks {
   public static final Object CALL = new Object();
   private final boolean ai;
 
@@ -40,6 +40,10 @@ public final class QuietCore implements WardenHooks {
 
   @Override
   public void responseReceived(Object call, int status, String[] headers, byte[] body) {}
+
+  @Override
+  public void responseReceived(
+      Object call, int status, String[] headers, byte[] body, int offset, int length) {}
 
   @Override
   public void streamStarted(Object call, int status, String[] headers) {}

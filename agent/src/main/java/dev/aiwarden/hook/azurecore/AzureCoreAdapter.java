@@ -58,7 +58,7 @@ public final class AzureCoreAdapter {
           Warden.requestStarting(
               "azure-core",
               req.getHttpMethod().name(),
-              url.toString(),
+              withoutQuery(url),
               url.getHost(),
               port,
               url.getPath(),
@@ -116,7 +116,7 @@ public final class AzureCoreAdapter {
             Warden.requestStarting(
                 "azure-core",
                 req.getHttpMethod().name(),
-                url.toString(),
+                withoutQuery(url),
                 url.getHost(),
                 port,
                 url.getPath(),
@@ -218,17 +218,60 @@ public final class AzureCoreAdapter {
     }
   }
 
+  /**
+   * The headers ai-warden reads ({@link ObservedBody#isInspectedHeader}), flattened in their order:
+   * azure-ai-openai sends about ten, of which the core reads two or three.
+   */
   static String[] headers(HttpHeaders headers) {
-    String[] flat = new String[headers.getSize() * 2];
+    int kept = 0;
+    for (HttpHeader h : headers) {
+      if (ObservedBody.isInspectedHeader(h.getName())) {
+        kept++;
+      }
+    }
+    String[] flat = new String[kept * 2];
     int i = 0;
     for (HttpHeader h : headers) {
       if (i + 1 >= flat.length) {
         break;
       }
-      flat[i++] = h.getName();
-      flat[i++] = h.getValue();
+      if (ObservedBody.isInspectedHeader(h.getName())) {
+        flat[i++] = h.getName();
+        flat[i++] = h.getValue();
+      }
     }
     return flat;
+  }
+
+  /**
+   * The last AI call's URL up to its query ({@code [3]}), and the protocol, authority and path it
+   * was made of: an Azure SDK builds a new {@link URL} per request, and {@code URL.toString()}
+   * costs some 700 bytes each time. One entry, replaced whole (no lock).
+   */
+  private static volatile String[] lastUrl;
+
+  /** {@code url.toString()} without its query: what the core keeps of it. */
+  static String withoutQuery(URL url) {
+    String protocol = url.getProtocol();
+    boolean plain = url.getRef() == null && ("https".equals(protocol) || "http".equals(protocol));
+    if (plain) {
+      String[] last = lastUrl;
+      if (last != null
+          && url.getPath().equals(last[2])
+          && java.util.Objects.equals(url.getAuthority(), last[1])
+          && protocol.equals(last[0])) {
+        return last[3];
+      }
+    }
+    String text = url.toString();
+    int q = text.indexOf('?');
+    if (q >= 0) {
+      text = text.substring(0, q);
+    }
+    if (plain) {
+      lastUrl = new String[] {protocol, url.getAuthority(), url.getPath(), text};
+    }
+    return text;
   }
 
   /** The request body's bytes when it can be read twice (azure-ai-openai's JSON bodies can). */

@@ -165,18 +165,40 @@ public final class OkHttp4Adapter {
         ObservedBody observed = new ObservedBody(handle, false, response.code(), headers);
         return response.newBuilder().body(new OkHttp4TappedBody(body, observed)).build();
       }
-      byte[] bytes = null;
-      if (json) {
-        try {
-          bytes = peek(body);
-        } catch (java.io.IOException unreadable) {
-          // The body broke off (the server closed the connection mid-body): the application sees
-          // the same exception when it reads what peekBody buffered, so the call failed.
-          Warden.failed(handle, unreadable);
-          return response;
-        }
+      if (!json) {
+        Warden.responseReceived(handle, response.code(), headers, null);
+        return response;
       }
-      Warden.responseReceived(handle, response.code(), headers, bytes);
+      long length;
+      try {
+        length = buffered(body);
+      } catch (java.io.IOException unreadable) {
+        // The body broke off (the server closed the connection mid-body): the application sees
+        // the same exception when it reads what peekBody buffered, so the call failed.
+        Warden.failed(handle, unreadable);
+        return response;
+      }
+      if (length > SPARE_SIZE) {
+        byte[] bytes = new byte[(int) length];
+        copy(body, bytes, length);
+        Warden.responseReceived(handle, response.code(), headers, bytes);
+        return response;
+      }
+      // A small body (most are): copied into this thread's spare array, which ai-warden only reads
+      // while it is called, and cleared after. Taken out while in use, so a nested call (none is
+      // expected) would get its own.
+      byte[] spare = SPARE.get();
+      SPARE.set(null);
+      if (spare == null) {
+        spare = new byte[SPARE_SIZE];
+      }
+      try {
+        copy(body, spare, length);
+        Warden.responseReceived(handle, response.code(), headers, spare, 0, (int) length);
+      } finally {
+        Arrays.fill(spare, 0, (int) length, (byte) 0); // no response text stays behind
+        SPARE.set(spare);
+      }
       return response;
     } catch (Throwable t) {
       Warden.hookError("okhttp.response", t);
@@ -210,16 +232,31 @@ public final class OkHttp4Adapter {
     return last == 's' || last == 'h';
   }
 
-  private static String[] headers(Headers headers, MediaType bodyType) {
+  /**
+   * The headers ai-warden reads ({@link ObservedBody#isInspectedHeader}), flattened in their order,
+   * then the body's {@code Content-Type}: openai-java sends some twenty headers, of which the core
+   * reads two or three.
+   */
+  static String[] headers(Headers headers, MediaType bodyType) {
     int n = headers.size();
-    String[] flat = new String[(n + (bodyType == null ? 0 : 1)) * 2];
+    int kept = 0;
     for (int i = 0; i < n; i++) {
-      flat[2 * i] = headers.name(i);
-      flat[2 * i + 1] = headers.value(i);
+      if (ObservedBody.isInspectedHeader(headers.name(i))) {
+        kept++;
+      }
+    }
+    String[] flat = new String[(kept + (bodyType == null ? 0 : 1)) * 2];
+    int at = 0;
+    for (int i = 0; i < n && at < 2 * kept; i++) {
+      String name = headers.name(i);
+      if (ObservedBody.isInspectedHeader(name)) {
+        flat[at++] = name;
+        flat[at++] = headers.value(i);
+      }
     }
     if (bodyType != null) {
-      flat[2 * n] = "Content-Type";
-      flat[2 * n + 1] = bodyType.toString();
+      flat[at++] = "Content-Type";
+      flat[at] = bodyType.toString();
     }
     return flat;
   }
@@ -265,11 +302,20 @@ public final class OkHttp4Adapter {
 
   /**
    * Up to {@link #MAX_INSPECTED_BODY} bytes of the response body, copied once into an array sized
-   * from its length. The bytes are buffered in the body's own source, where the application then
-   * reads them; they are copied out of its segments without sharing them (a peek would share them,
-   * and a shared segment never returns to okio's pool, costing a new 8 KiB segment per call).
+   * from its length (for tests; the response side uses {@link #buffered} and {@link #copy}).
    */
   static byte[] peek(ResponseBody body) throws java.io.IOException {
+    long length = buffered(body);
+    byte[] bytes = new byte[(int) length];
+    copy(body, bytes, length);
+    return bytes;
+  }
+
+  /**
+   * Buffers up to {@link #MAX_INSPECTED_BODY} bytes of the response body in its own source, where
+   * the application then reads them; returns how many there are.
+   */
+  static long buffered(ResponseBody body) throws java.io.IOException {
     BufferedSource source = body.source();
     long length = body.contentLength();
     if (length < 0 || length > MAX_INSPECTED_BODY) {
@@ -278,18 +324,34 @@ public final class OkHttp4Adapter {
     } else if (!source.request(length)) {
       length = source.buffer().size(); // shorter than announced: what there is
     }
-    ArrayOut out = new ArrayOut((int) length);
-    source.buffer().copyTo(out, 0, length);
-    return out.bytes;
+    return length;
   }
+
+  /**
+   * Copies the first {@code length} buffered bytes out of the body's segments into {@code into},
+   * without sharing the segments (a peek would share them, and a shared segment never returns to
+   * okio's pool, costing a new 8 KiB segment per call) and without consuming them.
+   */
+  static void copy(ResponseBody body, byte[] into, long length) throws java.io.IOException {
+    body.source().buffer().copyTo(new ArrayOut(into), 0, length);
+  }
+
+  /** Largest response body copied into the per-thread spare array ({@link #SPARE}). */
+  static final int SPARE_SIZE = 8192;
+
+  /**
+   * Per thread: the array a small response body is copied into for inspection, reused call after
+   * call (a byte array: it pins no class loader). Holds zeros between calls.
+   */
+  private static final ThreadLocal<byte[]> SPARE = new ThreadLocal<>();
 
   /** An output stream into one array of a known size. */
   static final class ArrayOut extends java.io.OutputStream {
     final byte[] bytes;
     private int size;
 
-    ArrayOut(int size) {
-      this.bytes = new byte[size];
+    ArrayOut(byte[] into) {
+      this.bytes = into;
     }
 
     @Override

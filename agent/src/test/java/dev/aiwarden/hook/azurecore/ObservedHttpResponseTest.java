@@ -16,6 +16,7 @@ import com.azure.core.http.HttpRequest;
 import com.azure.core.http.HttpResponse;
 import dev.aiwarden.bootstrap.Warden;
 import dev.aiwarden.bootstrap.WardenHooks;
+import dev.aiwarden.hook.TestCores;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -27,7 +28,7 @@ import reactor.core.publisher.Mono;
 
 /** How an azure-core response whose body breaks off ends its call. */
 class ObservedHttpResponseTest {
-  private final WardenHooks core = mock(WardenHooks.class);
+  private final WardenHooks core = TestCores.mock();
 
   @BeforeEach
   void install() {

@@ -10,6 +10,7 @@ import static org.mockito.Mockito.verify;
 
 import dev.aiwarden.bootstrap.Warden;
 import dev.aiwarden.bootstrap.WardenHooks;
+import dev.aiwarden.hook.TestCores;
 import dev.aiwarden.hook.Allocations;
 import dev.aiwarden.hook.QuietCore;
 import dev.aiwarden.classify.EndpointClassifier;
@@ -92,7 +93,7 @@ class OkHttp4AdapterTest {
   /** A body that breaks off after a few bytes, as when the server closes the connection mid-body. */
   @Test
   void aResponseBodyThatBreaksOffEndsTheCallAsFailedAndTheApplicationSeesTheSameException() {
-    WardenHooks core = mock(WardenHooks.class);
+    WardenHooks core = TestCores.mock();
     Warden.install(core);
     try {
       Source broken =
@@ -247,22 +248,13 @@ class OkHttp4AdapterTest {
   /** A large JSON response is not read ahead: it is seen as the application reads it, once. */
   @Test
   void aLargeJsonResponseIsSeenAsTheApplicationReadsIt() throws Exception {
-    WardenHooks core = mock(WardenHooks.class);
+    WardenHooks core = TestCores.mock();
     Warden.install(core);
     try {
       byte[] content = new byte[(int) OkHttp4Adapter.MAX_PEEKED_BODY * 3 + 7];
       java.util.Arrays.fill(content, (byte) 'x');
       Buffer source = new Buffer().write(content);
-      Response response =
-          new Response.Builder()
-              .request(new Request.Builder().url("https://api.openai.com/v1/chat/completions").build())
-              .protocol(Protocol.HTTP_1_1)
-              .code(200)
-              .message("OK")
-              .header("Content-Type", "application/json")
-              .header("Content-Length", "" + content.length)
-              .body(ResponseBody.create(source, JSON, content.length))
-              .build();
+      Response response = jsonResponse(source, content.length);
       Response seen = (Response) OkHttp4Adapter.onResponse("call-2", response, null);
       assertThat(source.size()).as("nothing read ahead").isEqualTo(content.length);
       verify(core, never()).responseReceived(any(), org.mockito.ArgumentMatchers.anyInt(), any(), any());
@@ -274,6 +266,85 @@ class OkHttp4AdapterTest {
     } finally {
       Warden.install(null);
     }
+  }
+
+  /**
+   * A small JSON response is read for inspection from the thread's spare array, not a new one: the
+   * core sees exactly each body (a shorter one after a longer one included), the application still
+   * reads all of it, and the spare holds nothing of it afterwards.
+   */
+  @Test
+  void aSmallResponseIsInspectedInTheThreadsSpareArrayAndNotKept() throws Exception {
+    java.util.List<String> seen = new java.util.ArrayList<>();
+    byte[][] arrays = new byte[2][];
+    QuietCore recorder =
+        new QuietCore(true) {
+          @Override
+          public void responseReceived(
+              Object call, int status, String[] headers, byte[] body, int offset, int length) {
+            seen.add(new String(body, offset, length, StandardCharsets.UTF_8));
+            arrays[seen.size() - 1] = body;
+          }
+        };
+    Warden.install(recorder);
+    try {
+      String longer = "{\"id\":\"chatcmpl-1\",\"model\":\"gpt-4o\",\"choices\":[]}";
+      String shorter = "{\"id\":\"chatcmpl-2\"}";
+      Response first = jsonResponse(longer);
+      Response second = jsonResponse(shorter);
+      OkHttp4Adapter.onResponse(QuietCore.CALL, first, null);
+      OkHttp4Adapter.onResponse(QuietCore.CALL, second, null);
+      assertThat(seen).containsExactly(longer, shorter);
+      assertThat(arrays[1]).as("the same spare array").isSameAs(arrays[0]);
+      assertThat(arrays[0]).as("cleared after the call").containsOnly((byte) 0);
+      assertThat(first.body().string()).isEqualTo(longer);
+      assertThat(second.body().string()).isEqualTo(shorter);
+
+      Warden.install(new QuietCore(true));
+      Response again = jsonResponse(longer);
+      assertThat(Allocations.perRun(20_000, () -> OkHttp4Adapter.onResponse(QuietCore.CALL, again, null)))
+          .as("no copy of the body: the header array and the copy's stream only")
+          .isLessThan(128);
+    } finally {
+      Warden.install(null);
+    }
+  }
+
+  /** The request's headers reduced to the ones the core reads, in order, and the body's type. */
+  @Test
+  void onlyTheHeadersTheCoreReadsAreHandedOver() {
+    okhttp3.Headers headers =
+        new okhttp3.Headers.Builder()
+            .add("X-Stainless-Lang", "java")
+            .add("Authorization", "Bearer k")
+            .add("Accept", "application/json")
+            .add("api-key", "a")
+            .add("Content-Encoding", "gzip")
+            .add("User-Agent", "x")
+            .build();
+    assertThat(OkHttp4Adapter.headers(headers, JSON))
+        .containsExactly(
+            "Authorization", "Bearer k", "api-key", "a", "Content-Encoding", "gzip",
+            "Content-Type", JSON.toString());
+    assertThat(OkHttp4Adapter.headers(okhttp3.Headers.of("Accept", "*/*"), null)).isEmpty();
+  }
+
+  private static Response jsonResponse(String json) {
+    byte[] content = json.getBytes(StandardCharsets.UTF_8);
+    return jsonResponse(new Buffer().write(content), content.length);
+  }
+
+  /** A 200 JSON chat response whose body is read from {@code source}. */
+  private static Response jsonResponse(Buffer source, long length) {
+    return new Response.Builder()
+        .request(new Request.Builder().url("https://api.openai.com/v1/chat/completions").build())
+        .protocol(Protocol.HTTP_1_1)
+        .code(200)
+        .message("OK")
+        .header("Content-Type", "application/json")
+        .header("Content-Length", "" + length)
+        .body(ResponseBody.create(source, JSON, length))
+        .build();
   }
 
   /** A JSON request body of the given length (-1: unknown) written by {@code writer}. */

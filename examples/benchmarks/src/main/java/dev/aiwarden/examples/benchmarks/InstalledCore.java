@@ -34,6 +34,14 @@ final class InstalledCore {
 
   /** The built-in monitor-only policy (no {@code policy} setting), or the suite's full policy. */
   static PolicyEngine policy(String which, String openAiKey) throws Exception {
+    return policy(which, openAiKey, null);
+  }
+
+  /**
+   * As {@link #policy(String, String)}; when made here (not the suite's file), the full policy
+   * allows these keys' fingerprints (a null key: one no call sends).
+   */
+  static PolicyEngine policy(String which, String openAiKey, String azureKey) throws Exception {
     if (which.equals("default")) {
       return MonitorOnlyPolicy.INSTANCE;
     }
@@ -43,8 +51,8 @@ final class InstalledCore {
       path = Paths.get(file);
     } else {
       String yaml = Files.readString(Paths.get("examples/benchmarks/full-policy.yaml"))
-          .replace("${OPENAI_KEY_FINGERPRINT}", Suite.fingerprint(openAiKey))
-          .replace("${AZURE_KEY_FINGERPRINT}", "sha256:0123456789abcdef");
+          .replace("${OPENAI_KEY_FINGERPRINT}", openAiKey == null ? "sha256:0123456789abcdef" : Suite.fingerprint(openAiKey))
+          .replace("${AZURE_KEY_FINGERPRINT}", azureKey == null ? "sha256:0123456789abcdef" : Suite.fingerprint(azureKey));
       path = Files.createTempFile("full-policy", ".yaml");
       path.toFile().deleteOnExit();
       Files.writeString(path, yaml);

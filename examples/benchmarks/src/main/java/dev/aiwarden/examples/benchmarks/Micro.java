@@ -11,7 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The suite's in-process micro-benchmarks ({@link HookPathBench}, {@link AiCallBench}): the JMH
+ * The suite's in-process micro-benchmarks ({@link HookPathBench}, {@link AiCallBench}, {@link
+ * AzureCallBench}): the JMH
  * command line that runs them, and their JSON results turned into the suite's metrics. Each
  * benchmark (and parameter) runs in JMH's own forked JVM, without an agent; {@code -prof gc} gives
  * the bytes allocated per operation.
@@ -27,6 +28,8 @@ final class Micro {
     NAMES.put("HookPathBench.jdkHttp path=/api/v2/orders", "micro.jdkhttp.rest");
     NAMES.put("AiCallBench.okHttpChat", "micro.okhttp.chat");
     NAMES.put("AiCallBench.coreChat", "micro.core.chat");
+    NAMES.put("AzureCallBench.azureChat", "micro.azurecore.chat");
+    NAMES.put("AzureCallBench.coreChat", "micro.core.azurechat");
   }
 
   /** JMH's forks, warm-up and measured iterations (each {@code seconds} long). */
@@ -64,7 +67,7 @@ final class Micro {
   static List<String> command(String java, String classpath, Settings s, String jvmArgs, Path policyFile,
       Path json) {
     List<String> cmd = new ArrayList<>(List.of(java, "-cp", classpath, "org.openjdk.jmh.Main",
-        "dev\\.aiwarden\\.examples\\.benchmarks\\.(HookPathBench|AiCallBench)\\.",
+        "dev\\.aiwarden\\.examples\\.benchmarks\\.(HookPathBench|AiCallBench|AzureCallBench)\\.",
         "-f", "" + s.forks, "-wi", "" + s.warmups, "-w", s.time, "-i", "" + s.iterations, "-r", s.time,
         "-prof", "gc", "-foe", "true", "-rf", "json", "-rff", json.toString()));
     String args = jvmArgs;

@@ -293,6 +293,7 @@ public final class Suite {
     cleanEnvironment(pb.environment());
     // The key whose fingerprint the full policy allows; AiCallBench sends it as openai-java would.
     pb.environment().put("OPENAI_API_KEY", openAiKey);
+    pb.environment().put("AZURE_OPENAI_API_KEY", azureKey); // AzureCallBench, as azure-ai-openai sends it
     Process p = pb.start();
     if (!p.waitFor(30, TimeUnit.MINUTES)) {
       p.destroyForcibly();
@@ -304,7 +305,8 @@ public final class Suite {
       throw new IllegalStateException("the micro-benchmarks failed (exit " + p.exitValue() + "); see " + stdout
           + "\n" + tail(outText + err, 3000));
     }
-    if (outText.contains(openAiKey) || err.contains(openAiKey)) {
+    if (outText.contains(openAiKey) || err.contains(openAiKey) || outText.contains(azureKey)
+        || err.contains(azureKey)) {
       throw new IllegalStateException("a key appeared in the output of the micro-benchmarks: " + stdout);
     }
     micro.putAll(Micro.read(json));

@@ -29,6 +29,10 @@ class MicroTest {
       + "\"params\":{\"policy\":\"default\"},"
       + "\"primaryMetric\":{\"score\":20000.0,\"scoreUnit\":\"ns/op\",\"rawData\":[[20000.0,20000.0]]},"
       + "\"secondaryMetrics\":{}},\n"
+      + "{\"benchmark\":\"dev.aiwarden.examples.benchmarks.AzureCallBench.coreChat\",\"mode\":\"avgt\",\"forks\":1,"
+      + "\"params\":{\"policy\":\"default\"},"
+      + "\"primaryMetric\":{\"score\":30000.0,\"scoreUnit\":\"ns/op\",\"rawData\":[[30000.0,31000.0]]},"
+      + "\"secondaryMetrics\":{\"gc.alloc.rate.norm\":{\"score\":4000.0,\"rawData\":[[4000.0,4001.0]]}}},\n"
       + "{\"benchmark\":\"dev.aiwarden.examples.benchmarks.SomethingElse.x\",\"mode\":\"avgt\",\"forks\":1,"
       + "\"primaryMetric\":{\"score\":1.0,\"scoreUnit\":\"ns/op\",\"rawData\":[[1.0]]},\"secondaryMetrics\":{}}\n"
       + "]\n";
@@ -46,6 +50,9 @@ class MicroTest {
     assertThat(m.get(Suite.WARDEN)).doesNotContainKey("micro.core.chat.alloc");
     assertThat(m.get(Suite.POLICY).get("micro.core.chat.ns")).containsExactly(41000.0, 39000.0);
     assertThat(m.get(Suite.POLICY).get("micro.core.chat.alloc")).containsExactly(9000.0, 9001.0);
+    // Azure's core row is its own, not AiCallBench's coreChat.
+    assertThat(m.get(Suite.WARDEN).get("micro.core.azurechat.alloc")).containsExactly(4000.0, 4001.0);
+    assertThat(m.get(Suite.WARDEN).get("micro.core.chat.ns")).containsExactly(20000.0, 20000.0);
     assertThat(m.get(Suite.WARDEN).keySet()).allMatch(k -> k.startsWith("micro."));
   }
 

@@ -1,0 +1,62 @@
+package dev.aiwarden.hook.azurecore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.azure.core.http.HttpHeaderName;
+import com.azure.core.http.HttpHeaders;
+import dev.aiwarden.hook.Allocations;
+import java.net.URL;
+import org.junit.jupiter.api.Test;
+
+/** What the azure-core adapter hands the core of a request: the URL without its query, and the headers it reads. */
+class AzureCoreAdapterTest {
+  private static final String CHAT =
+      "https://myres.openai.azure.com/openai/deployments/gpt-4o/chat/completions";
+
+  @Test
+  void theUrlIsWhatItsTextIsUpToTheQueryAndIsMadeOncePerEndpoint() throws Exception {
+    String[] urls = {
+      CHAT + "?api-version=2025-01-01-preview",
+      CHAT,
+      "https://myres.openai.azure.com:8443/openai/deployments/gpt-4o/embeddings?api-version=1",
+      "https://user:pw@myres.openai.azure.com/openai/deployments/gpt-4o/chat/completions?x=1",
+      "https://myres.openai.azure.com/openai/deployments/gpt-4o/chat/completions#frag",
+      "http://127.0.0.1:8080/v1/chat/completions?a=b",
+      CHAT + "?api-version=2025-01-01-preview",
+    };
+    for (String u : urls) {
+      String text = new URL(u).toString();
+      int q = text.indexOf('?');
+      assertThat(AzureCoreAdapter.withoutQuery(new URL(u))).as(u).isEqualTo(q < 0 ? text : text.substring(0, q));
+      // Asked again with a new URL object, as each request has its own.
+      assertThat(AzureCoreAdapter.withoutQuery(new URL(u))).as(u).isEqualTo(q < 0 ? text : text.substring(0, q));
+    }
+    URL one = new URL(CHAT + "?api-version=1");
+    URL two = new URL(CHAT + "?api-version=2");
+    assertThat(AzureCoreAdapter.withoutQuery(two)).isSameAs(AzureCoreAdapter.withoutQuery(one));
+    assertThat(Allocations.perRun(20_000, () -> AzureCoreAdapter.withoutQuery(one))).isZero();
+  }
+
+  @Test
+  void onlyTheHeadersTheCoreReadsAreHandedOver() {
+    HttpHeaders headers =
+        new HttpHeaders()
+            .set(HttpHeaderName.fromString("x-ms-client-request-id"), "0f1e")
+            .set(HttpHeaderName.fromString("api-key"), "k")
+            .set(HttpHeaderName.USER_AGENT, "azsdk-java-azure-ai-openai/1.0.0-beta.16")
+            .set(HttpHeaderName.CONTENT_TYPE, "application/json")
+            .set(HttpHeaderName.CONTENT_LENGTH, "2310");
+    String[] flat = AzureCoreAdapter.headers(headers);
+    java.util.Map<String, String> pairs = new java.util.HashMap<>();
+    for (int i = 0; i + 1 < flat.length; i += 2) {
+      pairs.put(flat[i].toLowerCase(java.util.Locale.ROOT), flat[i + 1]);
+    }
+    assertThat(flat).hasSize(6);
+    assertThat(pairs)
+        .containsOnly(
+            java.util.Map.entry("api-key", "k"),
+            java.util.Map.entry("content-type", "application/json"),
+            java.util.Map.entry("content-length", "2310"));
+    assertThat(AzureCoreAdapter.headers(new HttpHeaders().set(HttpHeaderName.ACCEPT, "*/*"))).isEmpty();
+  }
+}

@@ -1,0 +1,311 @@
+package dev.aiwarden.examples.benchmarks;
+
+import com.azure.ai.openai.OpenAIClient;
+import com.azure.ai.openai.OpenAIClientBuilder;
+import com.azure.ai.openai.models.ChatCompletionsOptions;
+import com.azure.ai.openai.models.ChatRequestMessage;
+import com.azure.ai.openai.models.ChatRequestSystemMessage;
+import com.azure.ai.openai.models.ChatRequestUserMessage;
+import com.azure.core.credential.AzureKeyCredential;
+import com.azure.core.http.HttpClient;
+import com.azure.core.http.HttpHeader;
+import com.azure.core.http.HttpHeaderName;
+import com.azure.core.http.HttpHeaders;
+import com.azure.core.http.HttpRequest;
+import com.azure.core.http.HttpResponse;
+import com.azure.core.http.policy.RetryOptions;
+import com.azure.core.http.policy.FixedDelayOptions;
+import com.azure.core.util.BinaryData;
+import com.azure.core.util.Context;
+import com.openai.aiwardenbench.CoreRequest;
+import com.openai.aiwardenbench.SdkFrames;
+import dev.aiwarden.bootstrap.PolicyDeniedException;
+import dev.aiwarden.bootstrap.Warden;
+import dev.aiwarden.core.AiCall;
+import dev.aiwarden.examples.server.LocalAiServer;
+import dev.aiwarden.examples.server.Options;
+import dev.aiwarden.hook.azurecore.AzureCoreAdapter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URL;
+import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The agent's whole work on one allowed azure-ai-openai chat call (the 2 KB prompt of {@link
+ * Worker}), measured in process with no agent, like {@link AiCallBench} for openai-java.
+ *
+ * <p>At set-up, azure-ai-openai 1.0.0-beta.16 really makes the call, through an azure-core {@link
+ * HttpClient} of this class that keeps the {@link HttpRequest} the SDK hands it (URL, headers with
+ * the {@code api-key}, body), counts the frames between the application's {@code
+ * getChatCompletions} and its {@code sendSync} (where the azure-core hook runs), and replays the
+ * request to the local server (plain HTTP, Azure host name in {@code Host}) for the real answer
+ * (status, headers, body).
+ *
+ * <ul>
+ *   <li>{@link #azureChat}: what AzureCoreHook's advice does for that call on azure-core's default
+ *       Netty client, whose {@code sendSync} is {@code send(...).block()}: {@code onSendSync}
+ *       (request side and core), the {@code send} advice's {@code wrapSend} on the client's {@code
+ *       Mono} (the thread is marked: only the handled-mark wrapper), that {@code Mono} blocked on,
+ *       {@code onSyncResponse} (the observed response), then the SDK's reading of the body ({@code
+ *       getBodyAsBinaryData().toBytes()}) and {@code close()}. The client's own {@code Mono} is an
+ *       in-memory response's, so {@code block()} on it (tens of bytes) is counted too.
+ *   <li>{@link #coreChat}: Warden's core alone on the same call, {@code requestStarting} + {@code
+ *       responseReceived}.
+ * </ul>
+ *
+ * Both run under as many stand-in frames ({@link SdkFrames}) as azure-ai-openai and azure-core
+ * really put between the application and the hook.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Fork(1)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+@State(Scope.Thread)
+public class AzureCallBench {
+  @Param({"default", "full"})
+  public String policy;
+
+  static final String ENDPOINT = "https://myres.openai.azure.com";
+  static final String DEPLOYMENT = "my-gpt4o-deployment";
+
+  private static final String DENIED = "the azure chat call was denied while measuring";
+
+  private HttpRequest request;
+  private BytesResponse response;
+  private int depth;
+  private CoreRequest coreRequest;
+  private String[] responseHeaders;
+  private PrintStream stderr;
+
+  @Setup
+  public void setUp() throws Exception {
+    // The suite passes its key (the full policy allows its fingerprint); run alone, one of our own.
+    String key = System.getenv("AZURE_OPENAI_API_KEY");
+    if (key == null || key.isEmpty()) {
+      key = new java.math.BigInteger(128, new SecureRandom()).toString(16);
+    }
+    Capture capture = Capture.call(key);
+    request = capture.request;
+    response = capture.response;
+    depth = capture.depth;
+    InstalledCore.install(InstalledCore.policy(policy, System.getenv("OPENAI_API_KEY"), key));
+    stderr = InstalledCore.quietStandardError();
+
+    URL url = request.getUrl();
+    coreRequest = new CoreRequest("azure-core", url.toString(), url.getHost(), 443, url.getPath(),
+        flat(request.getHeaders()), request.getBodyAsBinaryData().toBytes());
+    responseHeaders = flat(response.getHeaders());
+    if (!(SdkFrames.call(depth, coreRequest, null) instanceof AiCall)
+        || !(AzureCoreAdapter.onSendSync(request) instanceof AiCall)) {
+      throw new IllegalStateException("the benchmark's azure chat call is not an allowed AI call (policy " + policy
+          + ")");
+    }
+    Warden.exitHandled();
+  }
+
+  @TearDown
+  public void tearDown() {
+    System.setErr(stderr);
+  }
+
+  /** AzureCoreHook on an azure-ai-openai chat over Netty: sendSync's advice around send's. */
+  @Benchmark
+  public Object azureChat() {
+    Object handle = SdkFrames.call(depth, AzureCoreAdapter::onSendSync, request);
+    if (handle instanceof RuntimeException) {
+      throw new IllegalStateException(DENIED, (RuntimeException) handle);
+    }
+    // Netty's sendSync: send(request, context).block(), with the send advice's wrapper.
+    @SuppressWarnings("unchecked")
+    Mono<HttpResponse> sent = (Mono<HttpResponse>) AzureCoreAdapter.wrapSend(request, Mono.just(response));
+    HttpResponse observed = (HttpResponse) AzureCoreAdapter.onSyncResponse(handle, sent.block(), null);
+    byte[] body = observed.getBodyAsBinaryData().toBytes();
+    observed.close();
+    return body;
+  }
+
+  /** Warden's core alone on the same call: requestStarting + responseReceived. */
+  @Benchmark
+  public Object coreChat() {
+    Object handle = SdkFrames.call(depth, coreRequest, null);
+    if (handle instanceof PolicyDeniedException) {
+      throw new IllegalStateException(DENIED, (PolicyDeniedException) handle);
+    }
+    Warden.responseReceived(handle, response.getStatusCode(), responseHeaders, response.body);
+    return handle;
+  }
+
+  private static String[] flat(HttpHeaders headers) {
+    List<String> flat = new ArrayList<>();
+    for (HttpHeader h : headers) {
+      flat.add(h.getName());
+      flat.add(h.getValue());
+    }
+    return flat.toArray(new String[0]);
+  }
+
+  /**
+   * One real azure-ai-openai chat call, its request kept as the SDK hands it to the HTTP client,
+   * answered by the local server.
+   */
+  static final class Capture implements HttpClient {
+    private final OkHttpClient ok = new OkHttpClient();
+    private final String server;
+    HttpRequest request;
+    BytesResponse response;
+    int depth;
+
+    private Capture(String server) {
+      this.server = server;
+    }
+
+    static Capture call(String key) throws IOException {
+      try (LocalAiServer local =
+          LocalAiServer.start(new Options().httpsPort(Options.DISABLED).validKeys(key).maxRecordedRequests(1))) {
+        Capture capture = new Capture(local.httpUrl());
+        try {
+          OpenAIClient azure = new OpenAIClientBuilder().endpoint(ENDPOINT).credential(new AzureKeyCredential(key))
+              .httpClient(capture).retryOptions(new RetryOptions(new FixedDelayOptions(0, Duration.ZERO)))
+              .buildClient();
+          List<ChatRequestMessage> messages = List.of(new ChatRequestSystemMessage("You are a concise assistant."),
+              new ChatRequestUserMessage(Worker.PROMPT_2K));
+          application(azure, messages);
+        } finally {
+          capture.ok.dispatcher().executorService().shutdown();
+          capture.ok.connectionPool().evictAll();
+        }
+        if (capture.response == null || capture.response.getStatusCode() != 200) {
+          throw new IllegalStateException("the local server did not answer the azure chat call with 200");
+        }
+        return capture;
+      }
+    }
+
+    /** The application's call, as in {@link Worker}: its frame ends the count of SDK frames. */
+    private static void application(OpenAIClient azure, List<ChatRequestMessage> messages) {
+      azure.getChatCompletions(DEPLOYMENT,
+          new ChatCompletionsOptions(messages).setMaxTokens(64).setTemperature(0.2).setUser("user-4711"));
+    }
+
+    @Override
+    public Mono<HttpResponse> send(HttpRequest request) {
+      return Mono.fromCallable(() -> sendSync(request, Context.NONE));
+    }
+
+    @Override
+    public HttpResponse sendSync(HttpRequest request, Context context) {
+      // Frames from here (the hooked method) to the application's frame, both excluded.
+      depth = StackWalker.getInstance().walk(s -> (int) s.takeWhile(
+          f -> !(f.getClassName().equals(Capture.class.getName()) && f.getMethodName().equals("application")))
+          .count()) - 1;
+      this.request = request;
+      try {
+        Request.Builder replay = new Request.Builder().url(server + request.getUrl().getFile());
+        for (HttpHeader h : request.getHeaders()) {
+          if (!h.getName().equalsIgnoreCase("Content-Length")) {
+            replay.header(h.getName(), h.getValue());
+          }
+        }
+        replay.header("Host", request.getUrl().getHost());
+        byte[] body = request.getBodyAsBinaryData().toBytes();
+        replay.method(request.getHttpMethod().name(),
+            RequestBody.create(body, MediaType.get(request.getHeaders().getValue(HttpHeaderName.CONTENT_TYPE))));
+        try (Response r = ok.newCall(replay.build()).execute()) {
+          HttpHeaders headers = new HttpHeaders();
+          for (int i = 0; i < r.headers().size(); i++) {
+            headers.add(HttpHeaderName.fromString(r.headers().name(i)), r.headers().value(i));
+          }
+          response = new BytesResponse(request, r.code(), headers, r.body().bytes());
+          return response;
+        }
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+  }
+
+  /**
+   * A complete response in memory, read any number of times, its body replayable as Netty's
+   * response's is once it has arrived.
+   */
+  static final class BytesResponse extends HttpResponse {
+    private final int status;
+    private final HttpHeaders headers;
+    final byte[] body;
+
+    BytesResponse(HttpRequest request, int status, HttpHeaders headers, byte[] body) {
+      super(request);
+      this.status = status;
+      this.headers = headers;
+      this.body = body;
+    }
+
+    @Override
+    public int getStatusCode() {
+      return status;
+    }
+
+    @Override
+    @Deprecated
+    public String getHeaderValue(String name) {
+      return headers.getValue(name);
+    }
+
+    @Override
+    public HttpHeaders getHeaders() {
+      return headers;
+    }
+
+    @Override
+    public Flux<ByteBuffer> getBody() {
+      return Flux.just(ByteBuffer.wrap(body).asReadOnlyBuffer());
+    }
+
+    @Override
+    public Mono<byte[]> getBodyAsByteArray() {
+      return Mono.just(body);
+    }
+
+    @Override
+    public Mono<String> getBodyAsString() {
+      return Mono.just(new String(body, StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public Mono<String> getBodyAsString(Charset charset) {
+      return Mono.just(new String(body, charset));
+    }
+
+    @Override
+    public BinaryData getBodyAsBinaryData() {
+      return BinaryData.fromBytes(body);
+    }
+  }
+}
