@@ -97,7 +97,11 @@ public class AiCallBench {
     System.setErr(stderr);
   }
 
-  /** OkHttp4Hook.ChainAdvice on an openai-java chat: adapter and core, request and response. */
+  /**
+   * What OkHttp4Hook weaves around {@code RealCall.getResponseWithInterceptorChain}, on an
+   * openai-java chat: {@code enterChain} (= {@code onRequest}, a denial thrown) and {@code
+   * exitChain}: adapter and core, request and response.
+   */
   @Benchmark
   public Object okHttpChat() {
     Object handle = SdkFrames.call(SdkFrames.OPENAI_JAVA, OkHttp4Adapter::onRequest, call);
@@ -105,7 +109,7 @@ public class AiCallBench {
     if (handle instanceof PolicyDeniedException) {
       throw new IllegalStateException(DENIED, (PolicyDeniedException) handle);
     } else if (handle != null) {
-      result = OkHttp4Adapter.onResponse(handle, result, null);
+      result = OkHttp4Adapter.exitChain(handle, result);
     }
     return result;
   }

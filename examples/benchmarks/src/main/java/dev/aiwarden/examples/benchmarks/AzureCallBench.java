@@ -135,7 +135,11 @@ public class AzureCallBench {
     System.setErr(stderr);
   }
 
-  /** AzureCoreHook on an azure-ai-openai chat over Netty: sendSync's advice around send's. */
+  /**
+   * What AzureCoreHook weaves into an azure-ai-openai chat over Netty: {@code enterSendSync} (=
+   * {@code onSendSync}, a denial thrown) and {@code exitSendSync} around {@code sendSync}, and
+   * {@code wrapSend} on the {@code Mono} that {@code send} returns inside it.
+   */
   @Benchmark
   public Object azureChat() {
     Object handle = SdkFrames.call(depth, AzureCoreAdapter::onSendSync, request);
@@ -145,7 +149,7 @@ public class AzureCallBench {
     // Netty's sendSync: send(request, context).block(), with the send advice's wrapper.
     @SuppressWarnings("unchecked")
     Mono<HttpResponse> sent = (Mono<HttpResponse>) AzureCoreAdapter.wrapSend(request, Mono.just(response));
-    HttpResponse observed = (HttpResponse) AzureCoreAdapter.onSyncResponse(handle, sent.block(), null);
+    HttpResponse observed = (HttpResponse) AzureCoreAdapter.exitSendSync(handle, sent.block());
     byte[] body = observed.getBodyAsBinaryData().toBytes();
     observed.close();
     return body;

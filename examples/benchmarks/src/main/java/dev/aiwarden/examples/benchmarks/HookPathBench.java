@@ -55,23 +55,20 @@ public class HookPathBench {
     jdkRequest = HttpRequest.newBuilder(URI.create(url)).GET().build();
   }
 
-  /** OkHttp4Hook.ChainAdvice around {@code RealCall.getResponseWithInterceptorChain}: enter, exit. */
+  /**
+   * What OkHttp4Hook weaves into {@code RealCall.getResponseWithInterceptorChain}: {@code
+   * enterChain} before it, {@code exitChain} before it returns.
+   */
   @Benchmark
-  public Object okHttp() {
-    Object handle = OkHttp4Adapter.onRequest(okHttpCall);
-    Object response = null;
-    Throwable thrown = null;
-    if (handle instanceof PolicyDeniedException) {
-      thrown = (PolicyDeniedException) handle;
-    } else if (handle != null) {
-      response = OkHttp4Adapter.onResponse(handle, response, thrown);
-    }
-    return thrown != null ? thrown : response;
+  public Object okHttp() throws Exception {
+    Object handle = OkHttp4Adapter.enterChain(okHttpCall);
+    return OkHttp4Adapter.exitChain(handle, null);
   }
 
   /**
-   * JdkHttpClientHook: SendAsyncAdvice around {@code HttpClientImpl.sendAsync} (enter, which may
-   * wrap the body handler, and exit) and SendAdvice's exit of {@code send}.
+   * What JdkHttpClientHook weaves into {@code HttpClientImpl.sendAsync}: {@code onRequest} on entry,
+   * {@code wrapHandler} replacing the body handler argument, then (no denial) {@code exitSendAsync}
+   * before it returns.
    */
   @Benchmark
   public void jdkHttp(Blackhole bh) {
@@ -80,12 +77,8 @@ public class HookPathBench {
     Object future = null;
     if (handle instanceof PolicyDeniedException) {
       future = JdkHttpClientAdapter.deniedFuture(handle);
-    } else if (handle != null) {
-      JdkHttpClientAdapter.onSent(handle, future, null);
-    }
-    Throwable thrown = null;
-    if (thrown != null) {
-      thrown = JdkHttpClientAdapter.unwrapDenial(thrown);
+    } else {
+      JdkHttpClientAdapter.exitSendAsync(handle, future);
     }
     bh.consume(wrapped);
     bh.consume(future);
