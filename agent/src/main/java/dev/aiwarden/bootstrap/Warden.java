@@ -268,6 +268,20 @@ public final class Warden {
     }
   }
 
+  /**
+   * The woven code's handler for a failed entry call: a policy denial (even wrapped) is thrown on
+   * to the caller; anything else is reported once under {@code where} and null is returned (the
+   * handle the original then runs with). Called only from woven bytecode, where {@code throws
+   * Throwable} costs nothing; one call here keeps the handler in every hooked method small.
+   */
+  public static Object enterFailed(Throwable error, String where) throws Throwable {
+    if (PolicyDeniedException.isDenial(error)) {
+      throw error;
+    }
+    hookError(where, error);
+    return null;
+  }
+
   /** Reports an error inside a hook or adapter. Never throws. */
   public static void hookError(String where, Throwable error) {
     WardenHooks h = hooks;

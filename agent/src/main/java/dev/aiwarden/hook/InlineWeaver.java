@@ -24,7 +24,7 @@ import net.bytebuddy.jar.asm.Type;
  * {@code retransformClasses}): our locals go above the method's own, the entry call before its
  * first instruction, the exit call before each return, and one outermost exception handler, after
  * the method's own, for the throw path. Frames: the method's are kept (our local appended), the
- * three new branch targets get frames written here.
+ * new branch targets (the entry and its failure path, the throw path) get frames written here.
  *
  * <p>It replaced Byte Buddy's {@code Advice} (and before it {@code AgentBuilder}): their type
  * pool, advice compiler and matchers cost about 600 classes, loaded and run cold, in every
@@ -478,31 +478,85 @@ public final class InlineWeaver implements ClassFileTransformer {
     /** Pushes a call's arguments and calls it. */
     private void call(InlineAdvice.Call call) {
       for (int binding : call.args) {
-        switch (binding) {
-          case InlineAdvice.THIS:
+        push(binding);
+      }
+      super.visitMethodInsn(Opcodes.INVOKESTATIC, call.owner, call.name, call.descriptor, false);
+    }
+
+    /** Pushes the value of one binding. */
+    private void push(int binding) {
+      switch (binding) {
+        case InlineAdvice.THIS:
+          super.visitVarInsn(Opcodes.ALOAD, 0);
+          break;
+        case InlineAdvice.ENTER:
+          super.visitVarInsn(Opcodes.ALOAD, handle);
+          break;
+        case InlineAdvice.RETURN:
+          super.visitVarInsn(returnType.getOpcode(Opcodes.ILOAD), scratch);
+          break;
+        case InlineAdvice.THROWN:
+          super.visitVarInsn(Opcodes.ALOAD, scratch);
+          break;
+        default:
+          int field = InlineAdvice.fieldIndex(binding);
+          if (field >= 0) {
+            String name = advice.fields[field];
             super.visitVarInsn(Opcodes.ALOAD, 0);
-            break;
-          case InlineAdvice.ENTER:
-            super.visitVarInsn(Opcodes.ALOAD, handle);
-            break;
-          case InlineAdvice.RETURN:
-            super.visitVarInsn(returnType.getOpcode(Opcodes.ILOAD), scratch);
-            break;
-          case InlineAdvice.THROWN:
-            super.visitVarInsn(Opcodes.ALOAD, scratch);
-            break;
-          default:
-            int field = InlineAdvice.fieldIndex(binding);
-            if (field >= 0) {
-              String name = advice.fields[field];
-              super.visitVarInsn(Opcodes.ALOAD, 0);
-              super.visitFieldInsn(Opcodes.GETFIELD, owner, name, fields.get(name));
-            } else {
-              super.visitVarInsn(args[binding].getOpcode(Opcodes.ILOAD), argSlot(binding));
-            }
+            super.visitFieldInsn(Opcodes.GETFIELD, owner, name, fields.get(name));
+          } else {
+            super.visitVarInsn(args[binding].getOpcode(Opcodes.ILOAD), argSlot(binding));
+          }
+      }
+    }
+
+    /**
+     * Makes {@code call} with the value of {@code binding} taken from the top of the stack, where
+     * it is, instead of through a local (which costs a store and a load): when the call takes
+     * that value first, or second after a one-slot value ({@code swap}). With {@code keep} the
+     * value stays below the call's result (a void call). False, with nothing emitted, for other
+     * shapes.
+     */
+    private boolean callWithTop(InlineAdvice.Call call, int binding, Type value, boolean keep) {
+      int[] bindings = call.args;
+      int at = -1;
+      for (int i = 0; i < bindings.length; i++) {
+        if (bindings[i] == binding) {
+          if (at >= 0) {
+            return false;
+          }
+          at = i;
+        }
+      }
+      boolean swap = at == 1 && value.getSize() == 1 && slots(bindings[0]) == 1;
+      if (at != 0 && !swap) {
+        return false;
+      }
+      if (keep) {
+        super.visitInsn(value.getSize() == 2 ? Opcodes.DUP2 : Opcodes.DUP);
+      }
+      for (int i = 0; i < bindings.length; i++) {
+        if (i != at) {
+          push(bindings[i]);
+        }
+        if (i == 0 && swap) {
+          super.visitInsn(Opcodes.SWAP);
         }
       }
       super.visitMethodInsn(Opcodes.INVOKESTATIC, call.owner, call.name, call.descriptor, false);
+      return true;
+    }
+
+    /** The stack slots a binding other than RETURN and THROWN takes. */
+    private int slots(int binding) {
+      if (binding == InlineAdvice.THIS || binding == InlineAdvice.ENTER) {
+        return 1;
+      }
+      int field = InlineAdvice.fieldIndex(binding);
+      if (field >= 0) {
+        return Type.getType(fields.get(advice.fields[field])).getSize();
+      }
+      return binding >= 0 ? args[binding].getSize() : 2;
     }
 
     /** The method's locals on entry, as frame entries, padded with TOP to our first local. */
@@ -555,30 +609,21 @@ public final class InlineWeaver implements ClassFileTransformer {
     public void visitCode() {
       super.visitCode();
       if (advice.enter != null) {
-        Label start = new Label();
-        Label end = new Label();
-        Label failed = new Label();
-        Label origin = new Label();
-        super.visitTryCatchBlock(start, end, failed, THROWABLE);
+        // enter; goto entered; failed: [t] ldc where; Warden.enterFailed (rethrows a denial,
+        // reports anything else and yields a null handle); entered: [handle] astore handle.
+        guarded(() -> call(advice.enter), entryLocals(true), handle < 0);
         if (handle >= 0) {
-          super.visitInsn(Opcodes.ACONST_NULL);
+          frame(entryLocals(true), new Object[] {OBJECT});
           super.visitVarInsn(Opcodes.ASTORE, handle);
-        }
-        super.visitLabel(start);
-        call(advice.enter);
-        if (handle >= 0) {
-          super.visitVarInsn(Opcodes.ASTORE, handle);
+        } else {
+          originFramePending = true;
         }
         if (advice.replacement != null) {
-          call(advice.replacement);
-          Type arg = args[advice.argument];
-          if (isReference(arg) && !arg.getInternalName().equals(OBJECT)) {
-            super.visitTypeInsn(Opcodes.CHECKCAST, arg.getInternalName());
-          }
-          super.visitVarInsn(arg.getOpcode(Opcodes.ISTORE), argSlot(advice.argument));
+          replaceArgument();
         }
-        super.visitLabel(end);
         if (advice.skip != null) {
+          beforeInstruction();
+          Label origin = new Label();
           super.visitVarInsn(Opcodes.ALOAD, handle);
           super.visitTypeInsn(Opcodes.INSTANCEOF, advice.skipType);
           super.visitJumpInsn(Opcodes.IFEQ, origin);
@@ -587,43 +632,74 @@ public final class InlineWeaver implements ClassFileTransformer {
             super.visitTypeInsn(Opcodes.CHECKCAST, returnType.getInternalName());
           }
           super.visitInsn(Opcodes.ARETURN);
-        } else {
-          super.visitJumpInsn(Opcodes.GOTO, origin);
+          super.visitLabel(origin);
+          originFramePending = true;
         }
-        // The enter call failed: a denial goes to the caller, anything else is reported and the
-        // original runs (with the handle it got, if any).
-        List<Object> entry = entryLocals(true);
-        if (handle >= 0) {
-          entry.add(OBJECT);
-        }
-        Object[] throwable = {THROWABLE};
-        super.visitLabel(failed);
-        frame(entry, throwable);
-        super.visitInsn(Opcodes.DUP);
-        super.visitMethodInsn(
-            Opcodes.INVOKESTATIC,
-            "dev/aiwarden/bootstrap/PolicyDeniedException",
-            "isDenial",
-            "(Ljava/lang/Throwable;)Z",
-            false);
-        Label report = new Label();
-        super.visitJumpInsn(Opcodes.IFEQ, report);
-        super.visitInsn(Opcodes.ATHROW);
-        super.visitLabel(report);
-        frame(entry, throwable);
-        super.visitLdcInsn(new StringBuilder("hook:").append(where).toString());
-        super.visitInsn(Opcodes.SWAP);
-        super.visitMethodInsn(
-            Opcodes.INVOKESTATIC,
-            "dev/aiwarden/bootstrap/Warden",
-            "hookError",
-            "(Ljava/lang/String;Ljava/lang/Throwable;)V",
-            false);
-        super.visitLabel(origin);
-        originFramePending = true;
       }
       rangeStart = new Label();
       super.visitLabel(rangeStart);
+    }
+
+    /** [t] → {@code Warden.enterFailed(t, "hook:" + where)}: the handle (null), or popped. */
+    private void enterFailed(boolean pop) {
+      super.visitLdcInsn(new StringBuilder("hook:").append(where).toString());
+      super.visitMethodInsn(
+          Opcodes.INVOKESTATIC,
+          "dev/aiwarden/bootstrap/Warden",
+          "enterFailed",
+          "(Ljava/lang/Throwable;Ljava/lang/String;)Ljava/lang/Object;",
+          false);
+      if (pop) {
+        super.visitInsn(Opcodes.POP);
+      }
+    }
+
+    /**
+     * Sets the argument to what the replacement returns; a failure of that call is handled as a
+     * failed entry (a denial thrown on, anything else reported) and leaves the argument as it was.
+     */
+    private void replaceArgument() {
+      beforeInstruction();
+      guarded(
+          () -> {
+            call(advice.replacement);
+            Type arg = args[advice.argument];
+            if (isReference(arg) && !arg.getInternalName().equals(OBJECT)) {
+              super.visitTypeInsn(Opcodes.CHECKCAST, arg.getInternalName());
+            }
+            super.visitVarInsn(arg.getOpcode(Opcodes.ISTORE), argSlot(advice.argument));
+          },
+          withHandle(entryLocals(true)),
+          true);
+      originFramePending = true;
+    }
+
+    /**
+     * {@code body}, then past the handler: a throwable from it goes to {@code Warden.enterFailed}
+     * (a denial thrown on, anything else reported once), whose null is popped or left as the
+     * handle. {@code locals}: the frame's locals at the handler.
+     */
+    private void guarded(Runnable body, List<Object> locals, boolean pop) {
+      Label start = new Label();
+      Label end = new Label();
+      Label failed = new Label();
+      Label done = new Label();
+      super.visitTryCatchBlock(start, end, failed, THROWABLE);
+      super.visitLabel(start);
+      body.run();
+      super.visitLabel(end);
+      super.visitJumpInsn(Opcodes.GOTO, done);
+      super.visitLabel(failed);
+      frame(locals, new Object[] {THROWABLE});
+      enterFailed(pop);
+      super.visitLabel(done);
+    }
+
+    private List<Object> withHandle(List<Object> locals) {
+      if (handle >= 0) {
+        locals.add(OBJECT);
+      }
+      return locals;
     }
 
     /** Before the method's first instruction: the frame of our jump to it, unless it has one. */
@@ -682,15 +758,19 @@ public final class InlineWeaver implements ClassFileTransformer {
     }
 
     private void exit() {
-      if (returnType.getSort() != Type.VOID) {
-        super.visitVarInsn(returnType.getOpcode(Opcodes.ISTORE), scratch);
-      }
-      call(advice.exit);
       Type r = Type.getReturnType(advice.exit.descriptor);
-      if (r.getSort() == Type.VOID) {
-        if (returnType.getSort() != Type.VOID) {
+      if (returnType.getSort() == Type.VOID) {
+        call(advice.exit);
+      } else if (advice.exitField != null
+          || !callWithTop(advice.exit, InlineAdvice.RETURN, returnType, r.getSort() == Type.VOID)) {
+        super.visitVarInsn(returnType.getOpcode(Opcodes.ISTORE), scratch);
+        call(advice.exit);
+        if (r.getSort() == Type.VOID) {
           super.visitVarInsn(returnType.getOpcode(Opcodes.ILOAD), scratch);
         }
+      }
+      if (r.getSort() == Type.VOID) {
+        // The value is back on the stack.
       } else if (isReference(returnType) && !r.equals(returnType)) {
         super.visitTypeInsn(Opcodes.CHECKCAST, returnType.getInternalName());
       }
@@ -742,10 +822,13 @@ public final class InlineWeaver implements ClassFileTransformer {
             locals.add(OBJECT);
           }
           frame(locals, new Object[] {THROWABLE});
-          super.visitVarInsn(Opcodes.ASTORE, scratch);
-          call(advice.thrown);
-          if (Type.getReturnType(advice.thrown.descriptor).getSort() == Type.VOID) {
-            super.visitVarInsn(Opcodes.ALOAD, scratch);
+          boolean keep = Type.getReturnType(advice.thrown.descriptor).getSort() == Type.VOID;
+          if (!callWithTop(advice.thrown, InlineAdvice.THROWN, Type.getObjectType(THROWABLE), keep)) {
+            super.visitVarInsn(Opcodes.ASTORE, scratch);
+            call(advice.thrown);
+            if (keep) {
+              super.visitVarInsn(Opcodes.ALOAD, scratch);
+            }
           }
           super.visitInsn(Opcodes.ATHROW);
         }
@@ -756,7 +839,8 @@ public final class InlineWeaver implements ClassFileTransformer {
       }
       // Each binding takes at most two slots (a long field); plus the return value and spare.
       int bindings = advice.fields.length * 2;
-      super.visitMaxs(maxStack + argSlots + bindings + 4, originalMaxLocals + 4);
+      // A value left on the stack for a call (see callWithTop) may be duplicated: 4 more.
+      super.visitMaxs(maxStack + argSlots + bindings + 8, originalMaxLocals + 4);
     }
 
     @Override

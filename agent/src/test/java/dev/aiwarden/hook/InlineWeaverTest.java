@@ -93,13 +93,22 @@ class InlineWeaverTest {
 
   @Test
   void longAndDoubleArgumentsAndLocalsKeepTheirSlots() throws Throwable {
+    // A long return value bound second goes through a local; bound first, it stays on the stack.
+    assertThat(wide("exitWide", "(Ljava/lang/Object;J)J", ENTER, RETURN)).isEqualTo(1013L);
+    assertThat(wide("exitWideFirst", "(JLjava/lang/Object;)J", RETURN, ENTER)).isEqualTo(14L);
+    assertThat(SampleAdvice.EVENTS)
+        .containsExactly(
+            "enterWide 5 1.5", "exitWide wide 13", "enterWide 5 1.5", "exitWideFirst 13 wide");
+  }
+
+  /** {@code wide(5, 1.5, 2)} woven with enterWide and the given exit. */
+  private static Object wide(String exit, String descriptor, int... bindings) throws Throwable {
     Object sample =
         woven(
             InlineAdvice.on("wide", 3)
                 .enter(ADVICE, "enterWide", "(Ljava/lang/Object;JD)Ljava/lang/Object;", THIS, 0, 1)
-                .exit(ADVICE, "exitWide", "(Ljava/lang/Object;J)J", ENTER, RETURN));
-    assertThat(invoke(sample, "wide", 5L, 1.5, 2)).isEqualTo(1013L);
-    assertThat(SampleAdvice.EVENTS).containsExactly("enterWide 5 1.5", "exitWide wide 13");
+                .exit(ADVICE, exit, descriptor, bindings));
+    return invoke(sample, "wide", 5L, 1.5, 2);
   }
 
   @Test
@@ -139,12 +148,7 @@ class InlineWeaverTest {
 
   @Test
   void anExceptionOfTheOriginalReachesTheExitAndThenTheCallerUnchanged() throws Throwable {
-    Object sample =
-        woven(
-            InlineAdvice.on("fails", 1)
-                .enter(ADVICE, "enter", OO_O, THIS, 0)
-                .exit(ADVICE, "exit", OO_O, ENTER, RETURN)
-                .thrown(ADVICE, "thrown", OT_T, ENTER, THROWN));
+    Object sample = failsWoven("exit", OO_O, "thrown", OT_T);
     assertThatThrownBy(() -> invoke(sample, "fails", "bad"))
         .isInstanceOf(IOException.class)
         .hasMessage("bad");
@@ -152,6 +156,16 @@ class InlineWeaverTest {
     assertThat(SampleAdvice.EVENTS)
         .containsExactly(
             "enter bad", "thrown handle:bad bad", "enter ", "exit handle: empty");
+  }
+
+  /** {@code fails} woven with enter and the given exit(handle, returned), thrown(handle, t). */
+  private static Object failsWoven(String exit, String exitDesc, String thrown, String thrownDesc)
+      throws Exception {
+    return woven(
+        InlineAdvice.on("fails", 1)
+            .enter(ADVICE, "enter", OO_O, THIS, 0)
+            .exit(ADVICE, exit, exitDesc, ENTER, RETURN)
+            .thrown(ADVICE, thrown, thrownDesc, ENTER, THROWN));
   }
 
   @Test
@@ -347,6 +361,40 @@ class InlineWeaverTest {
     assertThat(invoke(sample, "tryCatch", "ab")).isEqualTo("short!");
     assertThat(SampleAdvice.EVENTS)
         .containsExactly("enter ab", "exit handle:ab abxxx", "enter ab", "exit handle:ab short");
+  }
+
+  @Test
+  void theWovenCodeStaysSmall() throws Exception {
+    // What a hot hooked method grows by decides whether C2 still inlines it (FreqInlineSize 325).
+    byte[] original = targetBytes();
+    byte[] around =
+        weaver(around("loop", 1))
+            .transform(getClass().getClassLoader(), INTERNAL, null, null, original);
+    // Entry: aload_0 aload_1 invokestatic goto | ldc(_w) invokestatic(enterFailed) | astore_2
+    // (14-15); the one return: aload_2 swap invokestatic checkcast (8); the throw path: aload_2
+    // swap invokestatic athrow (6). The shape before this was 42-43 bytes.
+    assertThat(CodeSize.of(around, "loop") - CodeSize.of(original, "loop")).isLessThanOrEqualTo(29);
+    byte[] voidEnter =
+        weaver(InlineAdvice.on("addName", 1)
+                .enter(ADVICE, "enterVoid", "(Ljava/lang/Object;Ljava/lang/Object;)V", THIS, 0))
+            .transform(getClass().getClassLoader(), INTERNAL, null, null, original);
+    // aload_0 aload_1 invokestatic goto | ldc(_w) invokestatic pop.
+    assertThat(CodeSize.of(voidEnter, "addName") - CodeSize.of(original, "addName"))
+        .isLessThanOrEqualTo(15);
+  }
+
+  @Test
+  void voidExitAndThrownCallsLeaveTheValueAndTheThrowableAlone() throws Throwable {
+    Object sample =
+        failsWoven(
+            "exitVoid", "(Ljava/lang/Object;Ljava/lang/Object;)V",
+            "thrownVoid", "(Ljava/lang/Object;Ljava/lang/Throwable;)V");
+    assertThat(invoke(sample, "fails", "")).isEqualTo("empty");
+    assertThatThrownBy(() -> invoke(sample, "fails", "bad"))
+        .isInstanceOf(IOException.class)
+        .hasMessage("bad");
+    assertThat(SampleAdvice.EVENTS)
+        .containsExactly("enter ", "exitVoid handle: empty", "enter bad", "thrownVoid handle:bad bad");
   }
 
   @Test

@@ -78,4 +78,17 @@ public final class SampleAdvice {
   public static void enterCalls(Object self, int calls) {
     EVENTS.add("enterCalls " + calls);
   }
+
+  public static void exitVoid(Object handle, Object returned) {
+    EVENTS.add("exitVoid " + handle + " " + returned);
+  }
+
+  public static void thrownVoid(Object handle, Throwable thrown) {
+    EVENTS.add("thrownVoid " + handle + " " + thrown.getMessage());
+  }
+
+  public static long exitWideFirst(long returned, Object handle) {
+    EVENTS.add("exitWideFirst " + returned + " " + handle);
+    return returned + 1;
+  }
 }
