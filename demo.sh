@@ -15,7 +15,7 @@ cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true; }
 trap cleanup EXIT
 
 # Demo keys, made up for this run and known only to the local server.
-openai_key="sk-proj-demo$(head -c 64 /dev/urandom | od -An -tx1 | tr -d ' \n' | head -c 40)"
+openai_key="sk-proj-demo$(head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 azure_key="$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 
 echo "== Starting the local OpenAI/Azure-compatible server on loopback ..."

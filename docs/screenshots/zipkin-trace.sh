@@ -24,7 +24,7 @@ if [ -z "${SKIP_BUILD:-}" ]; then
   mvn -B -q -DskipTests install
 fi
 
-prop() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" pom.xml | head -1; }
+prop() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" pom.xml | sed -n 1p; }
 work="$(mktemp -d -t ai-warden-shot.XXXXXX)"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
@@ -42,7 +42,7 @@ STORAGE_TYPE=mem java -Xmx256m -jar "$work/zipkin-server-exec.jar" \
   "--armeria.ports[0].port=$zipkin_port" "--armeria.ports[0].ip=127.0.0.1" >"$work/zipkin.log" 2>&1 &
 pids+=($!)
 
-openai_key="sk-proj-shot$(head -c 64 /dev/urandom | od -An -tx1 | tr -d ' \n' | head -c 40)"
+openai_key="sk-proj-shot$(head -c 20 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 java -jar examples/local-server/target/ai-warden-local-server.jar \
   --http-port 0 --https-port 0 --keystore-dir "$work/tls" \
   --valid-key "$openai_key" --ports-file "$work/ports" >"$work/server.log" 2>&1 &
@@ -95,7 +95,7 @@ OTEL_EXPORTER_ZIPKIN_ENDPOINT="http://127.0.0.1:$zipkin_port/api/v2/spans" \
     -Djavax.net.ssl.trustStorePassword=changeit -Djavax.net.ssl.trustStoreType=PKCS12 \
     -cp "$module/target/classes:$(cat "$module/target/classpath.txt")" \
     dev.aiwarden.examples.openai.OpenAiJavaExample chat >"$work/alone.out" 2>"$work/alone.err"
-alone="$(grep -o '"traceId":"[0-9a-f]*"' "$work/alone.jsonl" | head -1 | cut -d'"' -f4)"
+alone="$(grep -o '"traceId":"[0-9a-f]*"' "$work/alone.jsonl" | sed -n 1p | cut -d'"' -f4)"
 [ -n "$alone" ] || { echo "no span written:"; cat "$work/alone.err"; exit 1; }
 for _ in $(seq 1 50); do
   curl -sf "http://127.0.0.1:$zipkin_port/api/v2/trace/$alone" >/dev/null 2>&1 && break
