@@ -112,7 +112,7 @@ public final class Worker {
       largeResponse();
     }
     if (wanted(only, "concurrency")) {
-      concurrency(openai);
+      concurrency();
     }
     openai.close();
   }
@@ -369,8 +369,21 @@ public final class Worker {
 
   // --- (7) concurrency ------------------------------------------------------------------------
 
-  private void concurrency(OpenAIClient openai) throws Exception {
+  private void concurrency() throws Exception {
     int threads = Integer.parseInt(p.getOrDefault("concurrency.threads", "64"));
+    // A client whose pool keeps a connection per thread, as a service calling from 64 threads would
+    // configure it. With openai-java's default (5 idle connections) most calls opened a new TLS
+    // connection: the loop measured handshakes, and the JIT never settled (8-12 s of compiling in
+    // each 10 s loop, with or without an agent). openai-java wants both settings or neither; 5 min
+    // is OkHttp's default keep-alive.
+    OpenAIClient openai =
+        OpenAIOkHttpClient.builder()
+            .baseUrl(p.get("openai.base"))
+            .apiKey(System.getenv("OPENAI_API_KEY"))
+            .maxRetries(0)
+            .maxIdleConnections(threads)
+            .keepAliveDuration(java.time.Duration.ofMinutes(5))
+            .build();
     double warmSeconds = Double.parseDouble(p.getOrDefault("concurrency.warm.s", "5")) * Math.min(1, scale * 2);
     double seconds = Double.parseDouble(p.getOrDefault("concurrency.s", "10")) * Math.min(1, scale * 2);
     ChatCompletionCreateParams params = chat(PROMPT_2K);
