@@ -8,13 +8,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.ClassWriter;
-import net.bytebuddy.jar.asm.Label;
-import net.bytebuddy.jar.asm.MethodVisitor;
-import net.bytebuddy.jar.asm.Opcodes;
-import net.bytebuddy.jar.asm.Type;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 
 /**
  * Weaves the hooks' {@link InlineAdvice} into the classes they name, on ASM's core API alone (the
@@ -248,7 +248,7 @@ public final class InlineWeaver implements ClassFileTransformer {
     }
 
     @Override
-    public net.bytebuddy.jar.asm.FieldVisitor visitField(
+    public org.objectweb.asm.FieldVisitor visitField(
         int access, String name, String desc, String signature, Object value) {
       if ((access & Opcodes.ACC_STATIC) == 0) {
         fields.put(name, desc);
@@ -876,7 +876,7 @@ public final class InlineWeaver implements ClassFileTransformer {
 
     @Override
     public void visitInvokeDynamicInsn(
-        String name, String descriptor, net.bytebuddy.jar.asm.Handle bsm, Object... bsmArgs) {
+        String name, String descriptor, org.objectweb.asm.Handle bsm, Object... bsmArgs) {
       beforeInstruction();
       super.visitInvokeDynamicInsn(name, descriptor, bsm, bsmArgs);
     }
@@ -964,7 +964,7 @@ public final class InlineWeaver implements ClassFileTransformer {
         r.accept(
             new ClassVisitor(Opcodes.ASM9) {
               @Override
-              public net.bytebuddy.jar.asm.FieldVisitor visitField(
+              public org.objectweb.asm.FieldVisitor visitField(
                   int access, String name, String desc, String signature, Object value) {
                 if (name.equals(field)
                     && (access & (Opcodes.ACC_STATIC | Opcodes.ACC_PRIVATE)) == 0) {
