@@ -17,8 +17,8 @@ import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 
 /**
- * Weaves the hooks' {@link InlineAdvice} into the classes they name, on ASM's core API alone (the
- * copy shaded inside Byte Buddy's jar: about 25 classes, none of Byte Buddy itself). Calls, not
+ * Weaves the hooks' {@link InlineAdvice} into the classes they name, on ASM's core API alone
+ * ({@code org.ow2.asm:asm}, shaded in the agent jar: about 25 classes). Calls, not
  * copies: the woven code calls static methods of the adapters injected next to the library, so it
  * references only classes the library's loader sees. It never adds a member (so it also serves
  * {@code retransformClasses}): our locals go above the method's own, the entry call before its

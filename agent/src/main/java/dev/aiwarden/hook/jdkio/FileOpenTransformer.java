@@ -33,8 +33,8 @@ import org.objectweb.asm.Opcodes;
  *
  * <p>These JDK classes are loaded before the agent starts, so they must be changed at start-up,
  * where every millisecond is the application's: the call is inserted into the class bytes
- * directly ({@link MethodEntryPatch}), with neither Byte Buddy nor ASM loaded. Should a JDK's
- * class be in a shape the patch does not handle, the ASM that Byte Buddy bundles does it.
+ * directly ({@link MethodEntryPatch}), with no ASM loaded. Should a JDK's class be in a shape
+ * the patch does not handle, ASM (shaded in the agent jar) does it.
  */
 public final class FileOpenTransformer implements ClassFileTransformer {
   static final String FILE_INPUT_STREAM = "java/io/FileInputStream";
@@ -128,7 +128,7 @@ public final class FileOpenTransformer implements ClassFileTransformer {
   }
 
   /**
-   * The general path, with the ASM that Byte Buddy bundles, for a class the byte patch does not
+   * The general path, with ASM, for a class the byte patch does not
    * handle. A class of its own, so that ASM is loaded only if it is ever needed.
    */
   static final class AsmRewrite {
