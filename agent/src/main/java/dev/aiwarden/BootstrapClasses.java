@@ -66,9 +66,10 @@ final class BootstrapClasses {
             int.class,
             ClassLoader.class,
             ProtectionDomain.class);
-    for (String name : CLASSES) {
-      byte[] bytes = read(name + ".class");
-      defineClass.invoke(unsafe, name.replace('/', '.'), bytes, 0, bytes.length, null, null);
+    byte[][] classFiles = readAll();
+    for (int i = 0; i < CLASSES.length; i++) {
+      byte[] bytes = classFiles[i];
+      defineClass.invoke(unsafe, CLASSES[i].replace('/', '.'), bytes, 0, bytes.length, null, null);
     }
   }
 
@@ -76,13 +77,61 @@ final class BootstrapClasses {
     File jar = File.createTempFile("ai-warden-bootstrap", ".jar");
     jar.deleteOnExit();
     try (JarOutputStream out = new JarOutputStream(new FileOutputStream(jar))) {
-      for (String name : CLASSES) {
-        out.putNextEntry(new JarEntry(name + ".class"));
-        out.write(read(name + ".class"));
+      byte[][] classFiles = readAll();
+      for (int i = 0; i < CLASSES.length; i++) {
+        out.putNextEntry(new JarEntry(CLASSES[i] + ".class"));
+        out.write(classFiles[i]);
         out.closeEntry();
       }
     }
     inst.appendToBootstrapClassLoaderSearch(new JarFile(jar));
+  }
+
+  /**
+   * The class files of {@link #CLASSES}, in order: straight from the agent jar when this class was
+   * loaded from one. {@code ClassLoader.getResourceAsStream} asks the parent loaders first, and the
+   * boot loader's search for a name outside every module indexes the resources of all of the JDK's
+   * modules: about 5 ms of premain, cold. The jar is already open (the class loader shares it).
+   */
+  static byte[][] readAll() throws IOException {
+    byte[][] classFiles = new byte[CLASSES.length][];
+    File jar = agentJar();
+    if (jar != null) {
+      try (JarFile in = new JarFile(jar, false)) {
+        for (int i = 0; i < CLASSES.length; i++) {
+          JarEntry entry = in.getJarEntry(CLASSES[i] + ".class");
+          if (entry == null) {
+            break;
+          }
+          try (InputStream stream = in.getInputStream(entry)) {
+            classFiles[i] = stream.readAllBytes();
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        // read() below
+      }
+    }
+    for (int i = 0; i < CLASSES.length; i++) {
+      if (classFiles[i] == null) {
+        classFiles[i] = read(CLASSES[i] + ".class");
+      }
+    }
+    return classFiles;
+  }
+
+  /** The jar this class was loaded from, or null (a directory, or not known). */
+  static File agentJar() {
+    try {
+      java.security.CodeSource source = BootstrapClasses.class.getProtectionDomain().getCodeSource();
+      if (source == null || source.getLocation() == null
+          || !"file".equals(source.getLocation().getProtocol())) {
+        return null;
+      }
+      File file = new File(source.getLocation().toURI());
+      return file.isFile() ? file : null;
+    } catch (Exception | LinkageError e) {
+      return null;
+    }
   }
 
   private static byte[] read(String resource) throws IOException {

@@ -157,7 +157,7 @@ public final class InlineAdvice {
     if (argCount < 0 && argTypes.length == 0) {
       return true;
     }
-    net.bytebuddy.jar.asm.Type[] args = net.bytebuddy.jar.asm.Type.getArgumentTypes(descriptor);
+    org.objectweb.asm.Type[] args = org.objectweb.asm.Type.getArgumentTypes(descriptor);
     if (argCount >= 0 && args.length != argCount) {
       return false;
     }

@@ -8,17 +8,17 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.ClassWriter;
-import net.bytebuddy.jar.asm.Label;
-import net.bytebuddy.jar.asm.MethodVisitor;
-import net.bytebuddy.jar.asm.Opcodes;
-import net.bytebuddy.jar.asm.Type;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 
 /**
- * Weaves the hooks' {@link InlineAdvice} into the classes they name, on ASM's core API alone (the
- * copy shaded inside Byte Buddy's jar: about 25 classes, none of Byte Buddy itself). Calls, not
+ * Weaves the hooks' {@link InlineAdvice} into the classes they name, on ASM's core API alone
+ * ({@code org.ow2.asm:asm}, shaded in the agent jar: about 25 classes). Calls, not
  * copies: the woven code calls static methods of the adapters injected next to the library, so it
  * references only classes the library's loader sees. It never adds a member (so it also serves
  * {@code retransformClasses}): our locals go above the method's own, the entry call before its
@@ -248,7 +248,7 @@ public final class InlineWeaver implements ClassFileTransformer {
     }
 
     @Override
-    public net.bytebuddy.jar.asm.FieldVisitor visitField(
+    public org.objectweb.asm.FieldVisitor visitField(
         int access, String name, String desc, String signature, Object value) {
       if ((access & Opcodes.ACC_STATIC) == 0) {
         fields.put(name, desc);
@@ -876,7 +876,7 @@ public final class InlineWeaver implements ClassFileTransformer {
 
     @Override
     public void visitInvokeDynamicInsn(
-        String name, String descriptor, net.bytebuddy.jar.asm.Handle bsm, Object... bsmArgs) {
+        String name, String descriptor, org.objectweb.asm.Handle bsm, Object... bsmArgs) {
       beforeInstruction();
       super.visitInvokeDynamicInsn(name, descriptor, bsm, bsmArgs);
     }
@@ -964,7 +964,7 @@ public final class InlineWeaver implements ClassFileTransformer {
         r.accept(
             new ClassVisitor(Opcodes.ASM9) {
               @Override
-              public net.bytebuddy.jar.asm.FieldVisitor visitField(
+              public org.objectweb.asm.FieldVisitor visitField(
                   int access, String name, String desc, String signature, Object value) {
                 if (name.equals(field)
                     && (access & (Opcodes.ACC_STATIC | Opcodes.ACC_PRIVATE)) == 0) {

@@ -32,7 +32,8 @@ public final class LazyTransformer implements ClassFileTransformer {
 
   /**
    * @param weaver builds the real transformer (called once, on first need)
-   * @param onFirstHook run once when the first hooked class loads (starts the telemetry SDK)
+   * @param onFirstHook run once, on a daemon thread, when the first hooked class loads (starts the
+   *     telemetry SDK)
    */
   public LazyTransformer(Supplier<ClassFileTransformer> weaver, Runnable onFirstHook) {
     this.build = new FutureTask<>(new Build(weaver));
@@ -93,15 +94,15 @@ public final class LazyTransformer implements ClassFileTransformer {
       return d;
     }
     if (!hooked) {
+      boolean first = false;
       synchronized (this) {
         if (!hooked) {
           hooked = true;
-          try {
-            onFirstHook.run();
-          } catch (Throwable t) {
-            AgentLog.errorOnce("first-hook", "ai-warden could not start telemetry", t);
-          }
+          first = true;
         }
+      }
+      if (first) {
+        startFirstHook();
       }
     }
     build.run(); // builds here unless the daemon thread has started (then: no-op)
@@ -112,6 +113,40 @@ public final class LazyTransformer implements ClassFileTransformer {
     }
     delegate = d;
     return d;
+  }
+
+  /**
+   * Runs {@code onFirstHook} on a daemon thread of its own: the telemetry start (logging set-up,
+   * the OpenTelemetry API's no-op or the SDK build's thread) is not the loading class's work, and
+   * the first AI call waits for it anyway ({@code Telemetry.get}). Where no thread can start, it
+   * runs here.
+   */
+  private void startFirstHook() {
+    FirstHook task = new FirstHook(onFirstHook);
+    try {
+      Thread thread = new Thread(task, "ai-warden-telemetry-start");
+      thread.setDaemon(true);
+      thread.start();
+    } catch (Throwable cannotStart) {
+      task.run();
+    }
+  }
+
+  private static final class FirstHook implements Runnable {
+    private final Runnable onFirstHook;
+
+    FirstHook(Runnable onFirstHook) {
+      this.onFirstHook = onFirstHook;
+    }
+
+    @Override
+    public void run() {
+      try {
+        onFirstHook.run();
+      } catch (Throwable t) {
+        AgentLog.errorOnce("first-hook", "ai-warden could not start telemetry", t);
+      }
+    }
   }
 
   /** The build, as a named class (a lambda would cost the first lambda bootstrap of some JVMs). */

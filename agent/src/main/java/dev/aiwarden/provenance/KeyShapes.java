@@ -41,21 +41,38 @@ public final class KeyShapes {
 
   private KeyShapes() {}
 
-  /** Reports every candidate in {@code b[from, to)}, in order. */
+  /** Shortest token {@link #examine} looks at. */
+  private static final int MIN_TOKEN = 20;
+
+  /**
+   * Reports every candidate in {@code b[from, to)}, in order.
+   *
+   * <p>Only tokens of {@value #MIN_TOKEN} bytes or more matter, so the search probes one byte in
+   * {@value #MIN_TOKEN}: any such token that starts in {@code [i, i + 19]} covers byte {@code i +
+   * 19}, so when that byte is no token byte the whole window is skipped. Class files are mostly
+   * names and descriptors cut into short tokens by {@code / ; ( ) $ .}: the literal scan of every
+   * loading class reads a fraction of their bytes.
+   */
   public static void find(byte[] b, int from, int to, boolean strict, Sink sink) {
     boolean[] token = TOKEN;
+    // Invariant: i == from, or b[i - 1] or b[i] is no token byte (no token runs into i from before).
     int i = from;
-    while (i < to) {
-      if (!token[b[i] & 0xFF]) {
-        i++;
+    while (to - i >= MIN_TOKEN) {
+      int probe = i + MIN_TOKEN - 1;
+      if (!token[b[probe] & 0xFF]) {
+        i = probe + 1;
         continue;
       }
-      int end = i + 1;
+      int start = probe;
+      while (start > i && token[b[start - 1] & 0xFF]) {
+        start--;
+      }
+      int end = probe + 1;
       while (end < to && token[b[end] & 0xFF]) {
         end++;
       }
-      if (end - i >= 20) {
-        examine(b, i, end, strict, sink);
+      if (end - start >= MIN_TOKEN) {
+        examine(b, start, end, strict, sink);
       }
       i = end;
     }

@@ -45,13 +45,46 @@ public final class KeySources {
   static final long RECHECK_CHANGED_NANOS = 1_000_000_000L;
   static final int CACHE_SIZE = 256;
 
+  // Named classes, not method references: this is built in premain, where each lambda costs the
+  // spinning of a class (about a millisecond, cold).
   private static final KeySources DEFAULT =
-      new KeySources(
-          System::getenv,
-          System::getProperties,
-          System::nanoTime,
-          KeyOrigins::first,
-          KeyOrigins::changes);
+      new KeySources(new Environment(), new SystemProperties(), new NanoTime(), new Recorded(),
+          new RecordedVersion());
+
+  private static final class Environment implements Supplier<Map<String, String>> {
+    @Override
+    public Map<String, String> get() {
+      return System.getenv();
+    }
+  }
+
+  private static final class SystemProperties implements Supplier<Properties> {
+    @Override
+    public Properties get() {
+      return System.getProperties();
+    }
+  }
+
+  private static final class NanoTime implements LongSupplier {
+    @Override
+    public long getAsLong() {
+      return System.nanoTime();
+    }
+  }
+
+  private static final class Recorded implements BiFunction<String, String, String> {
+    @Override
+    public String apply(String secret, String fingerprint) {
+      return KeyOrigins.first(secret, fingerprint);
+    }
+  }
+
+  private static final class RecordedVersion implements LongSupplier {
+    @Override
+    public long getAsLong() {
+      return KeyOrigins.changes();
+    }
+  }
 
   private final Supplier<Map<String, String>> environment;
   private final Supplier<Properties> systemProperties;

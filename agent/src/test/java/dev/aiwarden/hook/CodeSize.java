@@ -1,6 +1,6 @@
 package dev.aiwarden.hook;
 
-import net.bytebuddy.jar.asm.ClassReader;
+import org.objectweb.asm.ClassReader;
 
 /** The length in bytes of a method's bytecode ({@code code_length} of its Code attribute). */
 public final class CodeSize {

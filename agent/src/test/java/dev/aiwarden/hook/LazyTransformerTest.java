@@ -32,6 +32,24 @@ class LazyTransformerTest {
     }
   }
 
+  /** Counts its runs and remembers the thread of the last. */
+  private static final class FirstHook implements Runnable {
+    final AtomicInteger runs = new AtomicInteger();
+    final CountDownLatch ran = new CountDownLatch(1);
+    volatile Thread thread;
+
+    @Override
+    public void run() {
+      thread = Thread.currentThread();
+      runs.incrementAndGet();
+      ran.countDown();
+    }
+
+    boolean await(long timeout, TimeUnit unit) throws InterruptedException {
+      return ran.await(timeout, unit);
+    }
+  }
+
   private static byte[] load(LazyTransformer t, String name) {
     return t.transform(LazyTransformerTest.class.getClassLoader(), name, null, null, new byte[0]);
   }
@@ -50,15 +68,17 @@ class LazyTransformerTest {
   @Test
   void aLibraryClassStartsTheBuildAheadOfTheFirstHookedClass() throws Exception {
     Builder builder = new Builder();
-    AtomicInteger firstHook = new AtomicInteger();
-    LazyTransformer t = new LazyTransformer(builder, firstHook::incrementAndGet);
+    FirstHook firstHook = new FirstHook();
+    LazyTransformer t = new LazyTransformer(builder, firstHook);
     assertThat(load(t, "okhttp3/OkHttpClient")).as("not a hooked class").isNull();
     assertThat(builder.built.await(30, TimeUnit.SECONDS)).as("built in the background").isTrue();
-    assertThat(firstHook).as("telemetry waits for a hooked class").hasValue(0);
+    assertThat(firstHook.runs).as("telemetry waits for a hooked class").hasValue(0);
     assertThat(load(t, "okhttp3/internal/connection/RealCall")).isEqualTo(CHANGED);
     assertThat(load(t, "okhttp3/RealCall")).isEqualTo(CHANGED);
     assertThat(builder.builds).hasValue(1);
-    assertThat(firstHook).hasValue(1);
+    assertThat(firstHook.await(30, TimeUnit.SECONDS)).as("telemetry started, off the loading thread").isTrue();
+    assertThat(firstHook.runs).hasValue(1);
+    assertThat(firstHook.thread).isNotSameAs(Thread.currentThread());
   }
 
   @Test

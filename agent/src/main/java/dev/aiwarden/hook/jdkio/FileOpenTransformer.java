@@ -10,11 +10,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.ClassWriter;
-import net.bytebuddy.jar.asm.MethodVisitor;
-import net.bytebuddy.jar.asm.Opcodes;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 
 /**
  * {@code file:PATH} provenance: teaches the JDK's three file-opening entry points to tell {@link
@@ -33,8 +33,8 @@ import net.bytebuddy.jar.asm.Opcodes;
  *
  * <p>These JDK classes are loaded before the agent starts, so they must be changed at start-up,
  * where every millisecond is the application's: the call is inserted into the class bytes
- * directly ({@link MethodEntryPatch}), with neither Byte Buddy nor ASM loaded. Should a JDK's
- * class be in a shape the patch does not handle, the ASM that Byte Buddy bundles does it.
+ * directly ({@link MethodEntryPatch}), with no ASM loaded. Should a JDK's class be in a shape
+ * the patch does not handle, ASM (shaded in the agent jar) does it.
  */
 public final class FileOpenTransformer implements ClassFileTransformer {
   static final String FILE_INPUT_STREAM = "java/io/FileInputStream";
@@ -128,7 +128,7 @@ public final class FileOpenTransformer implements ClassFileTransformer {
   }
 
   /**
-   * The general path, with the ASM that Byte Buddy bundles, for a class the byte patch does not
+   * The general path, with ASM, for a class the byte patch does not
    * handle. A class of its own, so that ASM is loaded only if it is ever needed.
    */
   static final class AsmRewrite {

@@ -9,10 +9,10 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
 import java.util.Collections;
 import java.util.Set;
-import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.ClassWriter;
-import net.bytebuddy.jar.asm.Opcodes;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Opcodes;
 import org.junit.jupiter.api.Test;
 
 class MethodEntryPatchTest {
@@ -76,24 +76,24 @@ class MethodEntryPatchTest {
     // Through a writer, which gives the labels their offsets.
     new ClassReader(classfile).accept(new ClassVisitor(Opcodes.ASM9, new ClassWriter(0)) {
       @Override
-      public net.bytebuddy.jar.asm.MethodVisitor visitMethod(
+      public org.objectweb.asm.MethodVisitor visitMethod(
           int access, String name, String descriptor, String signature, String[] exceptions) {
-        net.bytebuddy.jar.asm.MethodVisitor writer =
+        org.objectweb.asm.MethodVisitor writer =
             super.visitMethod(access, name, descriptor, signature, exceptions);
         if (!name.equals("work")) {
           return writer;
         }
         java.util.List<Object[]> seen = new java.util.ArrayList<>();
-        return new net.bytebuddy.jar.asm.MethodVisitor(Opcodes.ASM9, writer) {
+        return new org.objectweb.asm.MethodVisitor(Opcodes.ASM9, writer) {
           @Override
-          public void visitLineNumber(int line, net.bytebuddy.jar.asm.Label start) {
+          public void visitLineNumber(int line, org.objectweb.asm.Label start) {
             seen.add(new Object[] {"line " + line + " at ", start});
             super.visitLineNumber(line, start);
           }
 
           @Override
           public void visitLocalVariable(String local, String d, String s,
-              net.bytebuddy.jar.asm.Label start, net.bytebuddy.jar.asm.Label end, int index) {
+              org.objectweb.asm.Label start, org.objectweb.asm.Label end, int index) {
             seen.add(new Object[] {"local " + local + " from ", start, end});
             super.visitLocalVariable(local, d, s, start, end, index);
           }
@@ -105,7 +105,7 @@ class MethodEntryPatchTest {
               StringBuilder line = new StringBuilder((String) entry[0]);
               for (int i = 1; i < entry.length; i++) {
                 line.append(i > 1 ? " to " : "")
-                    .append(((net.bytebuddy.jar.asm.Label) entry[i]).getOffset() - shift);
+                    .append(((org.objectweb.asm.Label) entry[i]).getOffset() - shift);
               }
               out.add(line.toString());
             }
@@ -152,7 +152,7 @@ class MethodEntryPatchTest {
   private static ClassVisitor counting(int[] counts, int slot) {
     return new ClassVisitor(Opcodes.ASM9) {
       @Override
-      public net.bytebuddy.jar.asm.MethodVisitor visitMethod(
+      public org.objectweb.asm.MethodVisitor visitMethod(
           int access, String name, String descriptor, String signature, String[] exceptions) {
         counts[slot]++;
         return null;
