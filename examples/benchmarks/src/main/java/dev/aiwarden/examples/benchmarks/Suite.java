@@ -29,6 +29,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 
 /**
  * The performance suite of issue 7: what ai-warden costs beside no agent and beside the
@@ -520,28 +523,89 @@ public final class Suite {
     mains.put("many", ManyClasses.MAIN);
     String manyCp = many + File.pathSeparator + classpath;
     List<String> order = new ArrayList<>(configs.keySet());
+    // The floor any Java agent pays here (a do-nothing -javaagent), measured in the same rotation
+    // for hello world and the small SDK app, and reported as a note beside the start-up rows.
+    Path noop = noopAgentJar();
+    Map<String, List<String>> withFloor = new LinkedHashMap<>(configs);
+    withFloor.put(FLOOR, List.of("-javaagent:" + noop));
+    Map<String, Map<String, List<Double>>> floor = new LinkedHashMap<>();
     for (String app : STARTUP_APPS) {
       String cp = app.equals("many") ? manyCp : classpath;
       // Warm the file cache, discarded (--quick: once, without an agent: the OTel agent's start is slow).
       for (String config : quick ? List.of(NONE) : order) {
         startupMillis(config, cp, mains.get(app));
       }
+      List<String> appOrder = new ArrayList<>(order);
+      if (!app.equals("many")) {
+        appOrder.add(FLOOR);
+      }
       for (int i = 0; i < startupRuns; i++) {
-        for (String config : rotated(order, i)) {
-          double[] ms = startupMillis(config, cp, mains.get(app));
-          results.get(config).computeIfAbsent("startup." + app + ".ms", k -> new ArrayList<>()).add(ms[0]);
-          results.get(config).computeIfAbsent("startup." + app + ".cpu.ms", k -> new ArrayList<>()).add(ms[1]);
+        for (String config : rotated(appOrder, i)) {
+          double[] ms = startupMillis(withFloor.get(config), config, cp, mains.get(app));
+          Map<String, List<Double>> into =
+              config.equals(FLOOR) ? floor.computeIfAbsent(app, k -> new LinkedHashMap<>()) : results.get(config);
+          into.computeIfAbsent("startup." + app + ".ms", k -> new ArrayList<>()).add(ms[0]);
+          into.computeIfAbsent("startup." + app + ".cpu.ms", k -> new ArrayList<>()).add(ms[1]);
         }
         System.out.printf("start-up %s: run %d/%d%n", app, i + 1, startupRuns);
       }
     }
+    for (Map.Entry<String, Map<String, List<Double>>> e : floor.entrySet()) {
+      String app = e.getKey();
+      Map<String, List<Double>> none = results.get(NONE);
+      Map<String, List<Double>> warden = results.get(WARDEN);
+      String wall = "startup." + app + ".ms";
+      String cpu = "startup." + app + ".cpu.ms";
+      StringBuilder note = new StringBuilder()
+          .append("Start-up floor (").append(app.equals("hello") ? "hello world" : "small SDK app")
+          .append("): a do-nothing `-javaagent` (its premain registers a retransforming transformer that changes")
+          .append(" nothing) adds ").append(addedMedian(e.getValue().get(wall), none.get(wall))).append(" ms wall and ")
+          .append(addedMedian(e.getValue().get(cpu), none.get(cpu))).append(" ms CPU at main done in this run")
+          .append(" (medians of runs in the same rotation), before any agent code runs");
+      if (warden != null && warden.containsKey(wall)) {
+        note.append("; ai-warden adds ").append(addedMedian(warden.get(wall), e.getValue().get(wall)))
+            .append(" ms wall and ").append(addedMedian(warden.get(cpu), e.getValue().get(cpu)))
+            .append(" ms CPU beyond that floor");
+      }
+      notes.add(note.append('.').toString());
+    }
+  }
+
+  /** A configuration of the start-up runs only: a do-nothing {@code -javaagent} ({@link NoopAgent}). */
+  static final String FLOOR = "javaagent floor";
+
+  /** median(with) - median(without), formatted; "?" when either side is missing. */
+  private static String addedMedian(List<Double> with, List<Double> without) {
+    if (with == null || without == null || with.isEmpty() || without.isEmpty()) {
+      return "?";
+    }
+    double added = Report.median(with) - Report.median(without);
+    return (added >= 0 ? "+" : "") + String.format(Locale.ROOT, "%.0f", added);
+  }
+
+  /** A jar holding only a manifest that names {@link NoopAgent} (on the apps' class path already). */
+  private Path noopAgentJar() throws IOException {
+    Path jar = work.resolve("noop-agent.jar");
+    Manifest manifest = new Manifest();
+    manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+    manifest.getMainAttributes().putValue("Premain-Class", NoopAgent.class.getName());
+    manifest.getMainAttributes().putValue("Can-Retransform-Classes", "true");
+    try (JarOutputStream out =
+        new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+      // the manifest is all it holds
+    }
+    return jar;
   }
 
   /** Wall time to exit, and the CPU time the app reported when its main was done (NaN if none). */
   private double[] startupMillis(String config, String cp, String main) throws Exception {
+    return startupMillis(configs.get(config), config, cp, main);
+  }
+
+  private double[] startupMillis(List<String> jvmArgs, String config, String cp, String main) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(java);
-    cmd.addAll(configs.get(config));
+    cmd.addAll(jvmArgs);
     cmd.add("-cp");
     cmd.add(cp);
     cmd.add(main);
