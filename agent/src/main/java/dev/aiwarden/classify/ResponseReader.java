@@ -51,7 +51,13 @@ final class ResponseReader {
    * @param requestPrompt the request's prompt text, to tell revised image prompts, or null
    */
   static void readObject(JsonCursor p, ResponseInfo info, String requestPrompt) throws IOException {
-    readObject(p, info, requestPrompt, true);
+    readObject(p, info, requestPrompt, true, true);
+  }
+
+  /** As {@link #readObject(JsonCursor, ResponseInfo, String)}; without {@code keepId} the id (shown only on spans) is skipped. */
+  static void readObject(JsonCursor p, ResponseInfo info, String requestPrompt, boolean keepId)
+      throws IOException {
+    readObject(p, info, requestPrompt, true, keepId);
   }
 
   private static boolean isFilterResults(JsonCursor p) {
@@ -59,14 +65,15 @@ final class ResponseReader {
   }
 
   private static void readObject(
-      JsonCursor p, ResponseInfo info, String requestPrompt, boolean top) throws IOException {
+      JsonCursor p, ResponseInfo info, String requestPrompt, boolean top, boolean keepId)
+      throws IOException {
     boolean typeIsError = false;
     String eventCode = null;
     int t;
     while ((t = p.next()) == JsonCursor.FIELD_NAME) {
       int value = p.next();
       if (p.nameIs(ID)) {
-        if (info.id == null) {
+        if (info.id == null && keepId) {
           info.id = nonEmpty(Json.stringOrNull(p));
         } else {
           p.skipChildren();
@@ -98,7 +105,7 @@ final class ResponseReader {
       } else if (p.nameIs(RESPONSE)) {
         // Responses API streaming: response.created / .completed / .incomplete / .failed.
         if (top && value == JsonCursor.START_OBJECT) {
-          readObject(p, info, requestPrompt, false);
+          readObject(p, info, requestPrompt, false, keepId);
         } else {
           p.skipChildren();
         }
@@ -163,7 +170,7 @@ final class ResponseReader {
         if (p.nameIs(FINISH_REASON)) {
           String reason = nonEmpty(Json.sharedStringOrNull(p));
           if (reason != null) {
-            info.finishReasons.add(reason);
+            info.addFinishReason(reason);
           }
         } else if (isFilterResults(p)) {
           readFilterResults(p, info);
@@ -247,9 +254,9 @@ final class ResponseReader {
     int flags = readFlags(p);
     if ((flags & IS_FILTERED) != 0) {
       info.contentFilterBlocked = true;
-      info.contentFilterCategories.add(p.nameString(category));
+      info.addContentFilterCategory(p.nameString(category));
     } else if ((flags & IS_DETECTED) != 0) {
-      info.contentFilterCategories.add(p.nameString(category));
+      info.addContentFilterCategory(p.nameString(category));
     }
   }
 
@@ -402,7 +409,7 @@ final class ResponseReader {
       if (p.nameIs(REASON)) {
         String reason = nonEmpty(Json.sharedStringOrNull(p));
         if (reason != null) {
-          info.finishReasons.add(reason);
+          info.addFinishReason(reason);
         }
       } else {
         p.skipChildren();

@@ -78,7 +78,7 @@ class WardenCoreTest {
         start("POST", "api.openai.com", "/v1/chat/completions", "Authorization", "Bearer " + KEY);
     assertThat(handle).isInstanceOf(AiCall.class);
     AiCall call = (AiCall) handle;
-    assertThat(call.url).isEqualTo("https://api.openai.com/v1/chat/completions");
+    assertThat(call.url()).isEqualTo("https://api.openai.com/v1/chat/completions");
     assertThat(call.request.model).isEqualTo("gpt-4o");
     assertThat(call.key.fingerprint()).startsWith("sha256:");
     // ai-warden's own frames (this test lives in dev.aiwarden) are never the caller.

@@ -302,8 +302,8 @@ class CallTelemetryTest {
     calls.onStart(call);
     ResponseInfo response = new ResponseInfo();
     response.contentFilterBlocked = true;
-    response.contentFilterCategories.add("violence");
-    response.contentFilterCategories.add("jailbreak");
+    response.addContentFilterCategory("violence");
+    response.addContentFilterCategory("jailbreak");
     response.errorCode = "content_filter";
     calls.onEnd(Calls.answered(call, 400, response));
 
@@ -321,7 +321,7 @@ class CallTelemetryTest {
     AiCall call = Calls.chat();
     calls.onStart(call);
     ResponseInfo response = Calls.chatResponse();
-    response.contentFilterCategories.add("self_harm");
+    response.addContentFilterCategory("self_harm");
     calls.onEnd(Calls.answered(call, 200, response));
     assertThat(onlySpan().getAttributes().asMap())
         .doesNotContainKey(AIWARDEN_CONTENT_FILTER_BLOCKED_KEY)
