@@ -92,8 +92,8 @@ public final class RequestBodyParser {
    * As {@link #parse(byte[], int, int, String, String, Operation, boolean)}, with the prompt text
    * kept as {@code text} says ({@link #TEXT_NONE}, {@link #TEXT_VIEW}, {@link #TEXT_STRING}; image
    * generation always keeps a string). Without {@code spanValues} the values only a span shows are
-   * not read: no prompt hash ({@link RequestInfo#promptSha256} stays null) and no end user; the
-   * prompt is still counted. Everything else is the same.
+   * not read: no prompt hash ({@link RequestInfo#promptSha256} stays null), no end user, no
+   * temperature; the prompt is still counted. Everything else is the same.
    */
   public static RequestInfo parse(
       byte[] body,
@@ -236,7 +236,11 @@ public final class RequestBodyParser {
           p.skipChildren(); // (the Jackson reader read on inside an object here: fixed)
         }
       } else if (p.nameIs(TEMPERATURE)) {
-        info.temperature = Json.doubleOrNull(p);
+        if (prompt.spanValues) {
+          info.temperature = Json.doubleOrNull(p);
+        } else {
+          p.skipChildren(); // shown only on spans
+        }
       } else if (p.nameIs(STREAM)) {
         info.stream = Json.isTrue(p);
       } else if (p.nameIs(STREAM_OPTIONS)) {

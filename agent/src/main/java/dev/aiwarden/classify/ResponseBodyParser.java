@@ -66,7 +66,8 @@ public final class ResponseBodyParser {
 
   /**
    * As {@link #parse(byte[], int, int, String, String, int, RequestInfo)}; without {@code
-   * spanValues} the values only a span shows are not read: the response id stays null.
+   * spanValues} the values only a span shows are not read: the response id and finish reasons stay
+   * empty.
    */
   public static ResponseInfo parse(
       byte[] body,

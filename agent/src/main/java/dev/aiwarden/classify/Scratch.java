@@ -45,9 +45,12 @@ final class Scratch {
     return t;
   }
 
-  /** The text has been taken: a builder grown past 8 K chars is not kept for the next one. */
+  /**
+   * The text has been taken: a builder grown past 16 K chars (32 KB at most) is not kept for the
+   * next one. (Growing by doubling from 1 K, a builder that held an 8 K prompt has 16 K.)
+   */
   void textDone() {
-    if (text != null && text.capacity() > 8 << 10) {
+    if (text != null && text.capacity() > 16 << 10) {
       text = null;
     }
   }

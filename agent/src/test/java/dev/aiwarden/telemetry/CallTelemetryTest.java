@@ -126,6 +126,20 @@ class CallTelemetryTest {
   }
 
   @Test
+  void aCallStartedWhileNoSpansWereRecordedGetsNoneAtItsEnd() {
+    // (telemetry not ready when the call started: read without the values only spans show)
+    AiCall call = Calls.chat();
+    call.spanValuesSkipped = true;
+    calls.onEnd(Calls.answered(call, 200, Calls.chatResponse()));
+    assertThat(exporter.getFinishedSpanItems()).isEmpty();
+    AiCall started = Calls.chat(); // one whose start failed or was skipped is still recorded
+    calls.onEnd(Calls.answered(started, 200, Calls.chatResponse()));
+    assertThat(exporter.getFinishedSpanItems()).hasSize(1);
+    assertThat(calls.recordsSpans()).isTrue();
+    assertThat(Telemetry.noop().callTelemetry().recordsSpans()).isFalse();
+  }
+
+  @Test
   void requestAttributesAreThereAtStartForSamplers() {
     AiCall call = Calls.chat();
     assertThat(CallTelemetry.requestAttributes(call).asMap())
