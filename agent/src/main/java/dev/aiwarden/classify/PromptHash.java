@@ -113,8 +113,8 @@ final class PromptHash {
     }
   }
 
-  /** As {@link #part(char[], int, int)} for a string. */
-  void part(String s) {
+  /** As {@link #part(char[], int, int)} for a string (or a builder, a view). */
+  void part(CharSequence s) {
     separate();
     int end = s.length();
     for (int i = 0; i < end; i++) {
@@ -148,7 +148,7 @@ final class PromptHash {
   };
 
   /** {@link Fingerprints#sha256Hex16} of a text, with this thread's digest; null for null. */
-  static String of(String text) {
+  static String of(CharSequence text) {
     if (text == null) {
       return null;
     }

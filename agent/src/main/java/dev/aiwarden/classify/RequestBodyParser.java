@@ -58,6 +58,18 @@ public final class RequestBodyParser {
     return parse(body, offset, length, contentType, contentEncoding, op, true);
   }
 
+  /** No prompt text: it is counted (and hashed) while the body is read, no text is built. */
+  public static final int TEXT_NONE = 0;
+
+  /**
+   * The prompt text as {@link RequestInfo#promptView}, a view of a per-thread buffer that is valid
+   * on the parsing thread only until the next body is read there; no string is made of it.
+   */
+  public static final int TEXT_VIEW = 1;
+
+  /** The prompt text as the string {@link RequestInfo#promptText}. */
+  public static final int TEXT_STRING = 2;
+
   /**
    * As {@link #parse(byte[], int, int, String, String, Operation)}; with {@code keepText} false,
    * {@link RequestInfo#promptText} stays null (unless the operation needs it: image prompts are
@@ -72,24 +84,52 @@ public final class RequestBodyParser {
       String contentEncoding,
       Operation op,
       boolean keepText) {
+    return parse(
+        body, offset, length, contentType, contentEncoding, op, keepText ? TEXT_STRING : TEXT_NONE, true);
+  }
+
+  /**
+   * As {@link #parse(byte[], int, int, String, String, Operation, boolean)}, with the prompt text
+   * kept as {@code text} says ({@link #TEXT_NONE}, {@link #TEXT_VIEW}, {@link #TEXT_STRING}; image
+   * generation always keeps a string). Without {@code spanValues} the values only a span shows are
+   * not read: no prompt hash ({@link RequestInfo#promptSha256} stays null), no end user, no
+   * temperature; the prompt is still counted. Everything else is the same.
+   */
+  public static RequestInfo parse(
+      byte[] body,
+      int offset,
+      int length,
+      String contentType,
+      String contentEncoding,
+      Operation op,
+      int text,
+      boolean spanValues) {
     TestFaults.at(TestFaults.CLASSIFY);
     RequestInfo info = new RequestInfo();
-    Prompt prompt = new Prompt(keepText || op == Operation.IMAGE_GENERATION);
+    Scratch scratch = Scratch.current();
+    Prompt prompt = scratch.prompt;
+    prompt.begin(op == Operation.IMAGE_GENERATION ? TEXT_STRING : text, spanValues, scratch);
     try {
-      parseInto(info, prompt, body, offset, length, contentType, contentEncoding, op);
+      parseInto(info, prompt, scratch, body, offset, length, contentType, contentEncoding, op);
     } catch (RuntimeException | StackOverflowError e) {
       info.unparsed = true;
     }
     if (prompt.reordered) {
+      prompt.clear();
       // Responses API instructions after the input: they come first in the hash; read again, keeping text.
-      RequestInfo again = parse(body, offset, length, contentType, contentEncoding, op, true);
+      RequestInfo again = parse(body, offset, length, contentType, contentEncoding, op, TEXT_STRING, true);
       again.promptText = null; // only the hash was asked for
+      if (!spanValues) {
+        again.endUser = null;
+      }
       return again;
     }
     try {
       prompt.finish(info);
     } catch (RuntimeException e) {
       info.unparsed = true;
+    } finally {
+      prompt.clear();
     }
     return info;
   }
@@ -97,6 +137,7 @@ public final class RequestBodyParser {
   private static void parseInto(
       RequestInfo info,
       Prompt prompt,
+      Scratch scratch,
       byte[] body,
       int offset,
       int length,
@@ -125,9 +166,8 @@ public final class RequestBodyParser {
       info.unparsed = true;
       return;
     }
-    Scratch scratch = Scratch.reading(slice.bytes, start, slice.off + slice.len - start);
+    scratch.cursor.reset(slice.bytes, start, slice.off + slice.len - start);
     try {
-      prompt.scratch = scratch;
       readRoot(scratch.cursor, info, prompt, op);
     } catch (IOException e) {
       info.unparsed = true;
@@ -196,7 +236,11 @@ public final class RequestBodyParser {
           p.skipChildren(); // (the Jackson reader read on inside an object here: fixed)
         }
       } else if (p.nameIs(TEMPERATURE)) {
-        info.temperature = Json.doubleOrNull(p);
+        if (prompt.spanValues) {
+          info.temperature = Json.doubleOrNull(p);
+        } else {
+          p.skipChildren(); // shown only on spans
+        }
       } else if (p.nameIs(STREAM)) {
         info.stream = Json.isTrue(p);
       } else if (p.nameIs(STREAM_OPTIONS)) {
@@ -205,6 +249,8 @@ public final class RequestBodyParser {
         info.n = Json.readsLong(p) && p.longValue() == (int) p.longValue() ? Integer.valueOf((int) p.longValue()) : null;
       } else if (p.nameIs(SIZE)) {
         info.imageSize = Json.sharedStringOrNull(p);
+      } else if (!prompt.spanValues && (p.nameIs(USER) || p.nameIs(SAFETY_IDENTIFIER) || p.nameIs(USER_SECURITY_CONTEXT))) {
+        p.skipChildren(); // the end user is shown only on spans
       } else if (p.nameIs(USER)) {
         user = Json.stringOrNull(p);
         info.endUser = firstNonEmpty(user, safetyId, endUserId);
@@ -455,22 +501,41 @@ public final class RequestBodyParser {
   }
 
   /**
-   * Collects the prompt parts; instructions are kept apart so they come first. Without {@code
-   * keep}, the parts go straight from the body's bytes into a per-thread SHA-256 ({@link
-   * PromptHash}) as UTF-8, and no text is built.
+   * Collects the prompt parts; instructions are kept apart so they come first. Without text kept,
+   * the parts go straight from the body's bytes into a per-thread SHA-256 ({@link PromptHash}) as
+   * UTF-8 (or, without span values, are only counted), and no text is built. One per thread, in
+   * its {@link Scratch}: {@link #begin} readies it for a body, {@link #clear} lets go of it.
    */
-  private static final class Prompt {
-    private final boolean keep;
+  static final class Prompt {
+    private int mode;
+    private boolean keep;
+    /** Whether the values only spans show are read: the hash, the end user. */
+    boolean spanValues;
     private String instructions;
     private StringBuilder text;
     private long chars;
     private PromptHash hash; // !keep: the running hash, begun at the first part
-    Scratch scratch; // slices of decoded text on their way into the hash or text
+    private Scratch scratch; // slices of decoded text on their way into the hash or text
     /** !keep: instructions came after a part, so the hash order is wrong: parse again keeping text. */
     boolean reordered;
 
-    Prompt(boolean keep) {
-      this.keep = keep;
+    void begin(int mode, boolean spanValues, Scratch scratch) {
+      this.mode = mode;
+      this.keep = mode != TEXT_NONE;
+      this.spanValues = spanValues;
+      this.scratch = scratch;
+      instructions = null;
+      text = null;
+      chars = 0;
+      hash = null;
+      reordered = false;
+    }
+
+    /** Drops the references to this body's text. */
+    void clear() {
+      instructions = null;
+      text = null;
+      hash = null;
     }
 
     void instructions(String s) {
@@ -478,13 +543,16 @@ public final class RequestBodyParser {
         return;
       }
       if (!keep) {
+        chars += s.length();
+        if (!spanValues) {
+          return;
+        }
         if (hash != null) {
           reordered = true;
           return;
         }
         hash = PromptHash.begin();
         hash.part(s);
-        chars += s.length();
         return;
       }
       instructions = s;
@@ -512,6 +580,9 @@ public final class RequestBodyParser {
         p.appendScanned(text, scratch.chars);
         return;
       }
+      if (!spanValues) {
+        return;
+      }
       if (hash == null) {
         hash = PromptHash.begin();
       }
@@ -523,11 +594,13 @@ public final class RequestBodyParser {
         return;
       }
       if (!keep) {
-        if (hash == null) {
-          hash = PromptHash.begin();
-        }
-        hash.part(s);
         chars += s.length();
+        if (spanValues) {
+          if (hash == null) {
+            hash = PromptHash.begin();
+          }
+          hash.part(s);
+        }
         return;
       }
       if (text == null) {
@@ -545,19 +618,34 @@ public final class RequestBodyParser {
         info.promptSha256 = hash == null ? null : hash.hex16();
         return;
       }
+      if (instructions != null) {
+        chars += instructions.length();
+      }
+      info.promptChars = chars;
+      if (mode == TEXT_VIEW) {
+        CharSequence view;
+        if (instructions == null) {
+          view = text;
+        } else if (text == null) {
+          view = instructions;
+        } else {
+          text.insert(0, '\n').insert(0, instructions); // in place: no joined string
+          view = text;
+        }
+        scratch.textDone();
+        info.promptView = view;
+        info.promptSha256 = spanValues ? PromptHash.of(view) : null;
+        return; // the builder stays the thread's: the view reads it until the next body
+      }
       String joined;
       if (instructions == null) {
         joined = text == null ? null : text.toString();
       } else {
         joined = text == null ? instructions : instructions + "\n" + text;
-        chars += instructions.length();
       }
-      if (scratch != null) {
-        scratch.textDone();
-      }
-      info.promptChars = chars;
+      scratch.textDone();
       info.promptText = joined;
-      info.promptSha256 = PromptHash.of(joined);
+      info.promptSha256 = spanValues ? PromptHash.of(joined) : null;
     }
   }
 }

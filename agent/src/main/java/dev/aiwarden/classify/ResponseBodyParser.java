@@ -61,12 +61,29 @@ public final class ResponseBodyParser {
       String contentEncoding,
       int status,
       RequestInfo request) {
+    return parse(body, offset, length, contentType, contentEncoding, status, request, true);
+  }
+
+  /**
+   * As {@link #parse(byte[], int, int, String, String, int, RequestInfo)}; without {@code
+   * spanValues} the values only a span shows are not read: the response id and finish reasons stay
+   * empty.
+   */
+  public static ResponseInfo parse(
+      byte[] body,
+      int offset,
+      int length,
+      String contentType,
+      String contentEncoding,
+      int status,
+      RequestInfo request,
+      boolean spanValues) {
     ResponseInfo info = new ResponseInfo();
     try {
       if (isEventStream(contentType)) {
         return parseEventStream(body, offset, length, contentEncoding, request);
       }
-      parseInto(info, body, offset, length, contentEncoding, request);
+      parseInto(info, body, offset, length, contentEncoding, request, spanValues);
     } catch (RuntimeException | StackOverflowError e) {
       info.unparsed = true;
     }
@@ -102,7 +119,8 @@ public final class ResponseBodyParser {
       int offset,
       int length,
       String contentEncoding,
-      RequestInfo request) {
+      RequestInfo request,
+      boolean spanValues) {
     if (!Bodies.validRegion(body, offset, length)) {
       info.unparsed = true;
       return;
@@ -127,7 +145,7 @@ public final class ResponseBodyParser {
         info.unparsed = true;
         return;
       }
-      ResponseReader.readObject(p, info, request == null ? null : request.promptText);
+      ResponseReader.readObject(p, info, request == null ? null : request.promptText, spanValues);
     } catch (IOException e) {
       info.unparsed = true;
     } finally {

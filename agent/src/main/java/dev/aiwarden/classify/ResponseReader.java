@@ -51,7 +51,16 @@ final class ResponseReader {
    * @param requestPrompt the request's prompt text, to tell revised image prompts, or null
    */
   static void readObject(JsonCursor p, ResponseInfo info, String requestPrompt) throws IOException {
-    readObject(p, info, requestPrompt, true);
+    readObject(p, info, requestPrompt, true, true);
+  }
+
+  /**
+   * As {@link #readObject(JsonCursor, ResponseInfo, String)}; without {@code spanValues} the values
+   * shown only on spans (id, finish reasons) are skipped.
+   */
+  static void readObject(JsonCursor p, ResponseInfo info, String requestPrompt, boolean spanValues)
+      throws IOException {
+    readObject(p, info, requestPrompt, true, spanValues);
   }
 
   private static boolean isFilterResults(JsonCursor p) {
@@ -59,14 +68,15 @@ final class ResponseReader {
   }
 
   private static void readObject(
-      JsonCursor p, ResponseInfo info, String requestPrompt, boolean top) throws IOException {
+      JsonCursor p, ResponseInfo info, String requestPrompt, boolean top, boolean spanValues)
+      throws IOException {
     boolean typeIsError = false;
     String eventCode = null;
     int t;
     while ((t = p.next()) == JsonCursor.FIELD_NAME) {
       int value = p.next();
       if (p.nameIs(ID)) {
-        if (info.id == null) {
+        if (info.id == null && spanValues) {
           info.id = nonEmpty(Json.stringOrNull(p));
         } else {
           p.skipChildren();
@@ -80,7 +90,7 @@ final class ResponseReader {
       } else if (p.nameIs(USAGE)) {
         readUsage(p, info);
       } else if (p.nameIs(CHOICES)) {
-        readChoices(p, info);
+        readChoices(p, info, spanValues);
       } else if (p.nameIs(PROMPT_FILTER_RESULTS) || p.nameIs(PROMPT_ANNOTATIONS)) {
         readFilterResultList(p, info);
       } else if (isFilterResults(p)) {
@@ -94,11 +104,11 @@ final class ResponseReader {
       } else if (p.nameIs(DATA)) {
         readData(p, info, requestPrompt);
       } else if (p.nameIs(INCOMPLETE_DETAILS)) {
-        readIncompleteDetails(p, info);
+        readIncompleteDetails(p, info, spanValues);
       } else if (p.nameIs(RESPONSE)) {
         // Responses API streaming: response.created / .completed / .incomplete / .failed.
         if (top && value == JsonCursor.START_OBJECT) {
-          readObject(p, info, requestPrompt, false);
+          readObject(p, info, requestPrompt, false, spanValues);
         } else {
           p.skipChildren();
         }
@@ -147,7 +157,8 @@ final class ResponseReader {
   }
 
   /** {@code choices[]}: each finish reason, each Azure {@code content_filter_results}. */
-  private static void readChoices(JsonCursor p, ResponseInfo info) throws IOException {
+  private static void readChoices(JsonCursor p, ResponseInfo info, boolean spanValues)
+      throws IOException {
     if (p.current() != JsonCursor.START_ARRAY) {
       p.skipChildren();
       return;
@@ -160,10 +171,10 @@ final class ResponseReader {
       }
       while (p.next() == JsonCursor.FIELD_NAME) {
         p.next();
-        if (p.nameIs(FINISH_REASON)) {
+        if (p.nameIs(FINISH_REASON) && spanValues) {
           String reason = nonEmpty(Json.sharedStringOrNull(p));
           if (reason != null) {
-            info.finishReasons.add(reason);
+            info.addFinishReason(reason);
           }
         } else if (isFilterResults(p)) {
           readFilterResults(p, info);
@@ -247,9 +258,9 @@ final class ResponseReader {
     int flags = readFlags(p);
     if ((flags & IS_FILTERED) != 0) {
       info.contentFilterBlocked = true;
-      info.contentFilterCategories.add(p.nameString(category));
+      info.addContentFilterCategory(p.nameString(category));
     } else if ((flags & IS_DETECTED) != 0) {
-      info.contentFilterCategories.add(p.nameString(category));
+      info.addContentFilterCategory(p.nameString(category));
     }
   }
 
@@ -392,17 +403,18 @@ final class ResponseReader {
   }
 
   /** Responses API {@code incomplete_details.reason} (e.g. {@code max_output_tokens}). */
-  private static void readIncompleteDetails(JsonCursor p, ResponseInfo info) throws IOException {
+  private static void readIncompleteDetails(JsonCursor p, ResponseInfo info, boolean spanValues)
+      throws IOException {
     if (p.current() != JsonCursor.START_OBJECT) {
       p.skipChildren();
       return;
     }
     while (p.next() == JsonCursor.FIELD_NAME) {
       p.next();
-      if (p.nameIs(REASON)) {
+      if (p.nameIs(REASON) && spanValues) {
         String reason = nonEmpty(Json.sharedStringOrNull(p));
         if (reason != null) {
-          info.finishReasons.add(reason);
+          info.addFinishReason(reason);
         }
       } else {
         p.skipChildren();

@@ -1,8 +1,8 @@
 package dev.aiwarden.classify;
 
 /**
- * Per-thread working objects of the body readers: the JSON cursor and a slice buffer for decoding
- * prompt text into the hash. Taken by a reader for one body at a time (readers never nest on one
+ * Per-thread working objects of the body readers: the JSON cursor, a slice buffer for decoding
+ * prompt text into the hash, the prompt collector and the prompt text builder. Taken by a reader for one body at a time (readers never nest on one
  * thread); the cursor lets go of the body when the reader is done ({@link #release}).
  */
 final class Scratch {
@@ -10,18 +10,26 @@ final class Scratch {
 
   final JsonCursor cursor = new JsonCursor();
   final char[] chars = new char[1024];
+  /** The request reader's prompt collector ({@link RequestBodyParser}). */
+  final RequestBodyParser.Prompt prompt = new RequestBodyParser.Prompt();
   /** Prompt text being joined; emptied before use, not kept when it grew large. */
   private StringBuilder text;
 
   private Scratch() {}
 
-  /** This thread's scratch, its cursor set to read {@code b[off, off + len)}. */
-  static Scratch reading(byte[] b, int off, int len) {
+  /** This thread's scratch. */
+  static Scratch current() {
     Scratch s = PER_THREAD.get();
     if (s == null) {
       s = new Scratch();
       PER_THREAD.set(s);
     }
+    return s;
+  }
+
+  /** This thread's scratch, its cursor set to read {@code b[off, off + len)}. */
+  static Scratch reading(byte[] b, int off, int len) {
+    Scratch s = current();
     s.cursor.reset(b, off, len);
     return s;
   }
@@ -37,9 +45,12 @@ final class Scratch {
     return t;
   }
 
-  /** The text has been taken: a builder grown past 8 K chars is not kept for the next one. */
+  /**
+   * The text has been taken: a builder grown past 16 K chars (32 KB at most) is not kept for the
+   * next one. (Growing by doubling from 1 K, a builder that held an 8 K prompt has 16 K.)
+   */
   void textDone() {
-    if (text != null && text.capacity() > 8 << 10) {
+    if (text != null && text.capacity() > 16 << 10) {
       text = null;
     }
   }

@@ -17,8 +17,8 @@ public final class AiCall {
   public final String client;
   public final Endpoint endpoint;
   public final String method;
-  /** The URL without query string, for logs; never carries a key. */
-  public final String url;
+  /** The URL as the hook saw it (query string included): read through {@link #url()}. */
+  private final String rawUrl;
   public final RequestInfo request;
   public final ApiKey key;
   /** {@code env:NAME}, {@code sysprop:NAME}, ... or {@code unknown}. */
@@ -27,6 +27,12 @@ public final class AiCall {
   public final Caller caller;
   public final long startEpochNanos;
   public final long startNanoTime;
+
+  /**
+   * True when the call was read without the values only a span shows (no span was to be recorded
+   * when it started: telemetry had no exporter, or was not ready yet): it gets no span later either.
+   */
+  public boolean spanValuesSkipped;
 
   public volatile Decision decision = Decision.ALLOW;
   /** What the policy keeps with the call until it completes (a token reservation), or null. */
@@ -63,13 +69,26 @@ public final class AiCall {
     this.client = client;
     this.endpoint = endpoint;
     this.method = method;
-    this.url = url;
+    this.rawUrl = url;
     this.request = request;
     this.key = key;
     this.keySource = keySource;
     this.caller = caller;
     this.startEpochNanos = startEpochNanos;
     this.startNanoTime = startNanoTime;
+  }
+
+  /**
+   * The URL without its query string (never a key), made when asked for, not per call: nothing on
+   * a call's path reads it.
+   */
+  public String url() {
+    String url = rawUrl;
+    if (url == null) {
+      return null;
+    }
+    int q = url.indexOf('?');
+    return q < 0 ? url : url.substring(0, q);
   }
 
   /** The model the call asked for: the body's {@code model}, else the Azure deployment. */

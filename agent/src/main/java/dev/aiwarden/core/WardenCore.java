@@ -82,6 +82,9 @@ public final class WardenCore implements WardenHooks {
       return null;
     }
     PolicyEngine engine = policy.get();
+    CallTelemetry calls = telemetry.get();
+    // Without spans, the values only a span shows (prompt hash, end user, response id) are not read.
+    boolean spans = calls.recordsSpans();
     RequestInfo request =
         RequestBodyParser.parse(
             body,
@@ -90,7 +93,8 @@ public final class WardenCore implements WardenHooks {
             HeaderList.get(headers, "content-type"),
             HeaderList.get(headers, "content-encoding"),
             endpoint.operation(),
-            engine.needsPromptText());
+            promptText(engine, spans),
+            spans);
     ApiKey key =
         KeyExtractor.fromHeaders(
             HeaderList.get(headers, "authorization"), HeaderList.get(headers, "api-key"));
@@ -101,27 +105,47 @@ public final class WardenCore implements WardenHooks {
             client,
             endpoint,
             method,
-            withoutQuery(url),
+            url,
             request,
             key,
             keySource,
             where,
             startEpochNanos,
             startNanoTime);
+    call.spanValuesSkipped = !spans;
 
-    Decision decision = engine.decide(call);
+    Decision decision;
+    try {
+      decision = engine.decide(call);
+    } finally {
+      request.promptView = null; // a view of this thread's buffer: valid only until the next body
+    }
     call.decision = decision;
     if (decision.blocks()) {
       call.endNanoTime = System.nanoTime();
       call.end();
-      telemetry.get().onDenied(call);
+      calls.onDenied(call);
       if (audit != null) {
         audit.recordCall(call);
       }
       throw new PolicyDeniedException(decision.rule(), decision.reason());
     }
-    telemetry.get().onStart(call);
+    calls.onStart(call);
     return call;
+  }
+
+  /**
+   * How the prompt text is read for the policy: not at all when it does not look at it; as a
+   * string only when a span will carry it ({@code prompts.capture: full}); else as a view of a
+   * per-thread buffer that the policy reads while deciding, with no string made per call.
+   */
+  private static int promptText(PolicyEngine engine, boolean spans) {
+    if (!engine.needsPromptText()) {
+      return RequestBodyParser.TEXT_NONE;
+    }
+    return spans && engine.needsPromptString()
+        ? RequestBodyParser.TEXT_STRING
+        : RequestBodyParser.TEXT_VIEW;
   }
 
   @Override
@@ -138,6 +162,7 @@ public final class WardenCore implements WardenHooks {
     }
     call.endNanoTime = System.nanoTime();
     call.status = status;
+    CallTelemetry calls = telemetry.get();
     call.response =
         ResponseBodyParser.parse(
             body,
@@ -146,11 +171,12 @@ public final class WardenCore implements WardenHooks {
             HeaderList.get(headers, "content-type"),
             HeaderList.get(headers, "content-encoding"),
             status,
-            call.request);
+            call.request,
+            calls.recordsSpans());
     if (status >= 400) {
       call.errorType = String.valueOf(status);
     }
-    finish(call);
+    finish(call, calls);
   }
 
   @Override
@@ -205,23 +231,19 @@ public final class WardenCore implements WardenHooks {
   }
 
   private void finish(AiCall call) {
+    finish(call, telemetry.get());
+  }
+
+  private void finish(AiCall call, CallTelemetry calls) {
     try {
       policy.get().onCompleted(call);
     } catch (Throwable t) {
       AgentLog.errorOnce("policy.onCompleted", "ai-warden policy error", t);
     }
-    telemetry.get().onEnd(call);
+    calls.onEnd(call);
     if (audit != null) {
       audit.recordCall(call);
     }
-  }
-
-  private static String withoutQuery(String url) {
-    if (url == null) {
-      return null;
-    }
-    int q = url.indexOf('?');
-    return q < 0 ? url : url.substring(0, q);
   }
 
   private static long epochNanos() {

@@ -27,6 +27,17 @@ public final class RequestInfo {
   public String endUser;
   /** The prompt text (all parts joined by '\n'); in memory only. */
   public String promptText;
+  /**
+   * The same text read without a string being made of it (while the policy decides): a view of a
+   * per-thread buffer, valid only on the thread that read the body until the next body is read
+   * there. The core clears it as soon as the policy has decided; null otherwise.
+   */
+  public CharSequence promptView;
+  /** The prompt text to inspect: {@link #promptText}, else {@link #promptView}, else null. */
+  public CharSequence promptTextToInspect() {
+    return promptText != null ? promptText : promptView;
+  }
+
   /** True when the body could not be read completely as JSON (broken, truncated, not JSON). */
   public boolean unparsed;
 }

@@ -319,7 +319,7 @@ public final class Policy {
         return deny(RuleId.PROMPT_TOO_LONG, "the prompt has " + request.promptChars
             + " characters; prompts.max_chars is " + maxChars);
       }
-      String text = request.promptText;
+      CharSequence text = request.promptTextToInspect(); // no string made of it per call
       if (denySecrets && text != null) {
         String secret = SecretScanner.find(text);
         if (secret != null) {
@@ -357,6 +357,11 @@ public final class Policy {
   /** Whether deciding reads the prompt text: secret scanning, deny patterns, or full capture. */
   boolean needsPromptText() {
     return denySecrets || denyPatterns.length > 0 || capture == PromptCapture.FULL;
+  }
+
+  /** Whether the span carries the prompt text, so it is kept as a string: full capture. */
+  boolean needsPromptString() {
+    return capture == PromptCapture.FULL;
   }
 
   /** After the call: tokens used (limits) and content-filter blocks (abuse). */

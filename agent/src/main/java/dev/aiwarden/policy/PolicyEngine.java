@@ -22,4 +22,14 @@ public interface PolicyEngine {
   default boolean needsPromptText() {
     return true;
   }
+
+  /**
+   * Whether the prompt text must also be kept as a string after {@link #decide} (a span carries
+   * it: {@code prompts.capture: full}). When false, {@link #decide} reads the text through {@link
+   * dev.aiwarden.exchange.RequestInfo#promptTextToInspect}, and no string is made of it. Defaults to
+   * {@link #needsPromptText}.
+   */
+  default boolean needsPromptString() {
+    return needsPromptText();
+  }
 }

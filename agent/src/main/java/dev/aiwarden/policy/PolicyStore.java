@@ -223,6 +223,11 @@ public final class PolicyStore implements PolicyEngine {
   }
 
   @Override
+  public boolean needsPromptString() {
+    return policy.needsPromptString();
+  }
+
+  @Override
   public void onCompleted(AiCall call) {
     policy.onCompleted(call, state);
   }

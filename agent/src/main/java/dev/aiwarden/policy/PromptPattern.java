@@ -34,18 +34,54 @@ final class PromptPattern {
     this.required = RequiredLiteral.of(source);
   }
 
-  boolean find(String text) {
+  /**
+   * This thread's budgeted view and JDK matcher of this pattern, reset for each search: a search
+   * makes no objects. Let go of the text after each search.
+   */
+  private final ThreadLocal<Search> searches = new ThreadLocal<>();
+
+  /** Whether the pattern occurs in {@code text} (a string, or a view of the decoded prompt). */
+  boolean find(CharSequence text) {
     if (required != null && !required.mayMatch(text)) {
       return false;
     }
     if (jdk != null) {
+      Search search = searches.get();
+      if (search == null) {
+        search = new Search(jdk);
+        searches.set(search);
+      }
       try {
-        return jdk.matcher(new Budgeted(text, (long) READS_PER_CHAR * text.length() + 4096)).find();
+        return search.find(text, (long) READS_PER_CHAR * text.length() + 4096);
       } catch (BudgetExceeded | StackOverflowError e) {
         // fall through to the linear-time engine
+      } finally {
+        search.clear();
       }
     }
     return re2.matcher(text).find();
+  }
+
+  /** A reusable budgeted view with its matcher. */
+  private static final class Search {
+    private final Budgeted view = new Budgeted();
+    private final java.util.regex.Matcher matcher;
+
+    Search(java.util.regex.Pattern pattern) {
+      matcher = pattern.matcher(view);
+    }
+
+    boolean find(CharSequence text, long budget) {
+      view.s = text;
+      view.budget = budget;
+      matcher.reset(view);
+      return matcher.find();
+    }
+
+    void clear() {
+      view.s = "";
+      matcher.reset(view);
+    }
   }
 
   private static final class BudgetExceeded extends RuntimeException {
@@ -56,15 +92,10 @@ final class PromptPattern {
     }
   }
 
-  /** A string that refuses to be read more than a budget of times. */
+  /** A text that refuses to be read more than a budget of times. */
   private static final class Budgeted implements CharSequence {
-    private final String s;
+    private CharSequence s = "";
     private long budget;
-
-    Budgeted(String s, long budget) {
-      this.s = s;
-      this.budget = budget;
-    }
 
     @Override
     public char charAt(int index) {
@@ -86,7 +117,7 @@ final class PromptPattern {
 
     @Override
     public String toString() {
-      return s;
+      return s.toString();
     }
   }
 }

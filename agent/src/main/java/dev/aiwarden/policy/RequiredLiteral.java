@@ -36,7 +36,9 @@ final class RequiredLiteral {
 
   /** False only when {@code text} cannot match the pattern: it lacks the literal. */
   boolean mayMatch(CharSequence text) {
-    return ignoreCase ? containsIgnoreAsciiCase(text, literal) : text.toString().contains(literal);
+    return ignoreCase
+        ? containsIgnoreAsciiCase(text, literal)
+        : SecretScanner.indexOf(text, literal, 0) >= 0;
   }
 
   /**
@@ -45,16 +47,16 @@ final class RequiredLiteral {
    * character (a vectorised search), and only those are compared.
    */
   static boolean containsIgnoreAsciiCase(CharSequence text, String lower) {
-    if (!(text instanceof String)) {
+    if (!(text instanceof String) && !(text instanceof StringBuilder)) {
       return containsIgnoreAsciiCaseSlow(text, lower);
     }
-    String t = (String) text;
+    CharSequence t = text;
     int n = lower.length();
     int last = t.length() - n;
     char first = lower.charAt(0);
     char other = first >= 'a' && first <= 'z' ? (char) (first - ('a' - 'A')) : first;
-    int a = t.indexOf(first);
-    int b = other == first ? -1 : t.indexOf(other);
+    int a = indexOf(t, first, 0);
+    int b = other == first ? -1 : indexOf(t, other, 0);
     while (true) {
       int i;
       if (a < 0) {
@@ -71,15 +73,41 @@ final class RequiredLiteral {
         return true;
       }
       if (i == a) {
-        a = t.indexOf(first, i + 1);
+        a = indexOf(t, first, i + 1);
       } else {
-        b = t.indexOf(other, i + 1);
+        b = indexOf(t, other, i + 1);
       }
     }
   }
 
+  /** One-char strings of ASCII, for a builder's {@code indexOf(String, int)}. */
+  private static final String[] ASCII = new String[128];
+
+  static {
+    for (char c = 0; c < 128; c++) {
+      ASCII[c] = String.valueOf(c);
+    }
+  }
+
+  /** {@code indexOf(c, from)} of a string or builder (their own vectorised searches). */
+  private static int indexOf(CharSequence t, char c, int from) {
+    if (t instanceof String) {
+      return ((String) t).indexOf(c, from);
+    }
+    StringBuilder b = (StringBuilder) t;
+    if (c < 128) {
+      return b.indexOf(ASCII[c], from);
+    }
+    for (int i = Math.max(0, from); i < b.length(); i++) {
+      if (b.charAt(i) == c) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /** Whether {@code t} at {@code from} holds {@code lower} from its second character on. */
-  private static boolean matchesFrom(String t, int from, String lower) {
+  private static boolean matchesFrom(CharSequence t, int from, String lower) {
     for (int j = 1; j < lower.length(); j++) {
       if (fold(t.charAt(from + j - 1)) != lower.charAt(j)) {
         return false;

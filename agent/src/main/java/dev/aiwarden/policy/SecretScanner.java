@@ -23,9 +23,12 @@ package dev.aiwarden.policy;
 final class SecretScanner {
   private SecretScanner() {}
 
-  /** What kind of secret {@code text} contains ("an API key (sk-...)"), or null when none. */
-  static String find(String text) {
-    if (text == null || text.isEmpty()) {
+  /**
+   * What kind of secret {@code text} contains ("an API key (sk-...)"), or null when none. Reads
+   * any {@link CharSequence} (the policy hands it a view of the decoded prompt, not a string).
+   */
+  static String find(CharSequence text) {
+    if (text == null || text.length() == 0) {
       return null;
     }
     int n = text.length();
@@ -47,17 +50,66 @@ final class SecretScanner {
       }
       i = end;
     }
-    int begin = text.indexOf("-----BEGIN ");
+    int begin = indexOf(text, "-----BEGIN ", 0);
     while (begin >= 0) {
-      int eol = text.indexOf('\n', begin);
+      int eol = indexOf(text, "\n", begin);
       int stop = eol < 0 ? n : eol;
-      int key = text.indexOf("PRIVATE KEY-----", begin);
+      int key = indexOf(text, "PRIVATE KEY-----", begin);
       if (key >= 0 && key < stop) {
         return "a private key block";
       }
-      begin = text.indexOf("-----BEGIN ", begin + 1);
+      begin = indexOf(text, "-----BEGIN ", begin + 1);
     }
     return null;
+  }
+
+  /** {@code indexOf} of a string and a builder (their own, vectorised), plain for any other text. */
+  static int indexOf(CharSequence t, String s, int from) {
+    if (t instanceof String) {
+      return ((String) t).indexOf(s, from);
+    }
+    if (t instanceof StringBuilder) {
+      return ((StringBuilder) t).indexOf(s, from);
+    }
+    int last = t.length() - s.length();
+    for (int i = Math.max(0, from); i <= last; i++) {
+      if (startsWith(t, s, i)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** {@code t.startsWith(p, i)} for any text. */
+  private static boolean startsWith(CharSequence t, String p, int i) {
+    int n = p.length();
+    if (i < 0 || i > t.length() - n) {
+      return false;
+    }
+    for (int j = 0; j < n; j++) {
+      if (t.charAt(i + j) != p.charAt(j)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code t.regionMatches(true, i, lower, 0, lower.length())} for ASCII {@code t} (a word) and lower-case {@code lower}. */
+  private static boolean regionMatchesAsciiIgnoreCase(CharSequence t, int i, String lower) {
+    int n = lower.length();
+    if (i < 0 || i > t.length() - n) {
+      return false;
+    }
+    for (int j = 0; j < n; j++) {
+      char c = t.charAt(i + j);
+      if (c >= 'A' && c <= 'Z') {
+        c = (char) (c + ('a' - 'A'));
+      }
+      if (c != lower.charAt(j)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -65,29 +117,29 @@ final class SecretScanner {
    * only the shapes that can start with the word's first character, plus the two told by length
    * alone (32 hex digits, 84 characters), in the order of the class comment's list.
    */
-  private static String atWordStart(String t, int i, int end) {
+  private static String atWordStart(CharSequence t, int i, int end) {
     int len = end - i;
     char c = t.charAt(i);
     // The original order of the checks: sk- first (a word "sk" is never 32 or 84 long), then the
     // two told by length, then the rest by first character.
-    if (c == 's' && t.startsWith("sk-", i) && run(t, i + 3, SK) >= 17) {
+    if (c == 's' && startsWith(t, "sk-", i) && run(t, i + 3, SK) >= 17) {
       return "an API key (sk-...)";
     }
     if (len == 32 && allHex(t, i, end)) {
       return "an Azure API key (32 hex digits)";
     }
-    if (len == 84 && t.startsWith("JQQJ9", i + 52) && t.startsWith("ACOG", i + 76)) {
+    if (len == 84 && startsWith(t, "JQQJ9", i + 52) && startsWith(t, "ACOG", i + 76)) {
       return "an Azure AI Services key";
     }
     switch (c) {
       case 'e':
-        if (t.startsWith("eyJ", i) && isJwt(t, i)) {
+        if (startsWith(t, "eyJ", i) && isJwt(t, i)) {
           return "a JSON Web Token";
         }
         break;
       case 'b':
       case 'B':
-        if (len == 6 && t.regionMatches(true, i, "bearer", 0, 6)) {
+        if (len == 6 && regionMatchesAsciiIgnoreCase(t, i, "bearer")) {
           int j = end;
           while (j < t.length() && Character.isWhitespace(t.charAt(j))) {
             j++;
@@ -98,24 +150,24 @@ final class SecretScanner {
         }
         break;
       case 'A':
-        if (len == 20 && (t.startsWith("AKIA", i) || t.startsWith("ASIA", i)) && upperOrDigit(t, i + 4, end)) {
+        if (len == 20 && (startsWith(t, "AKIA", i) || startsWith(t, "ASIA", i)) && upperOrDigit(t, i + 4, end)) {
           return "an AWS access key id";
         }
-        if (t.startsWith("AIza", i) && run(t, i + 4, SK) >= 35) {
+        if (startsWith(t, "AIza", i) && run(t, i + 4, SK) >= 35) {
           return "a Google API key";
         }
         break;
       case 'g':
-        if (len >= 40 && t.startsWith("gh", i) && "pousr".indexOf(t.charAt(i + 2)) >= 0
+        if (len >= 40 && startsWith(t, "gh", i) && "pousr".indexOf(t.charAt(i + 2)) >= 0
             && t.charAt(i + 3) == '_' && run(t, i + 4, ALNUM) >= 36) {
           return "a GitHub token";
         }
-        if (t.startsWith("github_pat_", i) && len >= 11 + 22) {
+        if (startsWith(t, "github_pat_", i) && len >= 11 + 22) {
           return "a GitHub token";
         }
         break;
       case 'x':
-        if (t.startsWith("xox", i) && i + 4 < t.length() && "abprs".indexOf(t.charAt(i + 3)) >= 0
+        if (startsWith(t, "xox", i) && i + 4 < t.length() && "abprs".indexOf(t.charAt(i + 3)) >= 0
             && t.charAt(i + 4) == '-' && run(t, i + 5, SLACK) >= 10) {
           return "a Slack token";
         }
@@ -126,10 +178,10 @@ final class SecretScanner {
     return null;
   }
 
-  private static boolean isJwt(String t, int i) {
+  private static boolean isJwt(CharSequence t, int i) {
     int a = run(t, i + 3, B64URL);
     int dot1 = i + 3 + a;
-    if (a < 5 || dot1 >= t.length() || t.charAt(dot1) != '.' || !t.startsWith("eyJ", dot1 + 1)) {
+    if (a < 5 || dot1 >= t.length() || t.charAt(dot1) != '.' || !startsWith(t, "eyJ", dot1 + 1)) {
       return false;
     }
     int b = run(t, dot1 + 4, B64URL);
@@ -144,7 +196,7 @@ final class SecretScanner {
   private static final int B64URL = 5;
 
   /** Length of the run of characters of class {@code cls} starting at {@code from}. */
-  private static int run(String t, int from, int cls) {
+  private static int run(CharSequence t, int from, int cls) {
     int j = from;
     while (j < t.length() && in(t.charAt(j), cls)) {
       j++;
@@ -182,7 +234,7 @@ final class SecretScanner {
     return c < 128 && WORD[c];
   }
 
-  private static boolean allHex(String t, int from, int to) {
+  private static boolean allHex(CharSequence t, int from, int to) {
     for (int j = from; j < to; j++) {
       if (Character.digit(t.charAt(j), 16) < 0) {
         return false;
@@ -191,7 +243,7 @@ final class SecretScanner {
     return true;
   }
 
-  private static boolean upperOrDigit(String t, int from, int to) {
+  private static boolean upperOrDigit(CharSequence t, int from, int to) {
     for (int j = from; j < to; j++) {
       char c = t.charAt(j);
       if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {

@@ -55,6 +55,14 @@ public final class CallTelemetry {
     this.metrics = metrics;
   }
 
+  /**
+   * Whether calls get spans (an exporter or {@code traces.file} is set): without, the values only
+   * a span shows need not be read.
+   */
+  public boolean recordsSpans() {
+    return tracer != null;
+  }
+
   /** The call was let through: starts its span (stored in {@code call.span}). */
   public void onStart(AiCall call) {
     if (tracer == null) {
@@ -170,6 +178,9 @@ public final class CallTelemetry {
   private void endSpan(AiCall call) {
     Span span = existingSpan(call);
     if (span == null) {
+      if (call.spanValuesSkipped) {
+        return; // started while telemetry recorded no spans (not ready yet): logged, no span
+      }
       span = startSpan(call); // onStart failed or was skipped: still record the call
     }
     if (hasEnded(span)) {

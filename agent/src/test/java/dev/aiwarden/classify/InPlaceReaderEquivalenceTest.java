@@ -71,6 +71,8 @@ class InPlaceReaderEquivalenceTest {
     "{\"model\":\"gpt\"} trailing",
     "{\"model\":\"gpt\"}}",
     "{\"input\":[\"a\",[1,2],{\"content\":\"b\"},3],\"instructions\":\"i\"}",
+    "{\"instructions\":\"be brief \\u00e9\",\"input\":[{\"content\":\"b\"}],\"temperature\":0.5}",
+    "{\"instructions\":\"only instructions\"}",
     "{\"input\":\"speak this\",\"model\":\"tts-1\"}",
     "{\"prompt\":[\"a\",\"\",\"b\"],\"size\":\"1024x1024\",\"user\":\"\",\"safety_identifier\":\"s\"}",
     "{\"user_security_context\":{\"end_user_id\":\"e\"},\"user\":\"u\"}",
@@ -121,6 +123,31 @@ class InPlaceReaderEquivalenceTest {
         if (!got.equals(want)) {
           assertThat(got).as("%s keep=%s: %s", op, keep, preview(body, off, len)).isEqualTo(want);
         }
+        // The prompt as a view of the thread's buffer (what the policy reads): the same text,
+        // read before the next body; no string unless the operation needs one (images).
+        RequestInfo viewed =
+            RequestBodyParser.parse(
+                body, off, len, type, encoding, op, keep ? RequestBodyParser.TEXT_VIEW : RequestBodyParser.TEXT_NONE, true);
+        if (viewed.promptText == null && viewed.promptView != null) {
+          viewed.promptText = viewed.promptView.toString();
+        }
+        viewed.promptView = null;
+        got = describe(viewed);
+        if (!got.equals(want)) {
+          assertThat(got).as("%s view=%s: %s", op, keep, preview(body, off, len)).isEqualTo(want);
+        }
+        // Without span values: everything but the hash, the end user and the temperature.
+        RequestInfo spanless =
+            RequestBodyParser.parse(
+                body, off, len, type, encoding, op, keep ? RequestBodyParser.TEXT_STRING : RequestBodyParser.TEXT_NONE, false);
+        expected.promptSha256 = null;
+        expected.endUser = null;
+        expected.temperature = null;
+        want = describe(expected);
+        got = describe(spanless);
+        if (!got.equals(want)) {
+          assertThat(got).as("%s keep=%s, no span values: %s", op, keep, preview(body, off, len)).isEqualTo(want);
+        }
       }
     }
   }
@@ -129,6 +156,13 @@ class InPlaceReaderEquivalenceTest {
     ResponseInfo expected = LegacyResponseBodyParser.parse(body, off, len, type, null, 200, request);
     ResponseInfo actual = ResponseBodyParser.parse(body, off, len, type, null, 200, request);
     same(actual, expected, body, off, len);
+    // Without span values: everything but the id and the finish reasons.
+    ResponseInfo spanless = ResponseBodyParser.parse(body, off, len, type, null, 200, request, false);
+    if (!"text/event-stream".equals(type)) {
+      expected.id = null;
+      expected.finishReasons = java.util.Collections.emptyList();
+    }
+    same(spanless, expected, body, off, len);
   }
 
   private static void sameStream(byte[] body, Random r) {

@@ -149,7 +149,7 @@ final class LegacyResponseReader {
         if ("finish_reason".equals(name)) {
           String reason = nonEmpty(LegacyJson.stringOrNull(p));
           if (reason != null) {
-            info.finishReasons.add(reason);
+            info.addFinishReason(reason);
           }
         } else if ("content_filter_results".equals(name)
             || "content_filter_result".equals(name)) {
@@ -233,9 +233,9 @@ final class LegacyResponseReader {
     int flags = readFlags(p);
     if ((flags & FILTERED) != 0) {
       info.contentFilterBlocked = true;
-      info.contentFilterCategories.add(category);
+      info.addContentFilterCategory(category);
     } else if ((flags & DETECTED) != 0) {
-      info.contentFilterCategories.add(category);
+      info.addContentFilterCategory(category);
     }
   }
 
@@ -403,7 +403,7 @@ final class LegacyResponseReader {
       if ("reason".equals(name)) {
         String reason = nonEmpty(LegacyJson.stringOrNull(p));
         if (reason != null) {
-          info.finishReasons.add(reason);
+          info.addFinishReason(reason);
         }
       } else {
         p.skipChildren();

@@ -24,11 +24,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What an allowed AI call costs the core beyond parsing its bodies, in bytes allocated on the
- * calling thread: key lookup, key source, policy, the call record and its log line (no exporter:
- * no span). The caller is handed in, as a hook that captured it does: the stack walk's cost is the
- * JDK's and depends on the depth of the stack. Measured after warm-up with the JVM's per-thread
- * allocation counter, parsing subtracted by parsing the same bodies alone.
+ * What an allowed AI call costs the core, in bytes allocated on the calling thread: reading the
+ * request and response, key lookup, key source, policy, the call record and its log line (no
+ * exporter: no span). The caller is handed in, as a hook that captured it does: the stack walk's
+ * cost is the JDK's and depends on the depth of the stack. Measured after warm-up with the JVM's
+ * per-thread allocation counter.
  */
 class CorePathAllocationTest {
   private static final String KEY = "sk-proj-AllocTestKey0123456789abcdefghijABCDEFGH";
@@ -37,19 +37,24 @@ class CorePathAllocationTest {
 
   @TempDir Path dir;
 
-  private static String prompt() {
+  private static String prompt(int chars) {
     StringBuilder b = new StringBuilder("Summarise the following notes in one friendly sentence. ");
-    while (b.length() < 2048) {
+    while (b.length() < chars) {
       b.append("Our quarterly revenue grew in every region while costs stayed flat. ");
     }
     return b.toString();
   }
 
-  private static final byte[] REQUEST =
-      ("{\"messages\":[{\"content\":\"You are a concise assistant.\",\"role\":\"system\"},"
-              + "{\"content\":\"" + prompt() + "\",\"role\":\"user\"}],\"model\":\"gpt-4o\","
-              + "\"max_completion_tokens\":64,\"temperature\":0.2,\"user\":\"user-4711\"}")
-          .getBytes(StandardCharsets.UTF_8);
+  private static byte[] request(int promptChars) {
+    return ("{\"messages\":[{\"content\":\"You are a concise assistant.\",\"role\":\"system\"},"
+            + "{\"content\":\"" + prompt(promptChars) + "\",\"role\":\"user\"}],\"model\":\"gpt-4o\","
+            + "\"max_completion_tokens\":64,\"temperature\":0.2,\"user\":\"user-4711\"}")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static final byte[] REQUEST = request(2048);
+  /** Still within what the parser's per-thread text builder keeps (16 K chars). */
+  private static final byte[] LONGER_REQUEST = request(6 * 1024);
   private static final byte[] RESPONSE =
       ("{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"model\":\"gpt-4o-2024-08-06\","
               + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Revenue grew.\"},"
@@ -67,14 +72,37 @@ class CorePathAllocationTest {
   private static final Caller CALLER = new Caller("com.acme.Billing.summarise", "Billing.java", 81);
 
   @Test
-  void anAllowedCallWithTheDefaultPolicyAllocatesLittleBeyondParsing() throws Exception {
-    long bytes = perCallBeyondParsing(MonitorOnlyPolicy.INSTANCE);
-    // The call record and its one log line: ~400-600 bytes (before this test: ~1.2 KB).
-    assertThat(bytes).isLessThan(800);
+  void anAllowedCallWithTheDefaultPolicyAllocatesLittle() throws Exception {
+    long bytes = perCall(MonitorOnlyPolicy.INSTANCE, REQUEST);
+    // Everything but the stack walk: request and response read, key, key source, the call record
+    // and its one log line (~240 bytes of it). ~500-600 bytes; ~900 before the prompt hash, end
+    // user, temperature, response id and finish reasons were left unread without spans.
+    assertThat(bytes).isLessThan(700);
   }
 
   @Test
-  void anAllowedCallWithEveryRuleTypeAllocatesLittleBeyondParsing() throws Exception {
+  void anAllowedCallWithEveryRuleTypeAllocatesLittleAndNothingPerPromptCharacter() throws Exception {
+    PolicyStore policy = PolicyStore.open(fullPolicy());
+    long bytes = perCall(policy, REQUEST);
+    // As above, plus the token reservation the limits keep until the call completes; the prompt
+    // text is scanned for secrets and patterns as a view of the parser's buffer, never as a
+    // String (before: +2 KB per call for this 2 KB prompt).
+    assertThat(bytes).isLessThan(800);
+    long longer = perCall(policy, LONGER_REQUEST);
+    assertThat(longer - bytes).isLessThan(128); // a prompt 3 times longer: no more garbage
+  }
+
+  @Test
+  void withoutSpansTheValuesOnlyASpanShowsAreNotRead() throws Exception {
+    // Prompt hash (and its SHA-256), end user, temperature, response id, finish reasons: read for
+    // a span, skipped when no span will be made.
+    long forSpans = perParse(REQUEST, true);
+    long forLogAndPolicy = perParse(REQUEST, false);
+    assertThat(forSpans - forLogAndPolicy).isGreaterThan(150);
+    assertThat(forLogAndPolicy).isLessThan(250); // the two records, a boxed token count
+  }
+
+  private Path fullPolicy() throws Exception {
     Path file = dir.resolve("policy.yaml");
     Files.write(
         file,
@@ -88,48 +116,59 @@ class CorePathAllocationTest {
                 + "models:\n  allow: [\"gpt-4o*\"]\n  deny: [\"gpt-3.5*\"]\n"
                 + "operations:\n  allow: [chat, embeddings]\n"
                 + "prompts:\n  max_chars: 32000\n"
-                + "  deny_patterns: [\"(?i)do not (revise|rewrite|change) (this|the|my) prompt\"]\n"
+                + "  deny_patterns: [\"(?i)do not (revise|rewrite|change) (this|the|my) prompt\","
+                + " \"(launch|nuclear) codes?\"]\n"
                 + "  deny_secrets: true\n"
                 + "limits:\n  requests_per_minute: 1000000\n  tokens_per_minute: 100000000000\n"
                 + "abuse:\n  content_filter_blocks: {max: 3, per: 10m}\n")
             .getBytes(StandardCharsets.UTF_8));
-    PolicyStore policy = PolicyStore.open(file);
-    long bytes = perCallBeyondParsing(policy);
-    // As above, plus the token reservation the limits keep until the call completes.
-    assertThat(bytes).isLessThan(1000);
+    return file;
   }
 
-  private static long perCallBeyondParsing(PolicyEngine policy) throws Exception {
+  /** Bytes the calling thread allocates per allowed call, after warm-up (caller handed in). */
+  private static long perCall(PolicyEngine policy, byte[] request) throws Exception {
     CallTelemetry calls = Telemetry.noop().callTelemetry();
     WardenCore core = new WardenCore(() -> policy, () -> calls);
-    Endpoint endpoint = EndpointClassifier.classify("api.openai.com", 443, "/v1/chat/completions");
-    boolean text = policy.needsPromptText();
-    com.sun.management.ThreadMXBean threads =
-        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    long id = Thread.currentThread().getId();
     PrintStream err = System.err;
     System.setErr(new PrintStream(OutputStream.nullOutputStream(), true)); // the log lines
     try {
-      for (int i = 0; i < WARM; i++) {
-        call(core);
-        parse(endpoint, text);
-      }
-      long start = threads.getThreadAllocatedBytes(id);
-      for (int i = 0; i < MEASURED; i++) {
-        parse(endpoint, text);
-      }
-      long parsed = threads.getThreadAllocatedBytes(id);
-      for (int i = 0; i < MEASURED; i++) {
-        call(core);
-      }
-      long called = threads.getThreadAllocatedBytes(id);
-      return ((called - parsed) - (parsed - start)) / MEASURED;
+      return measure(() -> call(core, request));
     } finally {
       System.setErr(err);
     }
   }
 
-  private static void call(WardenCore core) throws Exception {
+  /** Bytes per read of the request and response bodies alone. */
+  private static long perParse(byte[] request, boolean spanValues) throws Exception {
+    Endpoint endpoint = EndpointClassifier.classify("api.openai.com", 443, "/v1/chat/completions");
+    return measure(() -> {
+      RequestInfo info =
+          RequestBodyParser.parse(
+              request, 0, request.length, "application/json", null, endpoint.operation(),
+              RequestBodyParser.TEXT_NONE, spanValues);
+      ResponseBodyParser.parse(RESPONSE, 0, RESPONSE.length, "application/json", null, 200, info, spanValues);
+    });
+  }
+
+  private interface Work {
+    void run() throws Exception;
+  }
+
+  private static long measure(Work work) throws Exception {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long id = Thread.currentThread().getId();
+    for (int i = 0; i < WARM; i++) {
+      work.run();
+    }
+    long start = threads.getThreadAllocatedBytes(id);
+    for (int i = 0; i < MEASURED; i++) {
+      work.run();
+    }
+    return (threads.getThreadAllocatedBytes(id) - start) / MEASURED;
+  }
+
+  private static void call(WardenCore core, byte[] request) throws Exception {
     Object handle =
         core.requestStarting(
             "okhttp",
@@ -139,16 +178,11 @@ class CorePathAllocationTest {
             443,
             "/v1/chat/completions",
             HEADERS,
-            REQUEST,
+            request,
             CALLER);
-    assertThat(handle).isInstanceOf(AiCall.class);
+    if (!(handle instanceof AiCall)) { // (no assertion object per call: it would be counted)
+      throw new AssertionError("not an allowed AI call: " + handle);
+    }
     core.responseReceived(handle, 200, RESPONSE_HEADERS, RESPONSE);
-  }
-
-  private static void parse(Endpoint endpoint, boolean text) {
-    RequestInfo request =
-        RequestBodyParser.parse(
-            REQUEST, 0, REQUEST.length, "application/json", null, endpoint.operation(), text);
-    ResponseBodyParser.parse(RESPONSE, 0, RESPONSE.length, "application/json", null, 200, request);
   }
 }

@@ -47,4 +47,94 @@ class PromptScanningTest {
     assertThat(named.find("a secret plan")).isTrue();
     assertThat(named.find("a public plan")).isFalse();
   }
+
+  private static final String[] PIECES = {
+    "sk-", "proj-", "abcdefghijklmnopqrstuvwxyz", "0123456789abcdef", "0123456789ABCDEF", "Bearer ",
+    "bearer\t", "eyJ", "hbGciOiJIUzI1NiJ9", ".", "-----BEGIN ", "RSA PRIVATE KEY-----", "\n", " ",
+    "AKIA", "ASIA", "XYZ0123456789ABCD", "AIza", "ghp_", "github_pat_", "xoxb-", "JQQJ9", "ACOG",
+    "\u00e9", "\uD83D\uDE00", "\u212A", "do not", "DO NOT", "rewrite", "prompt", "the", "_", "a", "!",
+  };
+
+  private static final PromptPattern[] PATTERNS = {
+    new PromptPattern("(?i)do not (revise|rewrite|change) (this|the|my) prompt"),
+    new PromptPattern("rewrite the"),
+    new PromptPattern("(a+)+$"),
+    new PromptPattern("(?P<word>prompt)"),
+    new PromptPattern("sk-[a-z]{5}"),
+    new PromptPattern("(?i)caf\u00e9"),
+  };
+
+  /**
+   * The policy reads the prompt as a view of the parser's buffer (a StringBuilder), not a string:
+   * every answer must be the same as on the string (and on any other CharSequence), and the
+   * patterns' answers the same as a plain search by the engine that answers on a string (the JDK's,
+   * RE2/J's for RE2-only syntax).
+   */
+  @Test
+  void aPromptReadAsABuilderGetsTheSameAnswersAsTheString() {
+    java.util.Random r = new java.util.Random(7);
+    int secrets = 0;
+    int matches = 0;
+    for (int round = 0; round < 20_000; round++) {
+      StringBuilder b = new StringBuilder();
+      int parts = r.nextInt(14);
+      for (int i = 0; i < parts; i++) {
+        String piece = PIECES[r.nextInt(PIECES.length)];
+        b.append(r.nextInt(4) == 0 ? piece.repeat(1 + r.nextInt(4)) : piece);
+      }
+      String s = b.toString();
+      CharSequence other = java.nio.CharBuffer.wrap(s);
+      String secret = SecretScanner.find(s);
+      assertThat(SecretScanner.find(b)).as(s).isEqualTo(secret);
+      assertThat(SecretScanner.find(other)).as(s).isEqualTo(secret);
+      secrets += secret == null ? 0 : 1;
+      for (PromptPattern p : PATTERNS) {
+        boolean found = reference(p.source, s);
+        assertThat(p.find(s)).as("%s in %s", p.source, s).isEqualTo(found);
+        assertThat(p.find(b)).as("%s in %s", p.source, s).isEqualTo(found);
+        assertThat(p.find(other)).as("%s in %s", p.source, s).isEqualTo(found);
+        matches += found ? 1 : 0;
+      }
+      assertThat(b.toString()).isEqualTo(s); // read, never changed
+    }
+    assertThat(secrets).isGreaterThan(1000); // both answers are well represented
+    assertThat(matches).isGreaterThan(1000);
+  }
+
+  @Test
+  void aPatternSearchesFromManyThreadsAtOnce() throws Exception {
+    PromptPattern p = PATTERNS[0];
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      java.util.List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int id = t;
+        results.add(pool.submit(() -> {
+          int wrong = 0;
+          for (int i = 0; i < 2000; i++) {
+            boolean hit = (i + id) % 2 == 0;
+            StringBuilder text = new StringBuilder("x ".repeat(i % 50))
+                .append(hit ? "Do not change my prompt" : "do change my prompt");
+            wrong += p.find(text) == hit ? 0 : 1;
+          }
+          return wrong;
+        }));
+      }
+      for (java.util.concurrent.Future<Integer> f : results) {
+        assertThat(f.get()).isZero();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static boolean reference(String pattern, String text) {
+    java.util.regex.Pattern jdk;
+    try {
+      jdk = java.util.regex.Pattern.compile(pattern);
+    } catch (java.util.regex.PatternSyntaxException e) {
+      return com.google.re2j.Pattern.compile(pattern).matcher(text).find();
+    }
+    return jdk.matcher(text).find();
+  }
 }

@@ -126,6 +126,20 @@ class CallTelemetryTest {
   }
 
   @Test
+  void aCallStartedWhileNoSpansWereRecordedGetsNoneAtItsEnd() {
+    // (telemetry not ready when the call started: read without the values only spans show)
+    AiCall call = Calls.chat();
+    call.spanValuesSkipped = true;
+    calls.onEnd(Calls.answered(call, 200, Calls.chatResponse()));
+    assertThat(exporter.getFinishedSpanItems()).isEmpty();
+    AiCall started = Calls.chat(); // one whose start failed or was skipped is still recorded
+    calls.onEnd(Calls.answered(started, 200, Calls.chatResponse()));
+    assertThat(exporter.getFinishedSpanItems()).hasSize(1);
+    assertThat(calls.recordsSpans()).isTrue();
+    assertThat(Telemetry.noop().callTelemetry().recordsSpans()).isFalse();
+  }
+
+  @Test
   void requestAttributesAreThereAtStartForSamplers() {
     AiCall call = Calls.chat();
     assertThat(CallTelemetry.requestAttributes(call).asMap())
@@ -302,8 +316,8 @@ class CallTelemetryTest {
     calls.onStart(call);
     ResponseInfo response = new ResponseInfo();
     response.contentFilterBlocked = true;
-    response.contentFilterCategories.add("violence");
-    response.contentFilterCategories.add("jailbreak");
+    response.addContentFilterCategory("violence");
+    response.addContentFilterCategory("jailbreak");
     response.errorCode = "content_filter";
     calls.onEnd(Calls.answered(call, 400, response));
 
@@ -321,7 +335,7 @@ class CallTelemetryTest {
     AiCall call = Calls.chat();
     calls.onStart(call);
     ResponseInfo response = Calls.chatResponse();
-    response.contentFilterCategories.add("self_harm");
+    response.addContentFilterCategory("self_harm");
     calls.onEnd(Calls.answered(call, 200, response));
     assertThat(onlySpan().getAttributes().asMap())
         .doesNotContainKey(AIWARDEN_CONTENT_FILTER_BLOCKED_KEY)

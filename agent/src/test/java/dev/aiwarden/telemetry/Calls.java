@@ -72,7 +72,7 @@ final class Calls {
     r.model = "gpt-4o-2024-08-06";
     r.inputTokens = 12L;
     r.outputTokens = 40L;
-    r.finishReasons.add("stop");
+    r.addFinishReason("stop");
     return r;
   }
 
