@@ -566,10 +566,12 @@ public final class CallTelemetry {
   /**
    * Writes a call's line. With the agent's own slf4j-simple logger (set up by {@link
    * AgentLogSetup} as {@code [ai-warden] LEVEL message} on {@code System.err}) the same line is
-   * printed directly: slf4j-simple would take two global locks per line (its date formatter, which
-   * prints the prefix, and its write lock) and format a date; {@code System.err} keeps its own
-   * lock and flush. The prefix, level and line are built in one reused builder per thread, so a
-   * line costs one string. Any other logger gets the line as its message.
+   * written directly, by {@link LogWriter}: slf4j-simple would take two global locks per line (its
+   * date formatter, which prints the prefix, and its write lock) and format a date. An INFO line is
+   * handed to the writer thread; a WARN line (a denial, or a call the policy would deny) is written
+   * by the caller after the queued lines, so it is on stderr before the caller goes on. The
+   * prefix, level and line are built in one reused builder per thread, so a line costs one string.
+   * Any other logger gets the line as its message.
    */
   private static void emit(Logger l, String level, AiCall call, boolean denied) {
     if (l instanceof org.slf4j.simple.SimpleLogger) {
@@ -578,7 +580,11 @@ public final class CallTelemetry {
       appendLine(b, call, denied);
       String text = b.toString();
       LineBuilder.give(b);
-      System.err.println(text);
+      if ("INFO".equals(level)) {
+        LogWriter.shared().info(text);
+      } else {
+        LogWriter.shared().warn(text);
+      }
     } else if ("WARN".equals(level)) {
       l.warn(line(call, denied));
     } else {
