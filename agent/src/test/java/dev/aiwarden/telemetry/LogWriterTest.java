@@ -3,6 +3,7 @@ package dev.aiwarden.telemetry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -324,20 +325,52 @@ class LogWriterTest {
    * What a caller pays to hand a line over: no write of its own, (almost) no allocation, and it
    * wakes the writer only when the writer slept. Printed for the record.
    */
+  /** System.err replaced by a stream that keeps nothing (so that it allocates nothing): counts lines, notes threads. */
+  private static final class Discard extends PrintStream {
+    final Set<String> writingThreads = ConcurrentHashMap.newKeySet();
+    final AtomicInteger lines = new AtomicInteger();
+
+    Discard() {
+      super(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void print(String s) {
+      writingThreads.add(Thread.currentThread().getName());
+      for (int i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) {
+        lines.incrementAndGet();
+      }
+      super.print(s);
+    }
+
+    @Override
+    public void println(String s) {
+      print(s);
+      lines.incrementAndGet();
+    }
+  }
+
   @Test
   void handingALineOverAllocatesNothingAndMakesNoWrite() throws Exception {
-    Capture err = capture();
+    Discard err = new Discard();
+    System.setErr(err);
     LogWriter w = writer(LogWriter.CAPACITY, LogWriterTest::daemon);
-    String[] lines = new String[500];
+    // Lines as long as a real one (~230 chars), 100 at a time.
+    String[] lines = new String[100];
     for (int i = 0; i < lines.length; i++) {
-      lines[i] = "[ai-warden] INFO chat gpt-4o -> 200 openai api.openai.com line " + i;
+      lines[i] = String.format("[ai-warden] INFO chat gpt-4o -> 200 openai api.openai.com:443 key=sha256:43dff2a4e74be72f"
+          + " (env:OPENAI_API_KEY) caller=com.acme.Billing.summarise(Billing.java:81) tokens=21/9 227ms policy=allow %05d", i);
     }
     com.sun.management.ThreadMXBean mx =
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long tid = Thread.currentThread().getId();
     long allocated = 0;
     int handed = 0;
+    long writerBefore = 0;
     for (int round = 0; round < 40; round++) {
+      if (round == 20) {
+        writerBefore = mx.getThreadAllocatedBytes(w.thread().getId());
+      }
       long before = mx.getThreadAllocatedBytes(tid);
       for (String line : lines) {
         w.info(line);
@@ -350,15 +383,19 @@ class LogWriterTest {
       awaitDrained(w);
     }
     double perLine = (double) allocated / handed;
+    double writerPerLine = (double) (mx.getThreadAllocatedBytes(w.thread().getId()) - writerBefore) / handed;
     System.out.printf(
-        "LogWriter hand-over: %.2f bytes allocated per line on the caller; caller writes %d, writer writes %d for %d lines, wake-ups %d%n",
-        perLine, w.callerWrites(), w.writerWrites(), 40 * lines.length, w.wakeUps());
+        "LogWriter hand-over: %.2f bytes allocated per line on the caller, %.0f on the writer thread (lines of %d chars);"
+            + " caller writes %d, writer writes %d for %d lines, wake-ups %d%n",
+        perLine, writerPerLine, lines[0].length(), w.callerWrites(), w.writerWrites(), 40 * lines.length, w.wakeUps());
     assertThat(perLine).isLessThan(8.0);
     assertThat(w.callerWrites()).isZero();
     assertThat(err.writingThreads).containsExactly(LogWriter.THREAD_NAME);
-    assertThat(err.lines()).hasSize(40 * lines.length);
+    assertThat(err.lines.get()).isEqualTo(40 * lines.length);
     // Batched: far fewer writes than lines.
     assertThat(w.writerWrites()).isLessThan(40L * lines.length / 4);
+    // The writer's only copy: one string per batch of several lines (~ the lines' own size).
+    assertThat(writerPerLine).isLessThan(2.0 * lines[0].length());
   }
 
   /** Writer threads that start their work only once {@code release} is counted down. */
