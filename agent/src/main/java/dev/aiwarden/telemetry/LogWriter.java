@@ -70,7 +70,7 @@ final class LogWriter {
 
   private static final LogWriter SHARED = new LogWriter(CAPACITY, LogWriter::newThread, true);
 
-  private final AtomicReferenceArray<String> slots;
+  private final AtomicReferenceArray<Object> slots;
   private final int mask;
   private final AtomicLong tail = new AtomicLong();
   /** The next slot to write; changed only with {@link #lock} held. */
@@ -78,8 +78,7 @@ final class LogWriter {
 
   /** Held by whoever writes: the writer thread, a WARN caller, a caller that found the ring full. */
   private final ReentrantLock lock = new ReentrantLock();
-  /** The lines to write next (lock held): the first alone, and all of them in {@link #batch} once there are two. */
-  private String first;
+  /** The lines to write next (lock held). */
   private int lines;
   private StringBuilder batch = new StringBuilder(1024);
 
@@ -107,8 +106,91 @@ final class LogWriter {
     return SHARED;
   }
 
+  /**
+   * A line being built, then queued: one of its thread's few reusable builders. Handing it over
+   * instead of a string saves the copy a string costs: the writer copies the text once, into the
+   * batch it writes (so a line costs one copy, as a string per line did). When all of a thread's
+   * builders are still queued (it logs faster than the writer looks, ~1 ms), the thread's spare
+   * one is used and handed over as a string (a second copy, for those lines only).
+   */
+  static final class Line {
+    private static final int CAPACITY = 320;
+    private static final int KEEP_MAX = 4 * CAPACITY;
+    /** Builders per thread that can be queued; the last slot is the spare one. */
+    private static final int PER_THREAD = 9;
+    private static final ThreadLocal<Line[]> OWN = new ThreadLocal<>();
+
+    private StringBuilder text = new StringBuilder(CAPACITY);
+    /** False for the spare builder: handed over as a string, so at once free again. */
+    private final boolean queueable;
+    /** Set while queued; the writer clears it once it has copied the text. */
+    private volatile boolean queued;
+    /** Set while its thread builds a line in it (a line logged meanwhile gets another). */
+    private boolean taken;
+
+    private Line(boolean queueable) {
+      this.queueable = queueable;
+    }
+
+    /** The builder to append the line to (without a line separator). */
+    StringBuilder text() {
+      return text;
+    }
+
+    /** The line is handed over (or was not): its thread may reuse it once the writer copied it. */
+    void done() {
+      taken = false;
+    }
+  }
+
+  /** A line to build on this thread: a free one of its own, or a new one when all are in use. */
+  static Line take() {
+    Line[] own = Line.OWN.get();
+    if (own == null) {
+      own = new Line[Line.PER_THREAD];
+      Line.OWN.set(own);
+    }
+    for (int i = 0; i < own.length; i++) {
+      Line l = own[i];
+      if (l == null) {
+        l = new Line(i < own.length - 1);
+        own[i] = l;
+      } else if (l.taken || l.queued) {
+        continue;
+      } else if (l.text.capacity() > Line.KEEP_MAX) {
+        l.text = new StringBuilder(Line.CAPACITY);
+      } else {
+        l.text.setLength(0);
+      }
+      l.taken = true;
+      return l;
+    }
+    Line l = new Line(false);
+    l.taken = true;
+    return l;
+  }
+
   /** Hands an INFO line over to the writer thread (or writes it, see the class comment). */
+  void info(Line line) {
+    if (!line.queueable) {
+      handOver(line.text.toString());
+      return;
+    }
+    line.queued = true;
+    handOver(line);
+  }
+
+  /** Writes every queued line, then {@code line}, before returning. */
+  void warn(Line line) {
+    writeNow(line);
+  }
+
+  /** {@link #info(Line)} for a finished string. */
   void info(String line) {
+    handOver(line);
+  }
+
+  private void handOver(Object line) {
     if (synchronous) {
       writeNow(line);
       return;
@@ -133,7 +215,7 @@ final class LogWriter {
     }
   }
 
-  /** Writes every queued line, then {@code line}, before returning. */
+  /** {@link #warn(Line)} for a finished string. */
   void warn(String line) {
     writeNow(line);
   }
@@ -145,7 +227,7 @@ final class LogWriter {
 
   // --- The ring -------------------------------------------------------------------------------
 
-  private boolean offer(String line) {
+  private boolean offer(Object line) {
     long t;
     do {
       t = tail.get();
@@ -170,7 +252,7 @@ final class LogWriter {
     }
     while (h != t) {
       int i = (int) h & mask;
-      String line = slots.get(i);
+      Object line = slots.get(i);
       if (line == null) {
         line = awaitSlot(i);
         if (line == null) {
@@ -185,10 +267,10 @@ final class LogWriter {
   }
 
   /** A claimed slot is filled a few instructions later, unless its thread was descheduled. */
-  private String awaitSlot(int i) {
+  private Object awaitSlot(int i) {
     long deadline = 0;
     for (int spins = 0; ; spins++) {
-      String line = slots.get(i);
+      Object line = slots.get(i);
       if (line != null) {
         return line;
       }
@@ -213,7 +295,7 @@ final class LogWriter {
   // --- Writing --------------------------------------------------------------------------------
 
   /** Writes the queued lines and then {@code line} (if any) on the calling thread. */
-  private void writeNow(String line) {
+  private void writeNow(Object line) {
     lock.lock();
     try {
       drainIntoBatch();
@@ -247,20 +329,19 @@ final class LogWriter {
   }
 
   /**
-   * One line is written as today, by {@code println} (no copy); several that queued up as one
-   * string, so that they go out in one {@code write} (per 8 KB) instead of one each. That string
-   * is a copy of the lines, made on the writer thread: a few hundred bytes per line, only while
-   * calls come faster than the writer looks (~1 ms), where a write per line costs far more.
+   * Adds a line to the batch: the lines that queued up go out as one string, so in one {@code
+   * write} (per 8 KB) instead of one each. A {@link Line} is free for its thread again once
+   * copied.
    */
-  private void add(String line) {
-    if (lines == 0) {
-      first = line;
+  private void add(Object line) {
+    if (line instanceof Line) {
+      Line l = (Line) line;
+      batch.append(l.text);
+      l.queued = false;
     } else {
-      if (lines == 1) {
-        batch.append(first).append(System.lineSeparator());
-      }
-      batch.append(line).append(System.lineSeparator());
+      batch.append((String) line);
     }
+    batch.append(System.lineSeparator());
     lines++;
   }
 
@@ -269,16 +350,11 @@ final class LogWriter {
     if (err == null) {
       return;
     }
-    if (lines == 1) {
-      err.println(first);
-    } else {
-      err.print(batch.toString());
-    }
+    err.print(batch.toString());
     err.flush();
   }
 
   private void resetBatch() {
-    first = null;
     lines = 0;
     if (batch.capacity() > KEEP_BATCH_CHARS) {
       batch = new StringBuilder(1024);

@@ -134,8 +134,13 @@ class LogWriterTest {
                   } catch (InterruptedException e) {
                     return;
                   }
+                  // Through the threads' reusable builders: a builder reused before the writer
+                  // copied it would show here as a wrong or repeated line.
                   for (int n = 0; n < perThread; n++) {
-                    w.info("t" + id + " " + n);
+                    LogWriter.Line line = LogWriter.take();
+                    line.text().append('t').append(id).append(' ').append(n);
+                    w.info(line);
+                    line.done();
                   }
                 });
         caller.start();
@@ -158,6 +163,45 @@ class LogWriterTest {
         assertThat(next[t]).as("capacity %d, lines of thread %d", capacity, t).isEqualTo(perThread);
       }
     }
+  }
+
+  @Test
+  void aThreadReusesItsBuildersOnceWrittenAndTakesNewOnesWhileTheyAreQueued() throws Exception {
+    Capture err = capture();
+    CountDownLatch release = new CountDownLatch(1);
+    LogWriter w = writer(LogWriter.CAPACITY, heldBack(release));
+    Set<LogWriter.Line> seen = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    LogWriter.Line spare = null;
+    for (int n = 0; n < 10; n++) {
+      LogWriter.Line line = LogWriter.take();
+      if (n < 8) {
+        assertThat(seen.add(line)).as("a queued builder is never handed out again").isTrue();
+      } else {
+        // all eight queued: the spare one, handed over as a string, so free again at once
+        spare = spare == null ? line : spare;
+        assertThat(line).isSameAs(spare).isNotIn(seen);
+      }
+      line.text().append("queued ").append(n);
+      w.info(line);
+      line.done();
+    }
+    LogWriter.Line building = LogWriter.take();
+    LogWriter.Line nested = LogWriter.take();
+    assertThat(nested).as("a line logged while another is built gets its own builder").isNotSameAs(building);
+    building.done();
+    nested.done();
+    release.countDown();
+    awaitDrained(w);
+    w.flush();
+    LogWriter.Line again = LogWriter.take();
+    assertThat(seen).as("written: the thread's own builders are free again").contains(again);
+    assertThat(again.text().length()).isZero();
+    again.done();
+    List<String> expected = new ArrayList<>();
+    for (int n = 0; n < 10; n++) {
+      expected.add("queued " + n);
+    }
+    assertThat(err.lines()).isEqualTo(expected);
   }
 
   @Test
@@ -322,8 +366,9 @@ class LogWriterTest {
   }
 
   /**
-   * What a caller pays to hand a line over: no write of its own, (almost) no allocation, and it
-   * wakes the writer only when the writer slept. Printed for the record.
+   * What a caller pays to hand a line over: no write of its own, no allocation (the line is built
+   * in a reused builder, not made a string), and it wakes the writer only when the writer slept;
+   * the writer makes the line's one copy. Printed for the record.
    */
   /** System.err replaced by a stream that keeps nothing (so that it allocates nothing): counts lines, notes threads. */
   private static final class Discard extends PrintStream {
@@ -355,8 +400,9 @@ class LogWriterTest {
     Discard err = new Discard();
     System.setErr(err);
     LogWriter w = writer(LogWriter.CAPACITY, LogWriterTest::daemon);
-    // Lines as long as a real one (~230 chars), 100 at a time.
-    String[] lines = new String[100];
+    // Lines as long as a real one (~230 chars), a few at a time (as a thread's calls come: each
+    // takes from tens of µs to ms, the writer looks every ~1 ms).
+    String[] lines = new String[8];
     for (int i = 0; i < lines.length; i++) {
       lines[i] = String.format("[ai-warden] INFO chat gpt-4o -> 200 openai api.openai.com:443 key=sha256:43dff2a4e74be72f"
           + " (env:OPENAI_API_KEY) caller=com.acme.Billing.summarise(Billing.java:81) tokens=21/9 227ms policy=allow %05d", i);
@@ -367,16 +413,20 @@ class LogWriterTest {
     long allocated = 0;
     int handed = 0;
     long writerBefore = 0;
-    for (int round = 0; round < 40; round++) {
-      if (round == 20) {
+    int rounds = 400;
+    for (int round = 0; round < rounds; round++) {
+      if (round == rounds / 2) {
         writerBefore = mx.getThreadAllocatedBytes(w.thread().getId());
       }
       long before = mx.getThreadAllocatedBytes(tid);
-      for (String line : lines) {
+      for (String text : lines) {
+        LogWriter.Line line = LogWriter.take();
+        line.text().append(text);
         w.info(line);
+        line.done();
       }
       long after = mx.getThreadAllocatedBytes(tid);
-      if (round >= 20) { // after warm-up
+      if (round >= rounds / 2) { // after warm-up
         allocated += after - before;
         handed += lines.length;
       }
@@ -387,14 +437,14 @@ class LogWriterTest {
     System.out.printf(
         "LogWriter hand-over: %.2f bytes allocated per line on the caller, %.0f on the writer thread (lines of %d chars);"
             + " caller writes %d, writer writes %d for %d lines, wake-ups %d%n",
-        perLine, writerPerLine, lines[0].length(), w.callerWrites(), w.writerWrites(), 40 * lines.length, w.wakeUps());
+        perLine, writerPerLine, lines[0].length(), w.callerWrites(), w.writerWrites(), rounds * lines.length, w.wakeUps());
     assertThat(perLine).isLessThan(8.0);
     assertThat(w.callerWrites()).isZero();
     assertThat(err.writingThreads).containsExactly(LogWriter.THREAD_NAME);
-    assertThat(err.lines.get()).isEqualTo(40 * lines.length);
+    assertThat(err.lines.get()).isEqualTo(rounds * lines.length);
     // Batched: far fewer writes than lines.
-    assertThat(w.writerWrites()).isLessThan(40L * lines.length / 4);
-    // The writer's only copy: one string per batch of several lines (~ the lines' own size).
+    assertThat(w.writerWrites()).isLessThan(rounds * lines.length / 2L);
+    // The line's one copy, on the writer: one string per batch (~ the lines' own size).
     assertThat(writerPerLine).isLessThan(2.0 * lines[0].length());
   }
 
