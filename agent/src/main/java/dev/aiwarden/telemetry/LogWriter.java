@@ -490,6 +490,11 @@ final class LogWriter {
     return (int) (tail.get() - head);
   }
 
+  /** The writer thread sleeps: the next line's caller wakes it. */
+  boolean isAsleep() {
+    return state.get() == ASLEEP;
+  }
+
   boolean isSynchronous() {
     return synchronous;
   }

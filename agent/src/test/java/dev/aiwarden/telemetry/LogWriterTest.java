@@ -115,6 +115,30 @@ class LogWriterTest {
   }
 
   @Test
+  void aSleepingWriterIsWokenByTheNextLineWhichNeedsNoFlush() throws Exception {
+    Capture err = capture();
+    LogWriter w = writer(LogWriter.CAPACITY, LogWriterTest::daemon);
+    w.info("first");
+    awaitDrained(w);
+    // After ~50 ms without a line the writer sleeps: the next caller wakes it (one unpark). (The
+    // writer also looks once a second by itself: if it just did, the line finds it awake; again.)
+    List<String> expected = new ArrayList<>(List.of("first"));
+    for (int attempt = 0; attempt < 5 && w.wakeUps() == 0; attempt++) {
+      for (int i = 0; i < 30_000 && !w.isAsleep(); i++) {
+        Thread.sleep(1);
+      }
+      assertThat(w.isAsleep()).isTrue();
+      w.info("after sleep " + attempt);
+      expected.add("after sleep " + attempt);
+      awaitDrained(w);
+    }
+    assertThat(w.wakeUps()).isEqualTo(1);
+    assertThat(err.lines()).isEqualTo(expected);
+    assertThat(err.writingThreads).containsExactly(LogWriter.THREAD_NAME);
+    assertThat(w.callerWrites()).isZero();
+  }
+
+  @Test
   void eachThreadsLinesKeepTheirOrderAndNoneIsLost() throws Exception {
     // A small ring as well: callers then also find it full and write the queued lines themselves.
     for (int capacity : new int[] {LogWriter.CAPACITY, 16}) {
