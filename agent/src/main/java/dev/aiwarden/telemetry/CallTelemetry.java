@@ -577,57 +577,32 @@ public final class CallTelemetry {
   /**
    * Writes a call's line. With the agent's own slf4j-simple logger (set up by {@link
    * AgentLogSetup} as {@code [ai-warden] LEVEL message} on {@code System.err}) the same line is
-   * printed directly: slf4j-simple would take two global locks per line (its date formatter, which
-   * prints the prefix, and its write lock) and format a date; {@code System.err} keeps its own
-   * lock and flush. The prefix, level and line are built in one reused builder per thread, so a
-   * line costs one string. Any other logger gets the line as its message.
+   * written directly, by {@link LogWriter}: slf4j-simple would take two global locks per line (its
+   * date formatter, which prints the prefix, and its write lock) and format a date. An INFO line is
+   * handed to the writer thread; a WARN line (a denial, or a call the policy would deny) is written
+   * by the caller after the queued lines, so it is on stderr before the caller goes on. The
+   * prefix, level and line are built in one of the thread's reusable builders ({@link
+   * LogWriter.Line}), copied once, by the writer. Any other logger gets the line as its message.
    */
   private static void emit(Logger l, String level, AiCall call, boolean denied) {
     if (l instanceof org.slf4j.simple.SimpleLogger) {
-      StringBuilder b = LineBuilder.take();
-      b.append(AgentLog.PREFIX).append(' ').append(level).append(' ');
-      appendLine(b, call, denied);
-      String text = b.toString();
-      LineBuilder.give(b);
-      System.err.println(text);
+      LogWriter.Line line = LogWriter.take();
+      try {
+        StringBuilder b = line.text();
+        b.append(AgentLog.PREFIX).append(' ').append(level).append(' ');
+        appendLine(b, call, denied);
+        if ("INFO".equals(level)) {
+          LogWriter.shared().info(line);
+        } else {
+          LogWriter.shared().warn(line);
+        }
+      } finally {
+        line.done();
+      }
     } else if ("WARN".equals(level)) {
       l.warn(line(call, denied));
     } else {
       l.info(line(call, denied));
-    }
-  }
-
-  /**
-   * One builder per thread for the log lines, taken while in use (a line written while another is
-   * being built on the same thread gets its own) and kept only while small.
-   */
-  private static final class LineBuilder {
-    private static final int KEEP_MAX = 4 * LINE_CAPACITY;
-    private static final ThreadLocal<StringBuilder[]> FREE = new ThreadLocal<>();
-
-    static StringBuilder take() {
-      StringBuilder[] slot = FREE.get();
-      if (slot == null) {
-        slot = new StringBuilder[1];
-        FREE.set(slot);
-      }
-      StringBuilder b = slot[0];
-      if (b == null) {
-        return new StringBuilder(LINE_CAPACITY);
-      }
-      slot[0] = null;
-      b.setLength(0);
-      return b;
-    }
-
-    static void give(StringBuilder b) {
-      if (b.capacity() > KEEP_MAX) {
-        return;
-      }
-      StringBuilder[] slot = FREE.get();
-      if (slot != null) {
-        slot[0] = b;
-      }
     }
   }
 

@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 
 class AgentLogTest {
 
-  /** Runs {@code action} with System.err captured; returns what was written. */
+  /**
+   * Runs {@code action} with System.err captured; returns what was written (including the call
+   * lines the log writer thread had not written yet when the action returned).
+   */
   static String captureStderr(Runnable action) {
     PrintStream original = System.err;
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -19,6 +22,7 @@ class AgentLogTest {
     try {
       action.run();
     } finally {
+      LogWriter.shared().flush();
       System.setErr(original);
     }
     return new String(bytes.toByteArray(), StandardCharsets.UTF_8);
