@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * <p>Cost per call (the walk runs for every AI call). A {@link StackWalker} fills its frames in
  * batches, and every frame of a batch costs a frame object and the VM's resolving of its method,
  * whether or not it is looked at; by default the batches hold 6, 12, 24, then 32 frames on Java
- * 11-20 (7, 15, 31 on 21+), so a caller 19 frames down costs 42 filled frames. So:
+ * 17 (7, 15, then 31 on Java 25), so a caller 19 frames down costs 42 filled frames. So:
  *
  * <ul>
  *   <li>Each thread remembers how deep its last two walks went ({@link Depths}); when they agree,
