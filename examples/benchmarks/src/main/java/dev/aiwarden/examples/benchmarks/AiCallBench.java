@@ -52,7 +52,13 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 1)
 @State(Scope.Thread)
 public class AiCallBench {
-  @Param({"default", "full"})
+  /**
+   * {@code default}, {@code full}, or {@code spans}: the default policy with spans recorded and
+   * written as OTLP/JSON ({@code traces.file} set, to {@code /dev/null}): what a service with an
+   * exporter pays, the exporter's thread included (the suite's ai-warden runs set no exporter, so
+   * they record no span).
+   */
+  @Param({"default", "full", "spans"})
   public String policy;
 
   private static final String DENIED = "the chat call was denied while measuring (the full policy's"
@@ -75,7 +81,13 @@ public class AiCallBench {
       System.setProperty("bench.openai.key", key);
     }
     traffic = ChatTraffic.forBenchmark(key);
+    if (policy.equals("spans")) {
+      System.setProperty("aiwarden.traces.file", "/dev/null");
+    }
     InstalledCore.install(InstalledCore.policy(policy, key));
+    if (policy.equals("spans")) {
+      InstalledCore.awaitSpans();
+    }
     stderr = InstalledCore.quietStandardError();
 
     Request request = traffic.request();

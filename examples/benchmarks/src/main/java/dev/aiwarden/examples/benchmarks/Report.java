@@ -96,6 +96,9 @@ final class Report {
           "micro.okhttp.chat.ns", "µs", 1e-3, Kind.INFO, 0, OF_WHICH),
       Row.inProcess("1", "of which Warden's core alone (requestStarting + responseReceived)", "micro.core.chat.ns",
           "µs", 1e-3, Kind.INFO, 0, OF_WHICH),
+      Row.inProcess("1", "the same hook + core with spans recorded (the runs above record none: no exporter is set),"
+          + " written as OTLP/JSON to `traces.file` = /dev/null: exporter included", "micro.okhttp.chat.spans.ns",
+          "µs", 1e-3, Kind.INFO, 0, "— (context)"),
       new Row("1", "openai-java chat: CPU per call, whole client JVM", "openai.chat.cpu.us", "µs",
           Kind.INFO, 0, false, "— (less sensitive to load)"),
       new Row("1", "azure-ai-openai chat, 2 KB prompt, TLS loopback: time per call", "azure.chat.us", "µs",
@@ -141,6 +144,8 @@ final class Report {
       Row.inProcess("4", "allocated by the agent's own work on this call: OkHttp hook + core", "micro.okhttp.chat.alloc",
           "B", 1, Kind.INFO, 0, OF_WHICH),
       Row.inProcess("4", "of which by Warden's core alone", "micro.core.chat.alloc", "B", 1, Kind.INFO, 0, OF_WHICH),
+      Row.inProcess("4", "the same hook + core with spans recorded and written (`traces.file` = /dev/null),"
+          + " exporter included", "micro.okhttp.chat.spans.alloc", "B", 1, Kind.INFO, 0, "— (context)"),
       new Row("4", "allocated per azure-ai-openai chat call (all threads)", "azure.chat.alloc", "B",
           Kind.ADDED_AT_MOST, 2048, false, "≤ 2 KB added"),
       Row.inProcess("4", "allocated by the agent's own work on this call: azure-core hook + core",
