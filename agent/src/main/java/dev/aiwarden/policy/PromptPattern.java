@@ -1,15 +1,16 @@
 package dev.aiwarden.policy;
 
-import java.util.regex.PatternSyntaxException;
-
 /**
  * One {@code prompts.deny_patterns} entry, searched anywhere in the prompt text, never taking more
  * than linear time. The pattern is RE2 syntax, checked with RE2/J when the policy is read. The
  * search runs first on the JDK's regex engine, which is much faster on ordinary patterns, over a
  * view of the text that counts character reads: when a pattern would backtrack beyond {@value
  * #READS_PER_CHAR} reads per character of text (a catastrophic pattern or a hostile prompt), the
- * search is abandoned and answered by RE2/J, whose time is linear in the text. The same patterns
- * therefore give the same answers, quickly in the common case and boundedly in the worst.
+ * search is abandoned and answered by RE2/J, whose time is linear in the text. The JDK engine
+ * runs the pattern's {@link Re2ToJdk JDK form}, which answers as RE2 does on every text (line ends,
+ * case folding, {@code \s}, {@code \b} written out or compiled to match RE2), and is skipped for
+ * patterns where that cannot be ensured. The same patterns therefore give RE2's answers, quickly in
+ * the common case and boundedly in the worst.
  */
 final class PromptPattern {
   /** Budget of character reads per character of text for the JDK engine. */
@@ -24,13 +25,9 @@ final class PromptPattern {
   PromptPattern(String source) {
     this.source = source;
     this.re2 = com.google.re2j.Pattern.compile(source);
-    java.util.regex.Pattern j;
-    try {
-      j = java.util.regex.Pattern.compile(source);
-    } catch (PatternSyntaxException | StackOverflowError e) {
-      j = null; // RE2-only syntax, e.g. (?P<name>...): RE2/J alone
-    }
-    this.jdk = j;
+    // Null for RE2-only syntax (e.g. (?P<name>...)) and for anything the JDK's engine would answer
+    // otherwise than RE2 ($ before a final newline, \r in ., Unicode case folding, ...): RE2/J alone.
+    this.jdk = Re2ToJdk.compile(source);
     this.required = RequiredLiteral.of(source);
   }
 

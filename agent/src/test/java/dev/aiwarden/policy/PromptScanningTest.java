@@ -67,8 +67,7 @@ class PromptScanningTest {
   /**
    * The policy reads the prompt as a view of the parser's buffer (a StringBuilder), not a string:
    * every answer must be the same as on the string (and on any other CharSequence), and the
-   * patterns' answers the same as a plain search by the engine that answers on a string (the JDK's,
-   * RE2/J's for RE2-only syntax).
+   * patterns' answers the same as RE2/J's on the string.
    */
   @Test
   void aPromptReadAsABuilderGetsTheSameAnswersAsTheString() {
@@ -128,13 +127,8 @@ class PromptScanningTest {
     }
   }
 
+  /** RE2/J: deny patterns are RE2 syntax, and their answers are RE2's ({@link Re2ToJdkTest}). */
   private static boolean reference(String pattern, String text) {
-    java.util.regex.Pattern jdk;
-    try {
-      jdk = java.util.regex.Pattern.compile(pattern);
-    } catch (java.util.regex.PatternSyntaxException e) {
-      return com.google.re2j.Pattern.compile(pattern).matcher(text).find();
-    }
-    return jdk.matcher(text).find();
+    return com.google.re2j.Pattern.compile(pattern).matcher(text).find();
   }
 }
