@@ -62,9 +62,29 @@ public final class OkHttp4Adapter {
   public static Object enterChain(Object call) throws PolicyDeniedException {
     Object handle = onRequest(call);
     if (handle instanceof PolicyDeniedException) {
-      throw (PolicyDeniedException) handle;
+      throw ended(call, (PolicyDeniedException) handle);
     }
     return handle;
+  }
+
+  private static final String OKHTTP4_REAL_CALL = "okhttp3.internal.connection.RealCall";
+
+  /**
+   * A denied call ends before OkHttp's own try/finally in {@code getResponseWithInterceptorChain},
+   * so the call is ended here as that finally would have: its call timeout stops (else okio's
+   * watchdog keeps the call, its client and request until the timeout, 10 minutes with
+   * openai-java: memory that grows with every denial), and event listeners hear of the failure.
+   * OkHttp 3's call ends otherwise; its timeout keeps it until then.
+   */
+  private static PolicyDeniedException ended(Object call, PolicyDeniedException denial) {
+    try {
+      if (call.getClass().getName().equals(OKHTTP4_REAL_CALL)) {
+        ((okhttp3.internal.connection.RealCall) call).noMoreExchanges$okhttp(denial);
+      }
+    } catch (Throwable t) {
+      Warden.hookError("okhttp.denied", t);
+    }
+    return denial;
   }
 
   /** Woven before the chain returns: the response the application gets. Never throws. */
