@@ -13,7 +13,8 @@
 #                    (micro: the in-process JMH benchmarks of the agent's hook and core work)
 #   --out FILE       default docs/performance.md
 #   --noise          the ai-warden column is a second JVM without an agent: its "added" column is the noise floor
-#   --settle-ms MS   cap on each loop's JIT settling after warm-up (default 20000; 0: fixed warm-up only)
+#   --settle-ms MS   cap on each loop's JIT settling after warm-up (default 20000, the 64-thread loop 3x;
+#                    0: fixed warm-up only)
 #   --asprof OPTS    async-profiler on the measured loops only, e.g. event=cpu,interval=1ms (collapsed stacks
 #                    in target/bench/runs/; with --classpath ...:DIR-WITH-one/profiler and
 #                    --worker-jvm-arg -Dbench.asprof.lib=.../libasyncProfiler.so): see LoopProfiler.java
