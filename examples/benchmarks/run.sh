@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The performance suite (issue 7): ai-warden beside no agent and beside the OpenTelemetry Java agent.
 # Writes docs/performance.md. Usage: examples/benchmarks/run.sh [--quick] [options] (see Suite.java).
-# Full run ~40 min on 2 cores (of which ~2.5 min of in-process JMH micro-benchmarks).
+# Full run ~50 min on 2 cores (of which ~2.5 min of in-process JMH micro-benchmarks).
 #   --quick          tiny iteration counts, ~3-4 min: a smoke test, not figures to quote
 #   --rounds N       rounds of forked JVMs (default 5; quick 2)
 #   --startup-runs N start-up runs per app and configuration (default 11; quick 2)
@@ -13,7 +13,8 @@
 #                    (micro: the in-process JMH benchmarks of the agent's hook and core work)
 #   --out FILE       default docs/performance.md
 #   --noise          the ai-warden column is a second JVM without an agent: its "added" column is the noise floor
-#   --settle-ms MS   cap on each loop's JIT settling after warm-up (default 20000; 0: fixed warm-up only)
+#   --settle-ms MS   cap on each loop's JIT settling after warm-up (default 20000, the 64-thread loop 3x;
+#                    0: fixed warm-up only)
 #   --asprof OPTS    async-profiler on the measured loops only, e.g. event=cpu,interval=1ms (collapsed stacks
 #                    in target/bench/runs/; with --classpath ...:DIR-WITH-one/profiler and
 #                    --worker-jvm-arg -Dbench.asprof.lib=.../libasyncProfiler.so): see LoopProfiler.java

@@ -430,7 +430,11 @@ public final class Worker {
     }
     Thread.sleep((long) (warmSeconds * 1000));
     // Then until the JIT has settled, as in perCall (the threads go on calling meanwhile).
-    metric("concurrency.settle.s", settleWhileRunning() / 1e3);
+    // With 64 threads on 2 cores the compiler threads get a small share of the CPU: C2 took 30-45 s
+    // to empty its queue here (three times the per-call loops' cap, 60 s at full scale).
+    long settleMs = settleWhileRunning(settleCapMillis() * 3);
+    // 0 when settled; more when the cap ended the settling with methods still to compile.
+    int queued = CompileQueue.pending();
     LoopProfiler.start("concurrency");
     long jit0 = jitMillis();
     long c0 = done.get();
@@ -441,6 +445,9 @@ public final class Worker {
     long cpu1 = CPU.getProcessCpuTime();
     long t1 = System.nanoTime();
     LoopProfiler.stop("concurrency");
+    // Printed after the loop: a double printed before it had C2 compile its formatting (dtoa) in it.
+    metric("concurrency.settle.s", settleMs / 1e3);
+    metric("concurrency.settle.queued", queued);
     metric("concurrency.loop.jit.ms", jitMillis() - jit0);
     stop.set(true);
     finished.await();
@@ -493,7 +500,8 @@ public final class Worker {
   /**
    * After the fixed warm-up, goes on calling until the JIT has settled: until {@value
    * #SETTLE_QUIET_BLOCKS} blocks of calls in a row (each about {@value #SETTLE_BLOCK_MS} ms) passed while the JIT compilers spent at most
-   * {@value #SETTLE_QUIET_PERCENT} % of the block's time compiling, or {@link #settleCapMillis}
+   * {@value #SETTLE_QUIET_PERCENT} % of the block's time compiling and ended with nothing being compiled or
+   * queued for compiling ({@link CompileQueue}), or {@link #settleCapMillis}
    * ran out. Without this, C2 was still compiling the SDK's code (hundreds of methods, in both
    * configurations) in the measured loops of a full run: its threads took up to half of the
    * JVM's CPU there, more with an agent (more code), and a per-call difference between two JVMs
@@ -507,14 +515,15 @@ public final class Worker {
             call.run();
             calls[0]++;
           } while (System.nanoTime() < blockEnd);
-        });
+        },
+        settleCapMillis());
     return calls[0];
   }
 
   /** {@link #settle(Call)} for work that runs on other threads: waits; returns the ms it waited. */
-  private long settleWhileRunning() throws Exception {
+  private long settleWhileRunning(long capMillis) throws Exception {
     long start = System.nanoTime();
-    settle(blockEnd -> Thread.sleep(Math.max(1, (blockEnd - System.nanoTime()) / 1_000_000L)));
+    settle(blockEnd -> Thread.sleep(Math.max(1, (blockEnd - System.nanoTime()) / 1_000_000L)), capMillis);
     return (System.nanoTime() - start) / 1_000_000L;
   }
 
@@ -523,12 +532,12 @@ public final class Worker {
     void run(long blockEnd) throws Exception;
   }
 
-  private void settle(Block block) throws Exception {
+  private void settle(Block block, long capMillis) throws Exception {
     java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
     if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
       return;
     }
-    long deadline = System.nanoTime() + settleCapMillis() * 1_000_000L;
+    long deadline = System.nanoTime() + capMillis * 1_000_000L;
     int quiet = 0;
     while (quiet < SETTLE_QUIET_BLOCKS && System.nanoTime() < deadline) {
       long jit0 = jit.getTotalCompilationTime();
@@ -536,7 +545,11 @@ public final class Worker {
       block.run(t0 + SETTLE_BLOCK_MS * 1_000_000L);
       long blockMs = (System.nanoTime() - t0) / 1_000_000L;
       long compiledMs = jit.getTotalCompilationTime() - jit0;
-      quiet = compiledMs * 100 <= SETTLE_QUIET_PERCENT * blockMs ? quiet + 1 : 0;
+      // The compile time counts a compile only once it ends: a starved compiler thread working
+      // on one method for seconds leaves the blocks looking quiet (CompileQueue), so the queues
+      // must be empty too (-1: the JVM does not say; the time alone decides).
+      boolean quietBlock = compiledMs * 100 <= SETTLE_QUIET_PERCENT * blockMs && CompileQueue.pending() <= 0;
+      quiet = quietBlock ? quiet + 1 : 0;
     }
   }
 
