@@ -54,6 +54,11 @@ public final class WardenCore implements WardenHooks {
   }
 
   @Override
+  public boolean isAiCall(String host, int port, String url, int pathStart, int pathEnd) {
+    return EndpointClassifier.classify(host, port, url, pathStart, pathEnd) != null;
+  }
+
+  @Override
   public Object captureCaller() {
     return CallerLocator.find();
   }
@@ -70,6 +75,40 @@ public final class WardenCore implements WardenHooks {
       byte[] body,
       Object caller)
       throws PolicyDeniedException {
+    return start(client, method, url, host, port, path, 0, path == null ? 0 : path.length(), headers,
+        body, caller);
+  }
+
+  @Override
+  public Object requestStarting(
+      String client,
+      String method,
+      String url,
+      String host,
+      int port,
+      int pathStart,
+      int pathEnd,
+      String[] headers,
+      byte[] body,
+      Object caller)
+      throws PolicyDeniedException {
+    return start(client, method, url, host, port, url, pathStart, pathEnd, headers, body, caller);
+  }
+
+  /** A request whose path is {@code pathText[pathStart, pathEnd)}. */
+  private Object start(
+      String client,
+      String method,
+      String url,
+      String host,
+      int port,
+      String pathText,
+      int pathStart,
+      int pathEnd,
+      String[] headers,
+      byte[] body,
+      Object caller)
+      throws PolicyDeniedException {
     TestFaults.at(TestFaults.HOOK);
     long startEpochNanos = epochNanos();
     long startNanoTime = System.nanoTime();
@@ -77,7 +116,7 @@ public final class WardenCore implements WardenHooks {
     if (!"POST".equalsIgnoreCase(method)) {
       return null;
     }
-    Endpoint endpoint = EndpointClassifier.classify(host, port, path);
+    Endpoint endpoint = EndpointClassifier.classify(host, port, pathText, pathStart, pathEnd);
     if (endpoint == null) {
       return null;
     }
