@@ -156,6 +156,23 @@ public final class Warden {
     }
   }
 
+  /**
+   * {@link #isAiCall(String, int, String)} of the path {@code url[pathStart, pathEnd)}, for a hook
+   * whose client keeps the whole URL as one string: no path string per call.
+   */
+  public static boolean isAiCall(String host, int port, String url, int pathStart, int pathEnd) {
+    WardenHooks h = hooks;
+    if (h == null || host == null || url == null) {
+      return false;
+    }
+    try {
+      return h.isAiCall(host, port, url, pathStart, pathEnd);
+    } catch (Throwable t) {
+      hookError("isAiCall", t);
+      return false;
+    }
+  }
+
   public static Object captureCaller() {
     WardenHooks h = hooks;
     if (h == null) {
@@ -186,6 +203,33 @@ public final class Warden {
     }
     try {
       return h.requestStarting(client, method, url, host, port, path, headers, body, caller);
+    } catch (PolicyDeniedException denied) {
+      throw denied;
+    } catch (Throwable t) {
+      hookError("requestStarting", t);
+      return null;
+    }
+  }
+
+  /** {@link #requestStarting} with the path given as {@code url[pathStart, pathEnd)}. */
+  public static Object requestStarting(
+      String client,
+      String method,
+      String url,
+      String host,
+      int port,
+      int pathStart,
+      int pathEnd,
+      String[] headers,
+      byte[] body,
+      Object caller)
+      throws PolicyDeniedException {
+    WardenHooks h = hooks;
+    if (h == null) {
+      return null;
+    }
+    try {
+      return h.requestStarting(client, method, url, host, port, pathStart, pathEnd, headers, body, caller);
     } catch (PolicyDeniedException denied) {
       throw denied;
     } catch (Throwable t) {

@@ -10,6 +10,14 @@ public interface WardenHooks {
   /** Cheap: is a request to this host and path an AI call? No allocation when it is not. */
   boolean isAiCall(String host, int port, String path);
 
+  /**
+   * {@link #isAiCall(String, int, String)} of the path {@code url[pathStart, pathEnd)}: a hook whose
+   * client keeps the whole URL as a string need not cut the path out of it per call.
+   */
+  default boolean isAiCall(String host, int port, String url, int pathStart, int pathEnd) {
+    return isAiCall(host, port, url.substring(pathStart, pathEnd));
+  }
+
   /** The application frame on the current thread, for calls that leave on another thread. */
   Object captureCaller();
 
@@ -31,6 +39,26 @@ public interface WardenHooks {
       byte[] body,
       Object caller)
       throws PolicyDeniedException;
+
+  /**
+   * {@link #requestStarting(String, String, String, String, int, String, String[], byte[], Object)}
+   * with the path given as {@code url[pathStart, pathEnd)} (no path string made per call).
+   */
+  default Object requestStarting(
+      String client,
+      String method,
+      String url,
+      String host,
+      int port,
+      int pathStart,
+      int pathEnd,
+      String[] headers,
+      byte[] body,
+      Object caller)
+      throws PolicyDeniedException {
+    return requestStarting(
+        client, method, url, host, port, url.substring(pathStart, pathEnd), headers, body, caller);
+  }
 
   /** The complete response has arrived ({@code body} may be null or truncated); ends the call. */
   void responseReceived(Object call, int status, String[] headers, byte[] body);

@@ -93,30 +93,43 @@ public final class EndpointClassifier {
    * @param path the request path, with or without query string
    */
   public static Endpoint classify(String host, int port, String path) {
-    if (host == null || path == null) {
+    return path == null ? null : classify(host, port, path, 0, path.length());
+  }
+
+  /**
+   * {@link #classify(String, int, String)} of the path {@code text[from, to)}, e.g. the path part
+   * of a whole URL: a hook whose client keeps the URL as one string hands it over without cutting
+   * the path out (no string per call). Never throws.
+   */
+  public static Endpoint classify(String host, int port, String text, int from, int to) {
+    if (host == null || text == null) {
       return null;
     }
     try {
-      return classifyChecked(host, port, path);
+      if (from < 0 || to > text.length() || from > to) {
+        return null;
+      }
+      return classifyChecked(host, port, text, from, to);
     } catch (RuntimeException e) {
       return null;
     }
   }
 
-  private static Endpoint classifyChecked(String host, int port, String path) {
-    int end = path.length();
-    int q = path.indexOf('?');
-    if (q >= 0) {
+  /** The path is {@code path[from, to)}: indexes below are into {@code path}. */
+  private static Endpoint classifyChecked(String host, int port, String path, int from, int to) {
+    int end = to;
+    int q = path.indexOf('?', from);
+    if (q >= 0 && q < end) {
       end = q;
     }
-    int f = path.indexOf('#');
+    int f = path.indexOf('#', from);
     if (f >= 0 && f < end) {
       end = f;
     }
-    if (end > 1 && path.charAt(end - 1) == '/') {
+    if (end - from > 1 && path.charAt(end - 1) == '/') {
       end--;
     }
-    if (end == 0) {
+    if (end == from) {
       return null;
     }
 
@@ -128,7 +141,7 @@ public final class EndpointClassifier {
       for (int i = 0; i < S_SUFFIXES.length; i++) {
         String s = S_SUFFIXES[i];
         int start = end - s.length();
-        if (start >= 0 && path.startsWith(s, start)) {
+        if (start >= from && path.startsWith(s, start)) {
           op = S_OPERATIONS[i];
           suffixStart = start;
           break;
@@ -136,7 +149,7 @@ public final class EndpointClassifier {
       }
     } else if (last == 'h') {
       int start = end - SPEECH.length();
-      if (start >= 0 && path.startsWith(SPEECH, start)) {
+      if (start >= from && path.startsWith(SPEECH, start)) {
         op = Operation.AUDIO;
         suffixStart = start;
       }
@@ -146,32 +159,32 @@ public final class EndpointClassifier {
     }
     // The same endpoint as last time (a service calls few): no new Endpoint, host or deployment.
     Last seen = LAST;
-    if (seen != null && seen.port == port && seen.path.equals(path) && seen.host.equals(host)) {
+    if (seen != null && seen.port == port && seen.isPath(path, from, to) && seen.host.equals(host)) {
       return seen.endpoint;
     }
-    // suffixStart is the end of the prefix: path[0, suffixStart).
-    if (endsWith(path, suffixStart, "/usage")) {
+    // suffixStart is the end of the prefix: path[from, suffixStart).
+    if (endsWith(path, from, suffixStart, "/usage")) {
       return null;
     }
 
     // 2. The host.
     EndpointKind kind;
     if (host.equalsIgnoreCase(OPENAI_HOST)) {
-      if (suffixStart != 0 && !(suffixStart == 3 && path.startsWith("/v1"))) {
+      if (suffixStart != from && !(suffixStart - from == 3 && path.startsWith("/v1", from))) {
         return null;
       }
       kind = EndpointKind.OPENAI;
     } else if (isAzureHost(host)) {
       kind = EndpointKind.AZURE_OPENAI;
     } else {
-      if (!hasSegment(path, suffixStart, "/v1") && !hasSegment(path, suffixStart, "/openai")) {
+      if (!hasSegment(path, from, suffixStart, "/v1") && !hasSegment(path, from, suffixStart, "/openai")) {
         return null;
       }
       kind = EndpointKind.OPENAI_COMPATIBLE;
     }
 
     // An AI call: from here on allocation is fine.
-    String deployment = deployment(path, suffixStart);
+    String deployment = deployment(path, from, suffixStart);
     Provider provider;
     if (kind == EndpointKind.OPENAI) {
       provider = Provider.OPENAI;
@@ -181,7 +194,7 @@ public final class EndpointClassifier {
       provider = deployment != null ? Provider.AZURE_OPENAI : Provider.OPENAI;
     }
     Endpoint endpoint = new Endpoint(kind, provider, op, host.toLowerCase(Locale.ROOT), port, deployment);
-    LAST = new Last(host, port, path, endpoint);
+    LAST = new Last(host, port, from == 0 && to == path.length() ? path : path.substring(from, to), endpoint);
     return endpoint;
   }
 
@@ -204,6 +217,12 @@ public final class EndpointClassifier {
       this.path = path;
       this.endpoint = endpoint;
     }
+
+    /** Whether {@code text[from, to)} is this path. */
+    boolean isPath(String text, int from, int to) {
+      int length = to - from;
+      return path.length() == length && text.regionMatches(from, path, 0, length);
+    }
   }
 
   /** True for a host under one of the Azure OpenAI domains (any case). */
@@ -217,18 +236,18 @@ public final class EndpointClassifier {
     return false;
   }
 
-  /** True when {@code path[0, end)} ends with {@code s}. */
-  private static boolean endsWith(String path, int end, String s) {
+  /** True when {@code path[from, end)} ends with {@code s}. */
+  private static boolean endsWith(String path, int from, int end, String s) {
     int start = end - s.length();
-    return start >= 0 && path.startsWith(s, start);
+    return start >= from && path.startsWith(s, start);
   }
 
   /**
-   * True when {@code segment} (such as {@code /v1}) is a whole path segment of {@code path[0,
-   * end)}: followed by {@code /} or by {@code end}.
+   * True when {@code segment} (such as {@code /v1}) is a whole path segment of {@code
+   * path[start, end)}: followed by {@code /} or by {@code end}.
    */
-  private static boolean hasSegment(String path, int end, String segment) {
-    int from = 0;
+  private static boolean hasSegment(String path, int start, int end, String segment) {
+    int from = start;
     while (true) {
       int i = path.indexOf(segment, from);
       if (i < 0 || i + segment.length() > end) {
@@ -243,8 +262,8 @@ public final class EndpointClassifier {
   }
 
   /** The URL-decoded deployment of an {@code /openai/deployments/{d}/...} path, or null. */
-  private static String deployment(String path, int prefixEnd) {
-    int i = path.indexOf(DEPLOYMENTS);
+  private static String deployment(String path, int from, int prefixEnd) {
+    int i = path.indexOf(DEPLOYMENTS, from);
     if (i < 0 || i + DEPLOYMENTS.length() >= prefixEnd) {
       return null;
     }

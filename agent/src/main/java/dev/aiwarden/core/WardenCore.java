@@ -54,6 +54,11 @@ public final class WardenCore implements WardenHooks {
   }
 
   @Override
+  public boolean isAiCall(String host, int port, String url, int pathStart, int pathEnd) {
+    return EndpointClassifier.classify(host, port, url, pathStart, pathEnd) != null;
+  }
+
+  @Override
   public Object captureCaller() {
     return CallerLocator.find();
   }
@@ -73,14 +78,61 @@ public final class WardenCore implements WardenHooks {
     TestFaults.at(TestFaults.HOOK);
     long startEpochNanos = epochNanos();
     long startNanoTime = System.nanoTime();
+    Endpoint endpoint = path == null ? null : endpoint(method, host, port, path, 0, path.length());
+    if (endpoint == null) {
+      return null;
+    }
+    // The walk is made here, not in start(): a frame more below it would cost one more frame slot.
+    Caller where = caller instanceof Caller ? (Caller) caller : CallerLocator.find();
+    return start(client, method, url, endpoint, headers, body, where, startEpochNanos, startNanoTime);
+  }
+
+  /** The same with the path given as {@code url[pathStart, pathEnd)}: no path string per call. */
+  @Override
+  public Object requestStarting(
+      String client,
+      String method,
+      String url,
+      String host,
+      int port,
+      int pathStart,
+      int pathEnd,
+      String[] headers,
+      byte[] body,
+      Object caller)
+      throws PolicyDeniedException {
+    TestFaults.at(TestFaults.HOOK);
+    long startEpochNanos = epochNanos();
+    long startNanoTime = System.nanoTime();
+    Endpoint endpoint = url == null ? null : endpoint(method, host, port, url, pathStart, pathEnd);
+    if (endpoint == null) {
+      return null;
+    }
+    Caller where = caller instanceof Caller ? (Caller) caller : CallerLocator.find();
+    return start(client, method, url, endpoint, headers, body, where, startEpochNanos, startNanoTime);
+  }
+
+  /** The AI endpoint of a request whose path is {@code text[from, to)}, or null. */
+  private static Endpoint endpoint(String method, String host, int port, String text, int from, int to) {
     // Every AI operation is a POST; a GET on the same path reads back stored results.
     if (!"POST".equalsIgnoreCase(method)) {
       return null;
     }
-    Endpoint endpoint = EndpointClassifier.classify(host, port, path);
-    if (endpoint == null) {
-      return null;
-    }
+    return EndpointClassifier.classify(host, port, text, from, to);
+  }
+
+  /** An AI call to {@code endpoint} made from {@code where}: read, decide, record. */
+  private Object start(
+      String client,
+      String method,
+      String url,
+      Endpoint endpoint,
+      String[] headers,
+      byte[] body,
+      Caller where,
+      long startEpochNanos,
+      long startNanoTime)
+      throws PolicyDeniedException {
     PolicyEngine engine = policy.get();
     CallTelemetry calls = telemetry.get();
     // Without spans, the values only a span shows (prompt hash, end user, response id) are not read.
@@ -99,7 +151,6 @@ public final class WardenCore implements WardenHooks {
         KeyExtractor.fromHeaders(
             HeaderList.get(headers, "authorization"), HeaderList.get(headers, "api-key"));
     String keySource = KeySources.sourceOf(key);
-    Caller where = caller instanceof Caller ? (Caller) caller : CallerLocator.find();
     AiCall call =
         new AiCall(
             client,

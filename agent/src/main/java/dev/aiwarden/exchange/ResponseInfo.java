@@ -13,10 +13,17 @@ import java.util.TreeSet;
  * no filter category, and read them without a collection of their own being built.
  */
 public final class ResponseInfo {
+  /** {@link #inputTokens} / {@link #outputTokens} when the body carried no such count. */
+  public static final long NO_COUNT = Long.MIN_VALUE;
+
   public String id;
   public String model;
-  public Long inputTokens;
-  public Long outputTokens;
+  /**
+   * Token counts of {@code usage}, or {@link #NO_COUNT} when the body had none: primitives, so a
+   * count read costs no boxed {@code Long} (24 bytes each) per call.
+   */
+  public long inputTokens = NO_COUNT;
+  public long outputTokens = NO_COUNT;
   /** Finish reasons in the order read; read-only (add with {@link #addFinishReason}). */
   public List<String> finishReasons = Collections.emptyList();
   /** Azure content filtering: some category came back {@code filtered: true} or a 400 content_filter. */
@@ -34,6 +41,24 @@ public final class ResponseInfo {
   public String errorCode;
   /** True when the body could not be read completely as JSON. */
   public boolean unparsed;
+
+  public boolean hasInputTokens() {
+    return inputTokens != NO_COUNT;
+  }
+
+  public boolean hasOutputTokens() {
+    return outputTokens != NO_COUNT;
+  }
+
+  /** The input token count boxed, or null: for span attributes, which take objects. */
+  public Long inputTokensOrNull() {
+    return inputTokens == NO_COUNT ? null : inputTokens;
+  }
+
+  /** The output token count boxed, or null. */
+  public Long outputTokensOrNull() {
+    return outputTokens == NO_COUNT ? null : outputTokens;
+  }
 
   /** Adds a finish reason: the first one costs a singleton list, a second one a real list. */
   public void addFinishReason(String reason) {

@@ -371,8 +371,8 @@ public final class Policy {
     if (ticket instanceof TokenWindow.Entry) {
       long used = 0;
       if (response != null) {
-        used = (response.inputTokens == null ? 0 : response.inputTokens)
-            + (response.outputTokens == null ? 0 : response.outputTokens);
+        used = (response.hasInputTokens() ? response.inputTokens : 0)
+            + (response.hasOutputTokens() ? response.outputTokens : 0);
       }
       TokenWindow.settle((TokenWindow.Entry) ticket, used);
     }

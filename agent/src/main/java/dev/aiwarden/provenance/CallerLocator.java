@@ -155,6 +155,15 @@ public final class CallerLocator {
     }
   }
 
+  /**
+   * Frames the current thread's last walk went through, down to its caller (or the whole stack
+   * when it found none): what the walk cost is proportional to. For tests that keep the path from
+   * a hook to the walk from growing.
+   */
+  public static int lastWalkFrames() {
+    return Depths.frames(Depths.last());
+  }
+
   /** The walker whose first batch holds {@code frames} frames (0: the JDK's default batches). */
   static StackWalker walker(int frames) {
     return sized(WALKERS, frames, false);

@@ -103,11 +103,11 @@ final class CallMetrics {
     ResponseInfo response = call.response;
     if (response != null) {
       Attributes base = operationAttributes(call, null);
-      if (response.inputTokens != null) {
+      if (response.hasInputTokens()) {
         tokens.record(
             response.inputTokens, base.toBuilder().put(GEN_AI_TOKEN_TYPE_KEY, TOKEN_TYPE_INPUT).build());
       }
-      if (response.outputTokens != null) {
+      if (response.hasOutputTokens()) {
         tokens.record(
             response.outputTokens,
             base.toBuilder().put(GEN_AI_TOKEN_TYPE_KEY, TOKEN_TYPE_OUTPUT).build());

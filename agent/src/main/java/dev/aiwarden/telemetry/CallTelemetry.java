@@ -308,8 +308,8 @@ public final class CallTelemetry {
     if (response != null) {
       a.put(GEN_AI_RESPONSE_ID_KEY, response.id);
       a.put(GEN_AI_RESPONSE_MODEL_KEY, response.model);
-      a.put(GEN_AI_USAGE_INPUT_TOKENS_KEY, response.inputTokens);
-      a.put(GEN_AI_USAGE_OUTPUT_TOKENS_KEY, response.outputTokens);
+      a.put(GEN_AI_USAGE_INPUT_TOKENS_KEY, response.inputTokensOrNull());
+      a.put(GEN_AI_USAGE_OUTPUT_TOKENS_KEY, response.outputTokensOrNull());
       if (!response.finishReasons.isEmpty()) {
         a.set(GEN_AI_RESPONSE_FINISH_REASONS_KEY, new ArrayList<>(response.finishReasons));
       }
@@ -531,7 +531,7 @@ public final class CallTelemetry {
 
     if (!denied) {
       ResponseInfo response = call.response;
-      if (response != null && (response.inputTokens != null || response.outputTokens != null)) {
+      if (response != null && (response.hasInputTokens() || response.hasOutputTokens())) {
         b.append(" tokens=");
         appendCount(b, response.inputTokens);
         b.append('/');
@@ -566,11 +566,11 @@ public final class CallTelemetry {
     }
   }
 
-  private static void appendCount(StringBuilder b, Long count) {
-    if (count == null) {
+  private static void appendCount(StringBuilder b, long count) {
+    if (count == ResponseInfo.NO_COUNT) {
       b.append('?');
     } else {
-      b.append(count.longValue());
+      b.append(count);
     }
   }
 

@@ -192,4 +192,56 @@ class EndpointClassifierTest {
     assertThat(dev.aiwarden.hook.Allocations.perRun(20_000, () -> EndpointClassifier.classify("MyRes.openai.azure.com", 443, again)))
         .isZero();
   }
+
+  /**
+   * A path handed over as {@code url[from, to)} (a hook's whole URL, no path string cut out) is
+   * classified exactly as the same path alone, and a repeated one allocates nothing.
+   */
+  @Test
+  void aPathInsideAUrlIsClassifiedAsThePathAlone() throws Exception {
+    String[][] cases = {
+      {"api.openai.com", "/v1/chat/completions"},
+      {"api.openai.com", "/v1/chat/completions/"},
+      {"api.openai.com", "/v1/chat/completions?foo=bar"},
+      {"api.openai.com", "/v1/audio/speech"},
+      {"api.openai.com", "/v1/models"},
+      {"api.openai.com", "/v2/chat/completions"},
+      {"api.openai.com", "/"},
+      {"api.openai.com", ""},
+      {"api.openai.com", "/openai/deployments/other/embeddings"},
+      {"myres.openai.azure.com", "/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21"},
+      {"myres.openai.azure.com", "/openai/deployments/d%C3%A9ploiement%2Fx/chat/completions"},
+      {"myres.openai.azure.com", "/openai/deployments/gpt-4o"},
+      {"myres.openai.azure.com", "/openai/v1/chat/completions"},
+      {"myproj.services.ai.azure.com", "/models/chat/completions"},
+      {"localhost", "/v1/chat/completions"},
+      {"gateway.acme.com", "/api/openai/v1/chat/completions"},
+      {"example.com", "/chat/completions"},
+      {"example.com", "/myv1/chat/completions"},
+      {"example.com", "/v1/organization/usage/completions"},
+      {"apim.acme.com", "/openai/deployments/gpt-4o/chat/completions"},
+      {"10.0.0.7", "/proxy/v1/audio/speech"},
+    };
+    for (String[] c : cases) {
+      String host = c[0];
+      String path = c[1];
+      // Text before and after the path that would change the answer if it were read.
+      String url = "https://" + host + "/v1/openai/deployments/x:8443" + path + "#/v1/chat/completions";
+      int from = "https://".length() + host.length() + "/v1/openai/deployments/x:8443".length();
+      Endpoint alone = EndpointClassifier.classify(host, 8443, path);
+      Endpoint inUrl = EndpointClassifier.classify(host, 8443, url, from, from + path.length());
+      assertThat(inUrl).as(url).usingRecursiveComparison().isEqualTo(alone);
+    }
+    assertThat(EndpointClassifier.classify("api.openai.com", 443, "x/v1/chat/completions", 2, 40)).isNull();
+    assertThat(EndpointClassifier.classify("api.openai.com", 443, "x/v1/chat/completions", -1, 5)).isNull();
+    assertThat(EndpointClassifier.classify("api.openai.com", 443, null, 0, 0)).isNull();
+
+    String url = "https://api.openai.com/v1/chat/completions";
+    Endpoint first = EndpointClassifier.classify("api.openai.com", 443, url, 22, url.length());
+    assertThat(first.operation()).isEqualTo(Operation.CHAT);
+    assertThat(EndpointClassifier.classify("api.openai.com", 443, "/v1/chat/completions")).isSameAs(first);
+    assertThat(dev.aiwarden.hook.Allocations.perRun(
+            20_000, () -> EndpointClassifier.classify("api.openai.com", 443, url, 22, url.length())))
+        .isZero();
+  }
 }

@@ -164,7 +164,7 @@ class ResponseBodyParserTest {
     assertThat(r.images).isNull();
     assertThat(r.model).isEqualTo("text-embedding-3-small");
     assertThat(r.inputTokens).isEqualTo(8L);
-    assertThat(r.outputTokens).isNull();
+    assertThat(r.outputTokens).isEqualTo(ResponseInfo.NO_COUNT);
   }
 
   @Test

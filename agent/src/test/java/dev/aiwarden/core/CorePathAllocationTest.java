@@ -11,6 +11,7 @@ import dev.aiwarden.policy.MonitorOnlyPolicy;
 import dev.aiwarden.policy.PolicyEngine;
 import dev.aiwarden.policy.PolicyStore;
 import dev.aiwarden.provenance.Caller;
+import dev.aiwarden.provenance.CallerLocator;
 import dev.aiwarden.provenance.Fingerprints;
 import dev.aiwarden.telemetry.CallTelemetry;
 import dev.aiwarden.telemetry.Telemetry;
@@ -99,7 +100,57 @@ class CorePathAllocationTest {
     long forSpans = perParse(REQUEST, true);
     long forLogAndPolicy = perParse(REQUEST, false);
     assertThat(forSpans - forLogAndPolicy).isGreaterThan(150);
-    assertThat(forLogAndPolicy).isLessThan(250); // the two records, a boxed token count
+    assertThat(forLogAndPolicy).isLessThan(230); // the two records (no boxed token count)
+  }
+
+  /**
+   * A call that walks for its caller walks no deeper than {@code captureCaller()} from the same
+   * depth: every frame more between the hook and the walk costs a filled frame slot (~97 bytes
+   * on Java 17), so the core must not add one. For both ways of handing over the path.
+   */
+  @Test
+  void theCallersWalkGoesNoDeeperThanACapturedCallersWalk() throws Exception {
+    CallTelemetry calls = Telemetry.noop().callTelemetry();
+    WardenCore core = new WardenCore(() -> MonitorOnlyPolicy.INSTANCE, () -> calls);
+    PrintStream err = System.err;
+    System.setErr(new PrintStream(OutputStream.nullOutputStream(), true)); // the log lines
+    try {
+      capture(core);
+      int captured = CallerLocator.lastWalkFrames();
+      call(core, REQUEST, null);
+      int walked = CallerLocator.lastWalkFrames();
+      callByOffsets(core, REQUEST, null);
+      int walkedByOffsets = CallerLocator.lastWalkFrames();
+      assertThat(captured).isGreaterThan(5);
+      assertThat(walked).isEqualTo(captured);
+      assertThat(walkedByOffsets).isEqualTo(captured);
+    } finally {
+      System.setErr(err);
+    }
+  }
+
+  /** Called as {@link #call} is: the same number of frames between the test and the walk. */
+  private static void capture(WardenCore core) {
+    if (core.captureCaller() == null) {
+      throw new AssertionError("no caller found"); // (no assertion object per call)
+    }
+  }
+
+  @Test
+  void tokenCountsAreReadWithoutBoxing() throws Exception {
+    // Counts of 128 and more were boxed Longs (24 bytes each, per call); small ones come from the
+    // JDK's Long cache, so the difference showed exactly the boxes.
+    long large = perParse(REQUEST, usage(412_000, 9_000), false);
+    long small = perParse(REQUEST, usage(4, 9), false);
+    assertThat(large - small).isLessThan(16);
+  }
+
+  private static byte[] usage(long input, long output) {
+    return ("{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"model\":\"gpt-4o-2024-08-06\","
+            + "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Revenue grew.\"},"
+            + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":" + input
+            + ",\"completion_tokens\":" + output + "}}")
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   private Path fullPolicy() throws Exception {
@@ -140,13 +191,17 @@ class CorePathAllocationTest {
 
   /** Bytes per read of the request and response bodies alone. */
   private static long perParse(byte[] request, boolean spanValues) throws Exception {
+    return perParse(request, RESPONSE, spanValues);
+  }
+
+  private static long perParse(byte[] request, byte[] response, boolean spanValues) throws Exception {
     Endpoint endpoint = EndpointClassifier.classify("api.openai.com", 443, "/v1/chat/completions");
     return measure(() -> {
       RequestInfo info =
           RequestBodyParser.parse(
               request, 0, request.length, "application/json", null, endpoint.operation(),
               RequestBodyParser.TEXT_NONE, spanValues);
-      ResponseBodyParser.parse(RESPONSE, 0, RESPONSE.length, "application/json", null, 200, info, spanValues);
+      ResponseBodyParser.parse(response, 0, response.length, "application/json", null, 200, info, spanValues);
     });
   }
 
@@ -169,6 +224,10 @@ class CorePathAllocationTest {
   }
 
   private static void call(WardenCore core, byte[] request) throws Exception {
+    call(core, request, CALLER);
+  }
+
+  private static void call(WardenCore core, byte[] request, Caller caller) throws Exception {
     Object handle =
         core.requestStarting(
             "okhttp",
@@ -179,8 +238,20 @@ class CorePathAllocationTest {
             "/v1/chat/completions",
             HEADERS,
             request,
-            CALLER);
+            caller);
     if (!(handle instanceof AiCall)) { // (no assertion object per call: it would be counted)
+      throw new AssertionError("not an allowed AI call: " + handle);
+    }
+    core.responseReceived(handle, 200, RESPONSE_HEADERS, RESPONSE);
+  }
+
+  /** {@link #call} with the path handed over as offsets into the URL, as the OkHttp hook does. */
+  private static void callByOffsets(WardenCore core, byte[] request, Caller caller) throws Exception {
+    String url = "https://api.openai.com/v1/chat/completions";
+    Object handle =
+        core.requestStarting(
+            "okhttp", "POST", url, "api.openai.com", 443, 22, url.length(), HEADERS, request, caller);
+    if (!(handle instanceof AiCall)) {
       throw new AssertionError("not an allowed AI call: " + handle);
     }
     core.responseReceived(handle, 200, RESPONSE_HEADERS, RESPONSE);

@@ -20,6 +20,11 @@ public class QuietCore implements WardenHooks {
   }
 
   @Override
+  public boolean isAiCall(String host, int port, String url, int pathStart, int pathEnd) {
+    return ai;
+  }
+
+  @Override
   public Object captureCaller() {
     return null;
   }
@@ -32,6 +37,21 @@ public class QuietCore implements WardenHooks {
       String host,
       int port,
       String path,
+      String[] headers,
+      byte[] body,
+      Object caller) {
+    return ai ? CALL : null;
+  }
+
+  @Override
+  public Object requestStarting(
+      String client,
+      String method,
+      String url,
+      String host,
+      int port,
+      int pathStart,
+      int pathEnd,
       String[] headers,
       byte[] body,
       Object caller) {

@@ -111,8 +111,8 @@ public final class OkHttp4Adapter {
   public static void onEnqueue(Object call) {
     try {
       HttpUrl url = ((Call) call).request().url();
-      if (mayBeAiPath(url.toString())
-          && Warden.isAiCall(url.host(), url.port(), url.encodedPath())) {
+      String text = url.toString();
+      if (mayBeAiPath(text) && isAiCall(url, text)) {
         if (Warden.handledOutside()) {
           CALLERS.put(call, HANDLED_OUTSIDE);
           return;
@@ -136,21 +136,25 @@ public final class OkHttp4Adapter {
     try {
       Request request = ((Call) call).request();
       HttpUrl url = request.url();
-      if (!mayBeAiPath(url.toString())) {
+      String text = url.toString(); // OkHttp keeps it: no string made
+      if (!mayBeAiPath(text)) {
         return null;
       }
-      String path = url.encodedPath(); // made by OkHttp on every call: once here
-      if (!Warden.isAiCall(url.host(), url.port(), path) || Warden.handledOutside()) {
+      int pathStart = pathStart(url, text);
+      int pathEnd = pathEnd(text, pathStart);
+      if (!Warden.isAiCall(url.host(), url.port(), text, pathStart, pathEnd)
+          || Warden.handledOutside()) {
         return null;
       }
       RequestBody body = request.body();
       return Warden.requestStarting(
           "okhttp",
           request.method(),
-          url.toString(),
+          text,
           url.host(),
           url.port(),
-          path,
+          pathStart,
+          pathEnd,
           headers(request.headers(), body == null ? null : body.contentType()),
           bodyBytes(body),
           caller);
@@ -233,6 +237,33 @@ public final class OkHttp4Adapter {
    * or fragment and one trailing {@code /}. Reads {@link HttpUrl#toString()}, which OkHttp keeps, so
    * a call that is not an AI call costs a scan of its URL and allocates nothing.
    */
+  /** Whether the request to {@code url} (whose text is {@code text}) is an AI call. */
+  private static boolean isAiCall(HttpUrl url, String text) {
+    int pathStart = pathStart(url, text);
+    return Warden.isAiCall(url.host(), url.port(), text, pathStart, pathEnd(text, pathStart));
+  }
+
+  /**
+   * Where {@link HttpUrl#encodedPath()} starts in the URL's text: as OkHttp finds it, the first
+   * {@code /} after {@code scheme://}. The path is {@code text[pathStart, pathEnd)}, the same
+   * characters {@code encodedPath()} copies into a new string on every call.
+   */
+  static int pathStart(HttpUrl url, String text) {
+    return text.indexOf('/', url.scheme().length() + 3);
+  }
+
+  /** Where the path that starts at {@code pathStart} ends: at {@code ?}, {@code #} or the end. */
+  static int pathEnd(String text, int pathStart) {
+    int end = text.length();
+    for (int i = Math.max(pathStart, 0); i < end; i++) {
+      char c = text.charAt(i);
+      if (c == '?' || c == '#') {
+        return i;
+      }
+    }
+    return end;
+  }
+
   static boolean mayBeAiPath(String url) {
     int end = url.length();
     for (int i = 0; i < end; i++) {

@@ -149,7 +149,7 @@ public final class AuditLog {
     if (call.status >= 0) {
       b.append(",\"status\":").append(call.status);
     }
-    if (call.response != null && call.response.outputTokens != null) {
+    if (call.response != null && call.response.hasOutputTokens()) {
       b.append(",\"output_tokens\":").append(call.response.outputTokens);
     }
     if (call.response != null && call.response.contentFilterBlocked) {
