@@ -19,6 +19,7 @@ import dev.aiwarden.policy.PolicyStore;
 import dev.aiwarden.telemetry.AgentLog;
 import dev.aiwarden.telemetry.Telemetry;
 import dev.aiwarden.telemetry.CallTelemetry;
+import dev.aiwarden.telemetry.ErrEncoding;
 import dev.aiwarden.telemetry.audit.AuditLog;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
@@ -41,6 +42,9 @@ final class Startup {
 
   static void run(String args, Instrumentation inst, boolean attachedLate) throws Exception {
     long t0 = System.nanoTime();
+    if (!attachedLate) {
+      ErrEncoding.atStartup(); // System.err as the JVM set it up: see the log writer
+    }
     AgentConfig config = AgentConfig.fromJvm(args);
     Telemetry.configure(config);
     steps = "debug".equals(AgentLog.level()) ? new StringBuilder() : null;

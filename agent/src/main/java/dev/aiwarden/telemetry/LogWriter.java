@@ -81,6 +81,8 @@ final class LogWriter {
   /** The lines to write next (lock held). */
   private int lines;
   private StringBuilder batch = new StringBuilder(1024);
+  /** The batch's bytes when it is written as bytes (lock held; see {@link ErrEncoding}). */
+  private byte[] bytes = new byte[1024];
 
   private final AtomicInteger state = new AtomicInteger(NEW);
   private final ThreadFactory threads;
@@ -92,6 +94,7 @@ final class LogWriter {
   private final AtomicLong wakeUps = new AtomicLong();
   private final AtomicLong callerWrites = new AtomicLong();
   private final AtomicLong writerWrites = new AtomicLong();
+  private final AtomicLong byteWrites = new AtomicLong();
 
   LogWriter(int capacity, ThreadFactory threads, boolean shutdownHook) {
     int size = Integer.highestOneBit(Math.max(2, capacity - 1)) << 1;
@@ -350,8 +353,39 @@ final class LogWriter {
     if (err == null) {
       return;
     }
-    err.print(batch.toString());
+    if (!writeAscii(err)) {
+      err.print(batch.toString());
+    }
     err.flush();
+  }
+
+  /**
+   * Writes an all-ASCII batch as bytes, when {@code err} is known to write ASCII as itself: the
+   * bytes {@code print} would write, without a {@code String} copy of the batch. False (nothing
+   * written) otherwise.
+   */
+  private boolean writeAscii(PrintStream err) {
+    if (!ErrEncoding.writesAsciiAsIs(err)) {
+      return false;
+    }
+    int n = batch.length();
+    byte[] b = bytes;
+    if (b.length < n) {
+      b = new byte[Math.max(n, 2 * b.length)];
+      if (b.length <= KEEP_BATCH_CHARS) {
+        bytes = b;
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      char c = batch.charAt(i);
+      if (c >= 0x80) {
+        return false;
+      }
+      b[i] = (byte) c;
+    }
+    err.write(b, 0, n);
+    byteWrites.incrementAndGet();
+    return true;
   }
 
   private void resetBatch() {
@@ -485,9 +519,20 @@ final class LogWriter {
     return writerWrites.get();
   }
 
-  /** Lines handed over and not yet written. */
+  /** Batches written as bytes encoded here (the rest were printed as text). */
+  long byteWrites() {
+    return byteWrites.get();
+  }
+
+  /** Lines handed over and not yet taken to be written. */
   int queued() {
     return (int) (tail.get() - head);
+  }
+
+  /** Returns once a write in progress (of lines no longer {@link #queued}) is done. */
+  void awaitWriteInProgress() {
+    lock.lock();
+    lock.unlock();
   }
 
   /** The writer thread sleeps: the next line's caller wakes it. */

@@ -94,6 +94,7 @@ class LogWriterTest {
       Thread.sleep(1);
     }
     assertThat(w.queued()).as("lines still queued after 30 s").isZero();
+    w.awaitWriteInProgress(); // lines taken from the ring may still be being written
   }
 
   @Test
@@ -112,6 +113,90 @@ class LogWriterTest {
     assertThat(err.bytes.toByteArray()).isEqualTo(expected.toByteArray());
     assertThat(err.writingThreads).containsExactly(LogWriter.THREAD_NAME);
     assertThat(w.callerWrites()).isZero();
+  }
+
+  /** What println writes for these lines on a stream of that charset. */
+  private static byte[] printlnBytes(java.nio.charset.Charset cs, String... lines) {
+    ByteArrayOutputStream expected = new ByteArrayOutputStream();
+    PrintStream println = new PrintStream(expected, true, cs);
+    for (String l : lines) {
+      println.println(l);
+    }
+    return expected.toByteArray();
+  }
+
+  /** Writes the lines through a writer thread to a plain PrintStream of that charset. */
+  private byte[] writtenThrough(PrintStream plain, ByteArrayOutputStream out, LogWriter w, String... lines)
+      throws Exception {
+    System.setErr(plain);
+    for (String l : lines) {
+      w.info(l);
+      awaitDrained(w); // one batch per line: each is judged on its own
+    }
+    w.flush();
+    return out.toByteArray();
+  }
+
+  @Test
+  void allAsciiBatchesToAStreamKnownToWriteAsciiAsItselfAreWrittenAsTheSameBytes() throws Exception {
+    String ascii = "[ai-warden] INFO chat gpt-4o -> 200 caller=com.example.App.main(App.java:12)";
+    String latin = "[ai-warden] INFO chat gpt-4o -> 200 caller=com.example.Caf\u00e9.main(Caf\u00e9.java:3)";
+    for (java.nio.charset.Charset cs :
+        List.of(StandardCharsets.UTF_8, StandardCharsets.ISO_8859_1, StandardCharsets.US_ASCII)) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      PrintStream plain = new PrintStream(out, true, cs);
+      ErrEncoding.remember(plain, cs); // as premain does on Java 11-17 for the JVM's own stream
+      try {
+        LogWriter w = writer(LogWriter.CAPACITY, LogWriterTest::daemon);
+        byte[] written = writtenThrough(plain, out, w, ascii, latin, ascii);
+        assertThat(written).as(cs.name()).isEqualTo(printlnBytes(cs, ascii, latin, ascii));
+        // The two all-ASCII batches went out as bytes; the one with a non-ASCII char as text.
+        assertThat(w.byteWrites()).as(cs.name()).isEqualTo(2);
+      } finally {
+        ErrEncoding.remember(null, null);
+      }
+    }
+  }
+
+  @Test
+  void aStreamWhoseCharsetIsNotKnownOrNotAsciiCompatibleGetsTextAsBefore() throws Exception {
+    String ascii = "[ai-warden] INFO chat gpt-4o -> 200";
+    // UTF-16 writes ASCII as two bytes: always printed as text, whatever is known of the stream.
+    ByteArrayOutputStream out16 = new ByteArrayOutputStream();
+    PrintStream utf16 = new PrintStream(out16, true, StandardCharsets.UTF_16);
+    ErrEncoding.remember(utf16, StandardCharsets.UTF_16);
+    try {
+      LogWriter w = writer(LogWriter.CAPACITY, LogWriterTest::daemon);
+      assertThat(writtenThrough(utf16, out16, w, ascii, ascii))
+          .isEqualTo(printlnBytes(StandardCharsets.UTF_16, ascii, ascii));
+      assertThat(w.byteWrites()).isZero();
+    } finally {
+      ErrEncoding.remember(null, null);
+    }
+    // A subclass (may override print) is never written as bytes, and neither, before Java 18
+    // (no PrintStream.charset()), is a plain stream that is not the JVM's own.
+    Capture capture = capture();
+    LogWriter w2 = writer(LogWriter.CAPACITY, LogWriterTest::daemon);
+    w2.info(ascii);
+    awaitDrained(w2);
+    w2.flush();
+    assertThat(capture.lines()).containsExactly(ascii);
+    assertThat(capture.prints.get()).isEqualTo(1);
+    assertThat(w2.byteWrites()).isZero();
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream plain = new PrintStream(out, true, StandardCharsets.UTF_8);
+    LogWriter w3 = writer(LogWriter.CAPACITY, LogWriterTest::daemon);
+    assertThat(writtenThrough(plain, out, w3, ascii)).isEqualTo(printlnBytes(StandardCharsets.UTF_8, ascii));
+    assertThat(w3.byteWrites()).isEqualTo(Runtime.version().feature() >= 18 ? 1 : 0);
+  }
+
+  @Test
+  void theJvmsStderrCharsetIsTheEncodingPropertyWhenSupportedElseTheDefault() {
+    assertThat(ErrEncoding.jvmStderrCharset("ISO-8859-1")).isEqualTo(StandardCharsets.ISO_8859_1);
+    assertThat(ErrEncoding.jvmStderrCharset(null)).isEqualTo(java.nio.charset.Charset.defaultCharset());
+    assertThat(ErrEncoding.jvmStderrCharset("no-such-charset"))
+        .isEqualTo(java.nio.charset.Charset.defaultCharset());
   }
 
   @Test
@@ -470,6 +555,63 @@ class LogWriterTest {
     assertThat(w.writerWrites()).isLessThan(rounds * lines.length / 2L);
     // The line's one copy, on the writer: one string per batch (~ the lines' own size).
     assertThat(writerPerLine).isLessThan(2.0 * lines[0].length());
+  }
+
+  @Test
+  void writtenAsBytesTheWriterThreadMakesNoCopyOfTheLines() throws Exception {
+    // A plain PrintStream (known to write ASCII as itself, as the JVM's own stderr is) over a
+    // stream that keeps nothing and counts the lines' ends.
+    AtomicInteger ends = new AtomicInteger();
+    OutputStream counting = new OutputStream() {
+      @Override
+      public void write(int b) {
+        if (b == '\n') {
+          ends.incrementAndGet();
+        }
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        for (int i = off; i < off + len; i++) {
+          write(b[i]);
+        }
+      }
+    };
+    PrintStream plain = new PrintStream(counting, true, StandardCharsets.UTF_8);
+    ErrEncoding.remember(plain, StandardCharsets.UTF_8);
+    System.setErr(plain);
+    try {
+      LogWriter w = writer(LogWriter.CAPACITY, LogWriterTest::daemon);
+      String text = "[ai-warden] INFO chat gpt-4o -> 200 openai api.openai.com:443 key=sha256:43dff2a4e74be72f"
+          + " (env:OPENAI_API_KEY) caller=com.acme.Billing.summarise(Billing.java:81) tokens=21/9 227ms policy=allow";
+      com.sun.management.ThreadMXBean mx =
+          (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+      int rounds = 400;
+      int perRound = 8;
+      long writerBefore = 0;
+      for (int round = 0; round < rounds; round++) {
+        if (round == rounds / 2) {
+          writerBefore = mx.getThreadAllocatedBytes(w.thread().getId());
+        }
+        for (int i = 0; i < perRound; i++) {
+          LogWriter.Line line = LogWriter.take();
+          line.text().append(text);
+          w.info(line);
+          line.done();
+        }
+        awaitDrained(w);
+      }
+      w.flush();
+      double writerPerLine =
+          (double) (mx.getThreadAllocatedBytes(w.thread().getId()) - writerBefore) / (rounds / 2 * perRound);
+      System.out.printf("LogWriter, written as bytes: %.1f bytes allocated per line on the writer thread%n", writerPerLine);
+      assertThat(ends.get()).isEqualTo(rounds * perRound);
+      assertThat(w.byteWrites()).isEqualTo(w.writerWrites());
+      // Was ~1x the line's length (a String per batch); now only the JDK's own small change.
+      assertThat(writerPerLine).isLessThan(24.0);
+    } finally {
+      ErrEncoding.remember(null, null);
+    }
   }
 
   /** Writer threads that start their work only once {@code release} is counted down. */
