@@ -6,11 +6,12 @@ import dev.aiwarden.core.WardenCore;
 import dev.aiwarden.policy.MonitorOnlyPolicy;
 import dev.aiwarden.policy.PolicyEngine;
 import dev.aiwarden.policy.PolicyStore;
+import dev.aiwarden.telemetry.ErrEncoding;
 import dev.aiwarden.telemetry.Telemetry;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -79,7 +80,9 @@ final class InstalledCore {
   static PrintStream quietStandardError() throws IOException {
     PrintStream old = System.err;
     System.setErr(new PrintStream(new java.io.BufferedOutputStream(new FileOutputStream("/dev/null"), 128), true,
-        StandardCharsets.UTF_8));
+        Charset.defaultCharset()));
+    // As premain remembers the JVM's own stream (Java 11-17: its charset is known only for that one).
+    ErrEncoding.atStartup();
     return old;
   }
 }
