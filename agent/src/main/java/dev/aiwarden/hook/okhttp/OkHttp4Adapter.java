@@ -88,12 +88,12 @@ public final class OkHttp4Adapter {
   }
 
   /** Woven before the chain returns: the response the application gets. Never throws. */
-  public static Object exitChain(Object handle, Object response) {
+  public static Response exitChain(Object handle, Response response) {
     if (handle == null) {
       return response;
     }
     try {
-      return onResponse(handle, response, null);
+      return (Response) onResponse(handle, response, null);
     } catch (Throwable t) {
       Warden.hookError("okhttp.response", t);
       return response;
