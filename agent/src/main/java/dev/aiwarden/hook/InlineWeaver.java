@@ -186,6 +186,14 @@ public final class InlineWeaver implements ClassFileTransformer {
 
   /** The woven class, or null when no advice applies (or its adapters could not be injected). */
   byte[] weave(ClassLoader loader, String className, ProtectionDomain domain, byte[] classfile) {
+    if (!seesBootstrap(loader)) {
+      AgentLog.errorOnce(
+          "hook-loader:" + className,
+          "ai-warden does not hook " + className
+              + ": its class loader does not see ai-warden's bootstrap classes (dev.aiwarden.bootstrap)",
+          null);
+      return null;
+    }
     ClassReader reader = new ClassReader(classfile);
     List<InlineAdvice> advice = new ArrayList<>(4);
     for (Rule rule : rules) {
@@ -232,6 +240,25 @@ public final class InlineWeaver implements ClassFileTransformer {
         ClassReader.EXPAND_FRAMES);
     return writer.toByteArray();
   }
+
+  /**
+   * True when {@code loader} resolves ai-warden's bootstrap classes to ours: the woven code and
+   * the adapters call {@code dev.aiwarden.bootstrap.Warden}, also on their failure paths, so a
+   * loader that does not delegate that package (an OSGi framework without boot delegation for it)
+   * gets no hook rather than a {@code NoClassDefFoundError} in the application's call.
+   */
+  static boolean seesBootstrap(ClassLoader loader) {
+    if (loader == null) {
+      return true;
+    }
+    try {
+      return Class.forName(WARDEN_CLASS.getName(), false, loader) == WARDEN_CLASS;
+    } catch (ClassNotFoundException | LinkageError | RuntimeException notSeen) {
+      return false;
+    }
+  }
+
+  private static final Class<?> WARDEN_CLASS = dev.aiwarden.bootstrap.Warden.class;
 
   private static InlineAdvice adviceFor(List<InlineAdvice> advice, int access, String name, String desc) {
     for (InlineAdvice a : advice) {

@@ -510,4 +510,28 @@ class InlineWeaverTest {
     }
     return Optional.empty();
   }
+
+  @Test
+  void aLoaderThatDoesNotSeeTheBootstrapClassesGetsNoHook() throws Exception {
+    // Like an OSGi bundle loader without boot delegation for dev.aiwarden.bootstrap.
+    ClassLoader isolated =
+        new ClassLoader(getClass().getClassLoader()) {
+          @Override
+          protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            if (name.startsWith("dev.aiwarden.bootstrap.")) {
+              throw new ClassNotFoundException(name);
+            }
+            return super.loadClass(name, resolve);
+          }
+        };
+    assertThat(weaver(around("loop", 1)).transform(isolated, INTERNAL, null, null, targetBytes()))
+        .isNull();
+    assertThat(InlineWeaver.seesBootstrap(isolated)).isFalse();
+    assertThat(InlineWeaver.seesBootstrap(getClass().getClassLoader())).isTrue();
+    assertThat(InlineWeaver.seesBootstrap(null)).isTrue();
+    // The same class through a loader that sees them is woven.
+    assertThat(weaver(around("loop", 1))
+            .transform(getClass().getClassLoader(), INTERNAL, null, null, targetBytes()))
+        .isNotNull();
+  }
 }
