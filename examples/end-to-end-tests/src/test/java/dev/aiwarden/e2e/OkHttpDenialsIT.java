@@ -61,8 +61,12 @@ class OkHttpDenialsIT {
       assertThat(f.get("call_failed")).isEqualTo(Integer.toString(SYNC + ASYNC));
       assertThat(f.get("running")).isEqualTo("0");
       assertThat(f.get("queued")).isEqualTo("0");
-      // Nothing keeps a denied call: not the call timeout's watchdog, not the dispatcher.
-      assertThat(f.get("live_real_calls")).as(run.toString()).isEqualTo("0");
+      // Nothing keeps a denied call: not the call timeout's watchdog queue, not the dispatcher.
+      // At most one may stay reachable from okio's watchdog thread: AsyncTimeout.awaitTimeout
+      // keeps the node it waits for in a local (up to its 10 minutes, until a new timeout reaches
+      // the head of the queue), even after that timeout was exited, for any call. Before the
+      // denied calls were ended, every one stayed (1300 on OkHttp 3.14).
+      assertThat(Long.parseLong(f.get("live_real_calls"))).as(run.toString()).isBetween(0L, 1L);
       assertThat(server.server.requestCount()).isZero();
       assertThat(run.spans).hasSize(SYNC + ASYNC);
       assertThat(run.spans).allSatisfy(s -> assertThat(s.attr("aiwarden.policy.decision")).isEqualTo("deny"));
