@@ -103,6 +103,8 @@ public final class OkHttpDenialsMain {
     System.out.println("DENIALS running=" + client.dispatcher().runningCallsCount());
     System.out.println("DENIALS queued=" + client.dispatcher().queuedCallsCount());
     System.out.println("DENIALS live_real_calls=" + liveRealCalls());
+    // Its threads would keep the JVM for their 60 s keep-alive.
+    client.dispatcher().executorService().shutdown();
   }
 
   private static Request request(String url, String key, String prompt) {
