@@ -10,7 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Denied OkHttp calls end as OkHttp ends a failed call, on OkHttp 3.14 and 4.x, with {@code
+ * Denied OkHttp calls end as OkHttp ends a failed call, on OkHttp 3.14, 4.12 and 5.3, with {@code
  * execute()} and {@code enqueue}: a denial is thrown before OkHttp's own try/finally in {@code
  * getResponseWithInterceptorChain}, so without the adapter's ending the call timeout's watchdog
  * would keep every denied call (its client, request) for the timeout (10 minutes here, as
@@ -27,9 +27,23 @@ class OkHttpDenialsIT {
     check("okhttp3", ExampleClasspath.of("okhttp3-example"), "okhttp-3.14.9.jar");
   }
 
+  /** openai-java-example's own class path: OkHttp 4.12.0 alone. */
   @Test
   void deniedCallsOnOkHttp4AreEndedAndLeaveNothingBehind() throws Exception {
-    check("okhttp4", ChildJvm.childClasspath(), "okhttp-4.12.0.jar");
+    String libraries = ExampleClasspath.of("openai-java-example");
+    assertThat(libraries).doesNotContain("okhttp-jvm-5");
+    check("okhttp4", libraries, "okhttp-4.12.0.jar");
+  }
+
+  /**
+   * The shared child class path, where OkHttp 5.3.2 ({@code okhttp-jvm}, which OpenTelemetry's
+   * OkHttp sender brings) comes before openai-java's 4.12.0, so its {@code RealCall} is 5.3.2's.
+   */
+  @Test
+  void deniedCallsOnOkHttp5AreEndedAndLeaveNothingBehind() throws Exception {
+    String libraries = ChildJvm.childClasspath();
+    assertThat(libraries.indexOf("okhttp-jvm-5.3.2.jar")).isNotNegative();
+    check("okhttp5", libraries, "okhttp-jvm-5.3.2.jar");
   }
 
   private static void check(String name, String libraries, String okHttpJar) throws Exception {
@@ -45,7 +59,15 @@ class OkHttpDenialsIT {
               .args(Integer.toString(SYNC), Integer.toString(ASYNC))
               .run();
       assertThat(run.exitCode).as(run.toString()).isZero();
-      assertThat(ChildJvmClasspath.of(run)).contains(okHttpJar);
+      String classpath = ChildJvmClasspath.of(run);
+      // The jar named comes first of the OkHttp jars: its RealCall is the one loaded.
+      assertThat(classpath.indexOf(okHttpJar)).isNotNegative();
+      for (String other : new String[] {"/okhttp-3.", "/okhttp-4.", "/okhttp-jvm-5."}) {
+        int at = classpath.indexOf(other);
+        assertThat(at < 0 || at >= classpath.indexOf("/" + okHttpJar))
+            .as(other + " before " + okHttpJar)
+            .isTrue();
+      }
       Map<String, String> f = figures(run);
       System.out.printf(
           "OkHttpDenialsIT %s: %d sync + %d async denials: live RealCalls %s, running %s, queued %s, "
