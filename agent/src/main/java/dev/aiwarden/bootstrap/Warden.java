@@ -314,13 +314,23 @@ public final class Warden {
 
   /**
    * The woven code's handler for a failed entry call: a policy denial (even wrapped) is thrown on
-   * to the caller; anything else is reported once under {@code where} and null is returned (the
-   * handle the original then runs with). Called only from woven bytecode, where {@code throws
-   * Throwable} costs nothing; one call here keeps the handler in every hooked method small.
+   * to the caller; anything else is reported once under {@code "hook:" + the hooked method} (its
+   * caller's frame, so the woven code needs no name constant) and null is returned (the handle the
+   * original then runs with). Called only from woven bytecode, where {@code throws Throwable}
+   * costs nothing; one call here keeps the handler in every hooked method small.
    */
-  public static Object enterFailed(Throwable error, String where) throws Throwable {
+  public static Object enterFailed(Throwable error) throws Throwable {
     if (PolicyDeniedException.isDenial(error)) {
       throw error;
+    }
+    String where = "hook";
+    try {
+      StackTraceElement[] frames = new Throwable().getStackTrace();
+      if (frames.length > 1) {
+        where = "hook:" + frames[1].getClassName() + "." + frames[1].getMethodName();
+      }
+    } catch (Throwable unknown) {
+      // Reported under "hook" alone.
     }
     hookError(where, error);
     return null;

@@ -26,6 +26,13 @@ import org.objectweb.asm.Type;
  * the method's own, for the throw path. Frames: the method's are kept (our local appended), the
  * new branch targets (the entry and its failure path, the throw path) get frames written here.
  *
+ * <p>The woven code fails open on its own, whatever an adapter does (a {@code LinkageError} of
+ * the adapter, a bug): each of our calls sits in a handler of its own (the exit calls' handlers
+ * ahead of the method's, so a try block of the method around a return never sees our error). A
+ * failed entry call goes to {@code Warden.enterFailed} (a denial thrown on, anything else
+ * reported once); a failed exit or throw-path call is dropped and the original value returned, or
+ * the original throwable thrown on.
+ *
  * <p>It replaced Byte Buddy's {@code Advice} (and before it {@code AgentBuilder}): their type
  * pool, advice compiler and matchers cost about 600 classes, loaded and run cold, in every
  * application that loads a hooked client.
@@ -33,6 +40,7 @@ import org.objectweb.asm.Type;
 public final class InlineWeaver implements ClassFileTransformer {
   private static final String OBJECT = "java/lang/Object";
   private static final String THROWABLE = "java/lang/Throwable";
+  private static final String WARDEN = "dev/aiwarden/bootstrap/Warden";
 
   /** The classes one hook changes, its adapters and its advice. */
   public static final class Rule {
@@ -178,6 +186,14 @@ public final class InlineWeaver implements ClassFileTransformer {
 
   /** The woven class, or null when no advice applies (or its adapters could not be injected). */
   byte[] weave(ClassLoader loader, String className, ProtectionDomain domain, byte[] classfile) {
+    if (!seesBootstrap(loader)) {
+      AgentLog.errorOnce(
+          "hook-loader:" + className,
+          "ai-warden does not hook " + className
+              + ": its class loader does not see ai-warden's bootstrap classes (dev.aiwarden.bootstrap)",
+          null);
+      return null;
+    }
     ClassReader reader = new ClassReader(classfile);
     List<InlineAdvice> advice = new ArrayList<>(4);
     for (Rule rule : rules) {
@@ -225,6 +241,25 @@ public final class InlineWeaver implements ClassFileTransformer {
     return writer.toByteArray();
   }
 
+  /**
+   * True when {@code loader} resolves ai-warden's bootstrap classes to ours: the woven code and
+   * the adapters call {@code dev.aiwarden.bootstrap.Warden}, also on their failure paths, so a
+   * loader that does not delegate that package (an OSGi framework without boot delegation for it)
+   * gets no hook rather than a {@code NoClassDefFoundError} in the application's call.
+   */
+  static boolean seesBootstrap(ClassLoader loader) {
+    if (loader == null) {
+      return true;
+    }
+    try {
+      return Class.forName(WARDEN_CLASS.getName(), false, loader) == WARDEN_CLASS;
+    } catch (ClassNotFoundException | LinkageError | RuntimeException notSeen) {
+      return false;
+    }
+  }
+
+  private static final Class<?> WARDEN_CLASS = dev.aiwarden.bootstrap.Warden.class;
+
   private static InlineAdvice adviceFor(List<InlineAdvice> advice, int access, String name, String desc) {
     for (InlineAdvice a : advice) {
       if (a.matches(access, name, desc)) {
@@ -234,7 +269,10 @@ public final class InlineWeaver implements ClassFileTransformer {
     return null;
   }
 
-  /** The first pass: records {@code max_locals} of the methods an advice matches. */
+  /**
+   * The first pass: records {@code max_stack}, {@code max_locals} and the number of returns of
+   * the methods an advice matches.
+   */
   private static final class MaxLocals extends ClassVisitor {
     private final List<InlineAdvice> advice;
     private final Map<String, int[]> out;
@@ -264,9 +302,18 @@ public final class InlineWeaver implements ClassFileTransformer {
       }
       String key = name + desc;
       return new MethodVisitor(Opcodes.ASM9) {
+        private int returns;
+
+        @Override
+        public void visitInsn(int opcode) {
+          if (opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
+            returns++;
+          }
+        }
+
         @Override
         public void visitMaxs(int maxStack, int maxLocals) {
-          out.put(key, new int[] {maxStack, maxLocals});
+          out.put(key, new int[] {maxStack, maxLocals, returns});
         }
       };
     }
@@ -299,7 +346,7 @@ public final class InlineWeaver implements ClassFileTransformer {
       if (a == null) {
         return mv;
       }
-      return new AdviceMethod(mv, owner, access, name, desc, a, max[1], fields, frames);
+      return new AdviceMethod(mv, owner, access, name, desc, a, max[1], max[2], fields, frames);
     }
   }
 
@@ -321,10 +368,18 @@ public final class InlineWeaver implements ClassFileTransformer {
     private boolean originFramePending;
     private final List<Label> ranges = new ArrayList<>();
     private Label rangeStart;
+    /**
+     * The guarded range of the exit call at each return (start, end), in the exception table
+     * ahead of the method's own handlers, so an error of the call reaches {@link #exitFailed}
+     * even where the return sits inside a try block of the method.
+     */
+    private final Label[] exitRanges;
+    private int exitsWoven;
+    private final Label exitFailed = new Label();
 
     AdviceMethod(
         MethodVisitor mv, String owner, int access, String name, String desc, InlineAdvice advice,
-        int maxLocals, Map<String, String> fields, boolean frames) {
+        int maxLocals, int returns, Map<String, String> fields, boolean frames) {
       super(Opcodes.ASM9, mv);
       this.owner = owner;
       this.isStatic = (access & Opcodes.ACC_STATIC) != 0;
@@ -340,6 +395,10 @@ public final class InlineWeaver implements ClassFileTransformer {
           advice.enter == null ? Type.VOID_TYPE : Type.getReturnType(advice.enter.descriptor);
       this.handle = enterReturn.getSort() == Type.OBJECT ? maxLocals : -1;
       this.scratch = handle < 0 ? maxLocals : maxLocals + 1;
+      this.exitRanges = new Label[advice.exit == null ? 0 : 2 * returns];
+      for (int i = 0; i < exitRanges.length; i++) {
+        exitRanges[i] = new Label();
+      }
       check();
     }
 
@@ -510,55 +569,6 @@ public final class InlineWeaver implements ClassFileTransformer {
       }
     }
 
-    /**
-     * Makes {@code call} with the value of {@code binding} taken from the top of the stack, where
-     * it is, instead of through a local (which costs a store and a load): when the call takes
-     * that value first, or second after a one-slot value ({@code swap}). With {@code keep} the
-     * value stays below the call's result (a void call). False, with nothing emitted, for other
-     * shapes.
-     */
-    private boolean callWithTop(InlineAdvice.Call call, int binding, Type value, boolean keep) {
-      int[] bindings = call.args;
-      int at = -1;
-      for (int i = 0; i < bindings.length; i++) {
-        if (bindings[i] == binding) {
-          if (at >= 0) {
-            return false;
-          }
-          at = i;
-        }
-      }
-      boolean swap = at == 1 && value.getSize() == 1 && slots(bindings[0]) == 1;
-      if (at != 0 && !swap) {
-        return false;
-      }
-      if (keep) {
-        super.visitInsn(value.getSize() == 2 ? Opcodes.DUP2 : Opcodes.DUP);
-      }
-      for (int i = 0; i < bindings.length; i++) {
-        if (i != at) {
-          push(bindings[i]);
-        }
-        if (i == 0 && swap) {
-          super.visitInsn(Opcodes.SWAP);
-        }
-      }
-      super.visitMethodInsn(Opcodes.INVOKESTATIC, call.owner, call.name, call.descriptor, false);
-      return true;
-    }
-
-    /** The stack slots a binding other than RETURN and THROWN takes. */
-    private int slots(int binding) {
-      if (binding == InlineAdvice.THIS || binding == InlineAdvice.ENTER) {
-        return 1;
-      }
-      int field = InlineAdvice.fieldIndex(binding);
-      if (field >= 0) {
-        return Type.getType(fields.get(advice.fields[field])).getSize();
-      }
-      return binding >= 0 ? args[binding].getSize() : 2;
-    }
-
     /** The method's locals on entry, as frame entries, padded with TOP to our first local. */
     private List<Object> entryLocals(boolean withArgs) {
       List<Object> locals = new ArrayList<>();
@@ -608,6 +618,9 @@ public final class InlineWeaver implements ClassFileTransformer {
     @Override
     public void visitCode() {
       super.visitCode();
+      for (int i = 0; i < exitRanges.length; i += 2) {
+        super.visitTryCatchBlock(exitRanges[i], exitRanges[i + 1], exitFailed, THROWABLE);
+      }
       if (advice.enter != null) {
         // enter; goto entered; failed: [t] ldc where; Warden.enterFailed (rethrows a denial,
         // reports anything else and yields a null handle); entered: [handle] astore handle.
@@ -640,14 +653,16 @@ public final class InlineWeaver implements ClassFileTransformer {
       super.visitLabel(rangeStart);
     }
 
-    /** [t] → {@code Warden.enterFailed(t, "hook:" + where)}: the handle (null), or popped. */
+    /**
+     * [t] → {@code Warden.enterFailed(t)}: the handle (null), or popped. {@code enterFailed}
+     * names the method from its caller's frame: no name constant in the woven code.
+     */
     private void enterFailed(boolean pop) {
-      super.visitLdcInsn(new StringBuilder("hook:").append(where).toString());
       super.visitMethodInsn(
           Opcodes.INVOKESTATIC,
-          "dev/aiwarden/bootstrap/Warden",
+          WARDEN,
           "enterFailed",
-          "(Ljava/lang/Throwable;Ljava/lang/String;)Ljava/lang/Object;",
+          "(Ljava/lang/Throwable;)Ljava/lang/Object;",
           false);
       if (pop) {
         super.visitInsn(Opcodes.POP);
@@ -757,21 +772,26 @@ public final class InlineWeaver implements ClassFileTransformer {
       super.visitInsn(opcode);
     }
 
+    /**
+     * [value] → the exit call, then [what to return]. The value is kept in {@code scratch}: when
+     * the call (or the field update after it) throws, {@link #exitFailed} reports that and
+     * returns the value itself (fail open).
+     */
     private void exit() {
-      Type r = Type.getReturnType(advice.exit.descriptor);
-      if (returnType.getSort() == Type.VOID) {
-        call(advice.exit);
-      } else if (advice.exitField != null
-          || !callWithTop(advice.exit, InlineAdvice.RETURN, returnType, r.getSort() == Type.VOID)) {
-        super.visitVarInsn(returnType.getOpcode(Opcodes.ISTORE), scratch);
-        call(advice.exit);
-        if (r.getSort() == Type.VOID) {
-          super.visitVarInsn(returnType.getOpcode(Opcodes.ILOAD), scratch);
-        }
+      if (exitsWoven * 2 >= exitRanges.length) {
+        throw new IllegalStateException("more returns than counted in " + where);
       }
-      if (r.getSort() == Type.VOID) {
-        // The value is back on the stack.
-      } else if (isReference(returnType) && !r.equals(returnType)) {
+      Label start = exitRanges[exitsWoven * 2];
+      Label end = exitRanges[exitsWoven * 2 + 1];
+      exitsWoven++;
+      Type r = Type.getReturnType(advice.exit.descriptor);
+      boolean value = returnType.getSort() != Type.VOID;
+      if (value) {
+        super.visitVarInsn(returnType.getOpcode(Opcodes.ISTORE), scratch);
+      }
+      super.visitLabel(start);
+      call(advice.exit);
+      if (value && r.getSort() != Type.VOID && isReference(returnType) && !r.equals(returnType)) {
         super.visitTypeInsn(Opcodes.CHECKCAST, returnType.getInternalName());
       }
       if (advice.exitField != null) {
@@ -797,6 +817,39 @@ public final class InlineWeaver implements ClassFileTransformer {
         super.visitFieldInsn(Opcodes.PUTFIELD, owner, advice.exitField, desc);
         super.visitVarInsn(Opcodes.ALOAD, result);
       }
+      super.visitLabel(end);
+      if (value && r.getSort() == Type.VOID) {
+        super.visitVarInsn(returnType.getOpcode(Opcodes.ILOAD), scratch);
+      }
+    }
+
+    /** The locals the handlers of our calls after entry read: this, our handle, then {@code top}. */
+    private List<Object> handlerLocals(Object top) {
+      List<Object> locals = entryLocals(false);
+      if (handle >= 0) {
+        locals.add(OBJECT);
+      }
+      if (top != null) {
+        locals.add(top);
+      }
+      return locals;
+    }
+
+    /**
+     * Where a failed exit call goes: the error is dropped and the original value returned. Not
+     * reported from here: a call to report could fail the same way (a loader that does not see
+     * our classes), the entry call of the same advice has reported that cause already, and each
+     * byte counts in a hot method (C2 inlines up to {@code FreqInlineSize}, 325 bytes).
+     */
+    private void exitFailed() {
+      boolean value = returnType.getSort() != Type.VOID;
+      super.visitLabel(exitFailed);
+      frame(handlerLocals(value ? frameType(returnType) : null), new Object[] {THROWABLE});
+      super.visitInsn(Opcodes.POP);
+      if (value) {
+        super.visitVarInsn(returnType.getOpcode(Opcodes.ILOAD), scratch);
+      }
+      super.visitInsn(returnType.getOpcode(Opcodes.IRETURN));
     }
 
     @Override
@@ -817,21 +870,33 @@ public final class InlineWeaver implements ClassFileTransformer {
         if (any) {
           super.visitLabel(handler);
           // Only what the throw path reads is typed: this (never reassigned) and our handle.
-          List<Object> locals = entryLocals(false);
-          if (handle >= 0) {
-            locals.add(OBJECT);
-          }
-          frame(locals, new Object[] {THROWABLE});
-          boolean keep = Type.getReturnType(advice.thrown.descriptor).getSort() == Type.VOID;
-          if (!callWithTop(advice.thrown, InlineAdvice.THROWN, Type.getObjectType(THROWABLE), keep)) {
-            super.visitVarInsn(Opcodes.ASTORE, scratch);
-            call(advice.thrown);
-            if (keep) {
-              super.visitVarInsn(Opcodes.ALOAD, scratch);
-            }
+          frame(handlerLocals(null), new Object[] {THROWABLE});
+          // The throwable is kept in scratch for the failure path of the call.
+          Label callStart = new Label();
+          Label callEnd = new Label();
+          Label failed = new Label();
+          super.visitTryCatchBlock(callStart, callEnd, failed, THROWABLE);
+          super.visitVarInsn(Opcodes.ASTORE, scratch);
+          super.visitLabel(callStart);
+          call(advice.thrown);
+          super.visitLabel(callEnd);
+          if (Type.getReturnType(advice.thrown.descriptor).getSort() == Type.VOID) {
+            super.visitVarInsn(Opcodes.ALOAD, scratch);
           }
           super.visitInsn(Opcodes.ATHROW);
+          // A failed call: dropped (as in exitFailed), the original throwable thrown.
+          super.visitLabel(failed);
+          frame(handlerLocals(THROWABLE), new Object[] {THROWABLE});
+          super.visitInsn(Opcodes.POP);
+          super.visitVarInsn(Opcodes.ALOAD, scratch);
+          super.visitInsn(Opcodes.ATHROW);
         }
+      }
+      if (exitsWoven > 0) {
+        exitFailed();
+      }
+      if (exitsWoven * 2 != exitRanges.length) {
+        throw new IllegalStateException("fewer returns than counted in " + where);
       }
       int argSlots = 0;
       for (Type t : args) {
@@ -839,7 +904,7 @@ public final class InlineWeaver implements ClassFileTransformer {
       }
       // Each binding takes at most two slots (a long field); plus the return value and spare.
       int bindings = advice.fields.length * 2;
-      // A value left on the stack for a call (see callWithTop) may be duplicated: 4 more.
+      // Our handlers: the throwable, a name and what is reported; and spare.
       super.visitMaxs(maxStack + argSlots + bindings + 8, originalMaxLocals + 4);
     }
 

@@ -91,4 +91,39 @@ public final class SampleAdvice {
     EVENTS.add("exitWideFirst " + returned + " " + handle);
     return returned + 1;
   }
+
+  /**
+   * What the failing advice below throws: an error of the kinds a broken adapter or a class
+   * loader that does not see it would give.
+   */
+  public static volatile Throwable failure = new NoClassDefFoundError("dev/aiwarden/hook/Missing");
+
+  private static RuntimeException fail(String event) {
+    EVENTS.add(event);
+    Throwable t = failure;
+    if (t instanceof Error) {
+      throw (Error) t;
+    }
+    throw (RuntimeException) t;
+  }
+
+  public static Object enterFailing(Object self, Object arg) {
+    throw fail("enterFailing " + arg);
+  }
+
+  public static Object exitFailing(Object handle, Object returned) {
+    throw fail("exitFailing " + handle + " " + returned);
+  }
+
+  public static void exitFailingVoid(Object handle) {
+    throw fail("exitFailingVoid " + handle);
+  }
+
+  public static long exitFailingWide(Object handle, long returned) {
+    throw fail("exitFailingWide " + returned);
+  }
+
+  public static Throwable thrownFailing(Object handle, Throwable thrown) {
+    throw fail("thrownFailing " + handle + " " + thrown.getMessage());
+  }
 }

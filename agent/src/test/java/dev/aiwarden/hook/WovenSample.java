@@ -79,4 +79,13 @@ public class WovenSample {
     last = s;
     return s;
   }
+
+  /** A return inside a try block whose handler takes any throwable. */
+  public String caught(String s) {
+    try {
+      return s + "?";
+    } catch (Throwable t) {
+      return "caught " + t;
+    }
+  }
 }

@@ -3,7 +3,10 @@ package dev.aiwarden.hook.okhttp;
 import dev.aiwarden.bootstrap.PolicyDeniedException;
 import dev.aiwarden.bootstrap.Warden;
 import dev.aiwarden.hook.ObservedBody;
+import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.util.Arrays;
@@ -68,18 +71,41 @@ public final class OkHttp4Adapter {
   }
 
   private static final String OKHTTP4_REAL_CALL = "okhttp3.internal.connection.RealCall";
+  private static final String OKHTTP3_REAL_CALL = "okhttp3.RealCall";
+
+  /**
+   * OkHttp 3.14's way to end a call, {@code RealCall.transmitter} and {@code
+   * Transmitter.noMoreExchanges(IOException)}, resolved by reflection on the first denial (this
+   * adapter is compiled against 4.x); empty where the 3.x in this loader has none.
+   */
+  private static volatile Object[] okHttp3Ending;
 
   /**
    * A denied call ends before OkHttp's own try/finally in {@code getResponseWithInterceptorChain},
    * so the call is ended here as that finally would have: its call timeout stops (else okio's
    * watchdog keeps the call, its client and request until the timeout, 10 minutes with
-   * openai-java: memory that grows with every denial), and event listeners hear of the failure.
-   * OkHttp 3's call ends otherwise; its timeout keeps it until then.
+   * openai-java: memory that grows with every denial), and event listeners hear of the failure
+   * ({@code callFailed}). OkHttp 4.x and 5.x: {@code RealCall.noMoreExchanges}; 3.14: {@code
+   * transmitter.noMoreExchanges}. OkHttp 3.x before 3.14 ends a failed call in {@code execute()}
+   * and {@code AsyncCall} themselves, which the denial reaches. In all of them, {@code execute()}
+   * and {@code AsyncCall} then release the call from the dispatcher and, for an enqueued call,
+   * hand the denial to the callback's {@code onFailure}.
    */
   private static PolicyDeniedException ended(Object call, PolicyDeniedException denial) {
     try {
-      if (call.getClass().getName().equals(OKHTTP4_REAL_CALL)) {
+      String type = call.getClass().getName();
+      if (type.equals(OKHTTP4_REAL_CALL)) {
         ((okhttp3.internal.connection.RealCall) call).noMoreExchanges$okhttp(denial);
+      } else if (type.equals(OKHTTP3_REAL_CALL)) {
+        Object[] ending = okHttp3Ending;
+        if (ending == null) {
+          ending = okHttp3Ending(call.getClass());
+          okHttp3Ending = ending;
+        }
+        if (ending.length == 2) {
+          Object transmitter = ((Field) ending[0]).get(call);
+          ((Method) ending[1]).invoke(transmitter, denial);
+        }
       }
     } catch (Throwable t) {
       Warden.hookError("okhttp.denied", t);
@@ -87,13 +113,28 @@ public final class OkHttp4Adapter {
     return denial;
   }
 
+  /** {@link #okHttp3Ending} for this {@code okhttp3.RealCall}: the field and method, or none. */
+  private static Object[] okHttp3Ending(Class<?> realCall) {
+    try {
+      Field transmitter = realCall.getDeclaredField("transmitter");
+      Method noMoreExchanges = transmitter.getType().getMethod("noMoreExchanges", IOException.class);
+      transmitter.setAccessible(true);
+      return new Object[] {transmitter, noMoreExchanges};
+    } catch (NoSuchFieldException | NoSuchMethodException before314) {
+      return new Object[0];
+    } catch (Throwable t) {
+      Warden.hookError("okhttp3.denied", t);
+      return new Object[0];
+    }
+  }
+
   /** Woven before the chain returns: the response the application gets. Never throws. */
-  public static Object exitChain(Object handle, Object response) {
+  public static Response exitChain(Object handle, Response response) {
     if (handle == null) {
       return response;
     }
     try {
-      return onResponse(handle, response, null);
+      return (Response) onResponse(handle, response, null);
     } catch (Throwable t) {
       Warden.hookError("okhttp.response", t);
       return response;

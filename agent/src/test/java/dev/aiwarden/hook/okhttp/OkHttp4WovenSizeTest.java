@@ -8,7 +8,7 @@ import java.io.InputStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The hot method the OkHttp hook weaves stays under C2's {@code FreqInlineSize} (325 bytes), so
+ * The hot method the OkHttp hook weaves stays within C2's {@code FreqInlineSize} (325 bytes), so
  * {@code RealCall.execute} still inlines it ("hot method too big" otherwise).
  */
 class OkHttp4WovenSizeTest {
@@ -28,9 +28,11 @@ class OkHttp4WovenSizeTest {
     assertThat(woven).isNotNull();
     int before = CodeSize.of(original, CHAIN);
     int after = CodeSize.of(woven, CHAIN);
-    // OkHttp 4.12: 283 bytes; entry 15, the one return 9, the throw path 7 (was 332 in all).
+    // OkHttp 4.12: 283 bytes; entry 12, the one return 9 and its failure path 4, the throw
+    // path 10 and its failure path 4 (was 332 in all, then 314 before the woven calls failed
+    // open on their own). C2 inlines a hot method of up to FreqInlineSize bytes.
     assertThat(before).isPositive();
-    assertThat(after - before).isLessThanOrEqualTo(31);
-    assertThat(after).isLessThanOrEqualTo(320);
+    assertThat(after - before).isLessThanOrEqualTo(39);
+    assertThat(after).isLessThanOrEqualTo(325);
   }
 }
