@@ -240,6 +240,34 @@ class OpenAiJavaIT {
         .collect(java.util.stream.Collectors.toList());
   }
 
+  /**
+   * The shared child class path has OkHttp 5.3.2 ({@code okhttp-jvm}) before openai-java's own
+   * 4.12.0, so the tests above run on OkHttp 5. Here openai-java-example's own class path: OkHttp
+   * 4.12.0 alone, as an application depending on openai-java gets it. Every scenario is one span
+   * with its key, tokens and caller there too, and nothing leaks.
+   */
+  @Test
+  void onOpenAiJavasOwnOkHttp4EveryCallIsOneSpanToo() throws Exception {
+    String libraries = ExampleClasspath.of("openai-java-example");
+    assertThat(libraries).contains("okhttp-4.12.0.jar").doesNotContain("okhttp-jvm-5");
+    ChildJvm.Result run = child().classpath(libraries).args(SCENARIOS).run();
+    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(ChildJvmClasspath.of(run)).contains("okhttp-4.12.0.jar").doesNotContain("okhttp-jvm-5");
+    assertThat(run.spans).as(run.toString()).hasSize(SCENARIOS.length);
+    assertThat(run.spans).allSatisfy(s -> assertThat(s.attr("aiwarden.policy.decision")).isEqualTo("allow"));
+    Spans.Span chat = run.spans("chat").stream()
+        .filter(s -> "openai".equals(s.attr("gen_ai.provider.name")))
+        .findFirst()
+        .orElseThrow();
+    assertThat(chat.attr("aiwarden.key.fingerprint")).isEqualTo(Keys.fingerprint(server.openAiKey));
+    assertThat(chat.attr("aiwarden.key.source")).isEqualTo("env:OPENAI_API_KEY");
+    assertThat((Long) chat.attr("gen_ai.usage.output_tokens")).isPositive();
+    assertThat(chat.attr("code.function.name")).isEqualTo("dev.aiwarden.examples.openai.OpenAiJavaExample.run");
+    assertThat(run.spans("chat"))
+        .anySatisfy(s -> assertThat(s.attr("aiwarden.request.stream")).isEqualTo(Boolean.TRUE));
+    Leaks.assertNoSecret(run, server.openAiKey, server.azureKey);
+  }
+
   private static List<Spans.Span> openAi(String operation) {
     return withAgent.spans(operation).stream()
         .filter(s -> "openai".equals(s.attr("gen_ai.provider.name")))
