@@ -40,6 +40,9 @@ public final class HookTargets {
   /** azure-core: implementations of {@code com.azure.core.http.HttpClient} live under here. */
   public static final String AZURE_CORE_PREFIX = "com/azure/core/";
 
+  /** azure-core: the pipeline, whose {@code sendSync} finds an AI call's caller nearer to it. */
+  public static final String AZURE_CORE_PIPELINE = "com.azure.core.http.HttpPipeline";
+
   /** azure-core: the retry policy, taught not to retry a policy denial. */
   public static final String AZURE_CORE_RETRY_POLICY = "com.azure.core.http.policy.RetryPolicy";
 
@@ -89,7 +92,8 @@ public final class HookTargets {
     }
     if (internalName.startsWith(AZURE_CORE_PREFIX)) {
       return internalName.endsWith("HttpClient")
-          || internalName.equals("com/azure/core/http/policy/RetryPolicy");
+          || internalName.equals("com/azure/core/http/policy/RetryPolicy")
+          || internalName.equals("com/azure/core/http/HttpPipeline");
     }
     if (internalName.startsWith("com/azure/security/keyvault/")) {
       return internalName.equals("com/azure/security/keyvault/secrets/models/KeyVaultSecret");

@@ -23,6 +23,7 @@ class HookTargetsTest {
         .isEqualTo("okhttp3/internal/connection/RealCall");
     assertThat(HookTargets.AZURE_CORE_RETRY_POLICY.replace('.', '/'))
         .isEqualTo("com/azure/core/http/policy/RetryPolicy");
+    assertThat(HookTargets.wanted(HookTargets.AZURE_CORE_PIPELINE.replace('.', '/'))).isTrue();
   }
 
   @Test
@@ -30,7 +31,8 @@ class HookTargetsTest {
     assertThat(HookTargets.wanted("okhttp3/OkHttpClient")).isFalse();
     assertThat(HookTargets.wanted("okhttp3/internal/connection/RealCall$AsyncCall")).isFalse();
     assertThat(HookTargets.wanted("java/lang/String")).isFalse();
-    assertThat(HookTargets.wanted("com/azure/core/http/HttpPipeline")).isFalse();
+    assertThat(HookTargets.wanted("com/azure/core/http/HttpPipelineBuilder")).isFalse();
+    assertThat(HookTargets.wanted("com/azure/core/http/HttpPipelineNextSyncPolicy")).isFalse();
     assertThat(HookTargets.wanted("com/acme/MyHttpClient")).isFalse();
     assertThat(HookTargets.wanted("jdk/internal/net/http/HttpClientFacade")).isFalse();
     assertThat(HookTargets.wanted("jdk/internal/net/http/HttpClientImpl$DelegatingExecutor")).isFalse();

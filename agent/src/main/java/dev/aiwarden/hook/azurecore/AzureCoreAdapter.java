@@ -3,6 +3,7 @@ package dev.aiwarden.hook.azurecore;
 import com.azure.core.http.HttpHeader;
 import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.HttpHeaders;
+import com.azure.core.http.HttpPipeline;
 import com.azure.core.http.HttpRequest;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.util.BinaryData;
@@ -122,7 +123,7 @@ public final class AzureCoreAdapter {
                 url.getPath(),
                 headers(req.getHeaders()),
                 bodyBytes(req),
-                null);
+                pipelineCaller(url));
       } catch (PolicyDeniedException denied) {
         return new UncheckedIOException(denied.getMessage(), denied);
       }
@@ -134,6 +135,103 @@ public final class AzureCoreAdapter {
       Warden.hookError("azure-core.sendSync", t);
       return null;
     }
+  }
+
+  /**
+   * Per thread, while {@code HttpPipeline.sendSync} runs for an AI request: that request's {@link
+   * URL} ({@code [0]}) and the caller found from the pipeline's frame ({@code [1]}); both null
+   * otherwise. JDK types only in the value (nothing pins a class loader).
+   */
+  private static final ThreadLocal<Object[]> PIPELINE_CALLER = new ThreadLocal<>();
+
+  /** {@link #enterPipeline}'s token when no other pipeline call was in progress on the thread. */
+  private static final Object NOTHING_BEFORE = new Object();
+
+  /**
+   * Woven before {@code HttpPipeline.sendSync(request, context)}. The caller walk is the dearest
+   * part of an azure call on Java 17 (each frame down to the application's costs a frame object
+   * and the VM resolving its method): from the HTTP client's {@code sendSync} the
+   * application's frame is some 36 frames down, from the pipeline's some 14. So for an AI request
+   * the caller is found here and kept for this thread, and {@link #onSendSync} takes it for the
+   * same request (same {@link URL} object: a retry's copy keeps it) instead of walking again.
+   *
+   * <p>The answer is the same as a walk from the client's {@code sendSync}: only when every
+   * policy of the pipeline and its HTTP client are azure's own classes (whose frames the caller
+   * walk skips) does the pipeline look; a pipeline with a policy or client of the application's
+   * (whose frame would be the caller) is left to the walk at the client, as before.
+   *
+   * @return a token for {@link #exitPipeline}, or null when nothing was kept
+   */
+  public static Object enterPipeline(Object pipeline, Object request) {
+    try {
+      URL url = ((HttpRequest) request).getUrl();
+      if (url == null || !ownFrames((HttpPipeline) pipeline)) {
+        return null;
+      }
+      int port = url.getPort() == -1 ? url.getDefaultPort() : url.getPort();
+      if (!Warden.isAiCall(url.getHost(), port, url.getPath())) {
+        return null;
+      }
+      Object caller = Warden.captureCaller();
+      if (caller == null) {
+        return null; // no application frame (or no core): the client's walk answers as before
+      }
+      Object[] kept = PIPELINE_CALLER.get();
+      if (kept == null) {
+        kept = new Object[2];
+        PIPELINE_CALLER.set(kept);
+      }
+      Object token = kept[0] == null ? NOTHING_BEFORE : new Object[] {kept[0], kept[1]};
+      kept[0] = url;
+      kept[1] = caller;
+      return token;
+    } catch (Throwable t) {
+      Warden.hookError("azure-core.pipeline", t);
+      return null;
+    }
+  }
+
+  /** Woven where {@code HttpPipeline.sendSync} returns or throws: puts back what was kept before. */
+  public static void exitPipeline(Object token) {
+    if (token == null) {
+      return;
+    }
+    try {
+      Object[] kept = PIPELINE_CALLER.get();
+      if (kept != null) {
+        Object[] before = token instanceof Object[] ? (Object[]) token : new Object[2];
+        kept[0] = before[0];
+        kept[1] = before[1];
+      }
+    } catch (Throwable t) {
+      Warden.hookError("azure-core.pipeline", t);
+    }
+  }
+
+  /** The caller {@link #enterPipeline} found on this thread for the request of {@code url}, or null. */
+  static Object pipelineCaller(URL url) {
+    Object[] kept = PIPELINE_CALLER.get();
+    return kept != null && kept[0] == url ? kept[1] : null;
+  }
+
+  /**
+   * True when the pipeline's policies and HTTP client are all azure's own classes: the frames
+   * between its {@code sendSync} and the client's are then ones the caller walk skips.
+   */
+  static boolean ownFrames(HttpPipeline pipeline) {
+    if (!isAzure(pipeline.getHttpClient())) {
+      return false;
+    }
+    for (int i = 0, n = pipeline.getPolicyCount(); i < n; i++) {
+      if (!isAzure(pipeline.getPolicy(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isAzure(Object o) {
+    return o != null && o.getClass().getName().startsWith("com.azure.");
   }
 
   /**

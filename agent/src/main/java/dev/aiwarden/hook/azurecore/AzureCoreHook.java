@@ -2,6 +2,7 @@ package dev.aiwarden.hook.azurecore;
 
 import static dev.aiwarden.hook.InlineAdvice.ENTER;
 import static dev.aiwarden.hook.InlineAdvice.RETURN;
+import static dev.aiwarden.hook.InlineAdvice.THIS;
 import static dev.aiwarden.hook.InlineAdvice.THROWN;
 
 import dev.aiwarden.hook.AdapterInjector;
@@ -20,6 +21,9 @@ import java.util.List;
  * an AI call it marks the thread ({@code Warden.enterHandled}), so the OkHttp (and java.net.http)
  * hooks underneath leave that call to it: one AI call, one span. This is below the retry and
  * credential policies: the request carries its key, and each attempt is one exchange.
+ *
+ * <p>{@code HttpPipeline.sendSync} finds a synchronous AI call's caller (a shorter stack walk
+ * than from the client), for the client's {@code sendSync} to use.
  *
  * <p>Also teaches {@code RetryPolicy} never to retry a policy denial (it retries every other
  * exception, which would turn one blocked call into several seconds of back-off).
@@ -73,6 +77,16 @@ public final class AzureCoreHook implements Hook {
                     "(Ljava/lang/Object;Ljava/lang/Throwable;)Ljava/lang/Throwable;",
                     ENTER,
                     THROWN));
+    // HttpPipeline.sendSync(HttpRequest, Context): an AI request's caller, found nearer to it
+    // than from the client's sendSync (see AzureCoreAdapter.enterPipeline).
+    builder
+        .named(HookTargets.AZURE_CORE_PIPELINE)
+        .adapters(injector, ADAPTERS)
+        .advice(
+            InlineAdvice.on("sendSync", 2, HTTP_REQUEST)
+                .enter(ADAPTER, "enterPipeline", OBJECT_OBJECT, THIS, 0)
+                .exit(ADAPTER, "exitPipeline", "(Ljava/lang/Object;)V", ENTER)
+                .thrown(ADAPTER, "exitPipeline", "(Ljava/lang/Object;)V", ENTER));
     // RetryPolicy.shouldRetryException(strategy, throwable, tryCount, suppressed).
     builder
         .named(HookTargets.AZURE_CORE_RETRY_POLICY)

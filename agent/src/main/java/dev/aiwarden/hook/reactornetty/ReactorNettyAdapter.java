@@ -72,7 +72,8 @@ public final class ReactorNettyAdapter {
 
   private static Object start(Object operations, ByteBuf body) {
     try {
-      if (CALLS.containsKey(operations)) {
+      // Usually empty (an outer hook has the call, or nothing is in flight): no identity hash then.
+      if (!CALLS.isEmpty() && CALLS.containsKey(operations)) {
         return null;
       }
       HttpClientInfos ops = (HttpClientInfos) operations;

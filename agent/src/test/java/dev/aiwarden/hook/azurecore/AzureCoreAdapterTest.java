@@ -59,4 +59,42 @@ class AzureCoreAdapterTest {
             java.util.Map.entry("content-length", "2310"));
     assertThat(AzureCoreAdapter.headers(new HttpHeaders().set(HttpHeaderName.ACCEPT, "*/*"))).isEmpty();
   }
+
+  /**
+   * The handled mark on the client's {@code Mono}: the thread is marked while it is subscribed, its
+   * subscription's context carries the key beside the application's own entries, and every signal
+   * passes through unchanged.
+   */
+  @Test
+  void theHandledMonoMarksTheThreadAndTheContextAndPassesEverySignalOn() {
+    java.util.List<Object> seen = new java.util.ArrayList<>();
+    reactor.core.publisher.Mono<com.azure.core.http.HttpResponse> client =
+        reactor.core.publisher.Mono.deferContextual(
+            ctx -> {
+              seen.add(dev.aiwarden.bootstrap.Warden.handledOutside());
+              seen.add(ctx.getOrDefault(dev.aiwarden.bootstrap.Warden.HANDLED_CONTEXT_KEY, false));
+              seen.add(ctx.getOrDefault("app", "none"));
+              return reactor.core.publisher.Mono.empty();
+            });
+    assertThat(
+            new AzureCoreAdapter.HandledMono(client)
+                .contextWrite(reactor.util.context.Context.of("app", "entry"))
+                .blockOptional())
+        .isEmpty();
+    assertThat(seen).containsExactly(true, true, "entry");
+    assertThat(dev.aiwarden.bootstrap.Warden.handledOutside()).as("unmarked after subscribing").isFalse();
+
+    IllegalStateException failure = new IllegalStateException("refused");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> new AzureCoreAdapter.HandledMono(reactor.core.publisher.Mono.error(failure)).block())
+        .isSameAs(failure);
+
+    java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+    new AzureCoreAdapter.HandledMono(
+            reactor.core.publisher.Mono.<com.azure.core.http.HttpResponse>never()
+                .doOnCancel(() -> cancelled.set(true)))
+        .subscribe()
+        .dispose();
+    assertThat(cancelled).isTrue();
+  }
 }

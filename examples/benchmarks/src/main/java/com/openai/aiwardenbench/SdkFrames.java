@@ -1,5 +1,6 @@
 package com.openai.aiwardenbench;
 
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -24,5 +25,10 @@ public final class SdkFrames {
    */
   public static Object call(int depth, Function<Object, Object> hook, Object arg) {
     return depth <= 1 ? hook.apply(arg) : call(depth - 1, hook, arg);
+  }
+
+  /** {@code hook.apply(first, second)} under {@code depth} frames of this class (as {@link #call(int, Function, Object)}). */
+  public static Object call(int depth, BiFunction<Object, Object, Object> hook, Object first, Object second) {
+    return depth <= 1 ? hook.apply(first, second) : call(depth - 1, hook, first, second);
   }
 }

@@ -11,8 +11,11 @@ import com.azure.core.http.HttpClient;
 import com.azure.core.http.HttpHeader;
 import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.HttpHeaders;
+import com.azure.core.http.HttpPipeline;
+import com.azure.core.http.HttpPipelineBuilder;
 import com.azure.core.http.HttpRequest;
 import com.azure.core.http.HttpResponse;
+import com.azure.core.http.policy.HttpPipelinePolicy;
 import com.azure.core.http.policy.RetryOptions;
 import com.azure.core.http.policy.FixedDelayOptions;
 import com.azure.core.util.BinaryData;
@@ -69,7 +72,8 @@ import reactor.core.publisher.Mono;
  *
  * <ul>
  *   <li>{@link #azureChat}: what AzureCoreHook's advice does for that call on azure-core's default
- *       Netty client, whose {@code sendSync} is {@code send(...).block()}: {@code onSendSync}
+ *       Netty client, whose {@code sendSync} is {@code send(...).block()}: {@code enterPipeline}
+ *       (the caller, found at {@code HttpPipeline.sendSync}, as deep as there), {@code onSendSync}
  *       (request side and core), the {@code send} advice's {@code wrapSend} on the client's {@code
  *       Mono} (the thread is marked: only the handled-mark wrapper), that {@code Mono} blocked on,
  *       {@code onSyncResponse} (the observed response), then the SDK's reading of the body ({@code
@@ -100,6 +104,8 @@ public class AzureCallBench {
   private HttpRequest request;
   private BytesResponse response;
   private int depth;
+  private int pipelineDepth;
+  private HttpPipeline pipeline;
   private CoreRequest coreRequest;
   private String[] responseHeaders;
   private PrintStream stderr;
@@ -115,6 +121,8 @@ public class AzureCallBench {
     request = capture.request;
     response = capture.response;
     depth = capture.depth;
+    pipelineDepth = capture.pipelineDepth;
+    pipeline = capture.ownClientPipeline();
     InstalledCore.install(InstalledCore.policy(policy, System.getenv("OPENAI_API_KEY"), key));
     stderr = InstalledCore.quietStandardError();
 
@@ -122,6 +130,11 @@ public class AzureCallBench {
     coreRequest = new CoreRequest("azure-core", url.toString(), url.getHost(), 443, url.getPath(),
         flat(request.getHeaders()), request.getBodyAsBinaryData().toBytes());
     responseHeaders = flat(response.getHeaders());
+    Object token = SdkFrames.call(pipelineDepth, AzureCoreAdapter::enterPipeline, pipeline, request);
+    if (token == null) {
+      throw new IllegalStateException("the azure-core hook did not find the caller at HttpPipeline.sendSync");
+    }
+    AzureCoreAdapter.exitPipeline(token);
     if (!(SdkFrames.call(depth, coreRequest, null) instanceof AiCall)
         || !(AzureCoreAdapter.onSendSync(request) instanceof AiCall)) {
       throw new IllegalStateException("the benchmark's azure chat call is not an allowed AI call (policy " + policy
@@ -142,7 +155,15 @@ public class AzureCallBench {
    */
   @Benchmark
   public Object azureChat() {
-    Object handle = SdkFrames.call(depth, AzureCoreAdapter::onSendSync, request);
+    // HttpPipeline.sendSync's advice finds the caller, as deep down as in the SDK's call; the
+    // client's sendSync (deeper still) then takes it. Its exit advice ends that.
+    Object token = SdkFrames.call(pipelineDepth, AzureCoreAdapter::enterPipeline, pipeline, request);
+    Object handle;
+    try {
+      handle = SdkFrames.call(depth, AzureCoreAdapter::onSendSync, request);
+    } finally {
+      AzureCoreAdapter.exitPipeline(token);
+    }
     if (handle instanceof RuntimeException) {
       throw new IllegalStateException(DENIED, (RuntimeException) handle);
     }
@@ -185,6 +206,8 @@ public class AzureCallBench {
     HttpRequest request;
     BytesResponse response;
     int depth;
+    int pipelineDepth;
+    List<HttpPipelinePolicy> policies;
 
     private Capture(String server) {
       this.server = server;
@@ -198,6 +221,7 @@ public class AzureCallBench {
           OpenAIClient azure = new OpenAIClientBuilder().endpoint(ENDPOINT).credential(new AzureKeyCredential(key))
               .httpClient(capture).retryOptions(new RetryOptions(new FixedDelayOptions(0, Duration.ZERO)))
               .buildClient();
+          capture.policies = policies(azure);
           List<ChatRequestMessage> messages = List.of(new ChatRequestSystemMessage("You are a concise assistant."),
               new ChatRequestUserMessage(Worker.PROMPT_2K));
           application(azure, messages);
@@ -209,6 +233,31 @@ public class AzureCallBench {
           throw new IllegalStateException("the local server did not answer the azure chat call with 200");
         }
         return capture;
+      }
+    }
+
+    /**
+     * The SDK's pipeline (its policies, in order) over azure-core's default (Netty) client, which
+     * is never called: what {@code HttpPipeline.sendSync}'s advice looks at.
+     */
+    HttpPipeline ownClientPipeline() {
+      return new HttpPipelineBuilder().policies(policies.toArray(new HttpPipelinePolicy[0]))
+          .httpClient(HttpClient.createDefault()).build();
+    }
+
+    /** The policies of the client's pipeline (azure-ai-openai's own field and getter). */
+    private static List<HttpPipelinePolicy> policies(OpenAIClient client) {
+      try {
+        java.lang.reflect.Field f = OpenAIClient.class.getDeclaredField("serviceClient");
+        f.setAccessible(true);
+        HttpPipeline sdk = ((com.azure.ai.openai.implementation.OpenAIClientImpl) f.get(client)).getHttpPipeline();
+        List<HttpPipelinePolicy> all = new ArrayList<>();
+        for (int i = 0; i < sdk.getPolicyCount(); i++) {
+          all.add(sdk.getPolicy(i));
+        }
+        return all;
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("cannot read azure-ai-openai's pipeline", e);
       }
     }
 
@@ -226,9 +275,12 @@ public class AzureCallBench {
     @Override
     public HttpResponse sendSync(HttpRequest request, Context context) {
       // Frames from here (the hooked method) to the application's frame, both excluded.
-      depth = StackWalker.getInstance().walk(s -> (int) s.takeWhile(
+      List<String> frames = StackWalker.getInstance().walk(s -> s.takeWhile(
           f -> !(f.getClassName().equals(Capture.class.getName()) && f.getMethodName().equals("application")))
-          .count()) - 1;
+          .map(f -> f.getClassName() + "." + f.getMethodName()).collect(java.util.stream.Collectors.toList()));
+      depth = frames.size() - 1;
+      // Frames from HttpPipeline.sendSync (where the hook finds the caller) to the application's.
+      pipelineDepth = frames.size() - frames.indexOf(HttpPipeline.class.getName() + ".sendSync") - 1;
       this.request = request;
       try {
         Request.Builder replay = new Request.Builder().url(server + request.getUrl().getFile());
