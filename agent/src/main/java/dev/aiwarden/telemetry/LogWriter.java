@@ -16,7 +16,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Hand-over ({@link #info}): the line goes into a bounded ring of slots (a compare-and-set on
  * its tail index, no lock shared by the callers, no allocation). The writer, after writing what
- * queued up, lingers with short timed parks for a while before it sleeps; a caller wakes it
+ * queued up, lingers with timed parks for a while before it sleeps (1 ms apart while lines come often, up to
+ * 16 ms apart while they come rarely: see {@link #nextPeriod}); a caller wakes it
  * ({@code unpark}) only when it is asleep, so in steady state a caller makes no system call.
  * Lines that queued up go out in one {@code print} (one {@code write} per 8 KB of text).
  *
@@ -42,8 +43,25 @@ final class LogWriter {
   /** Lines the ring holds (a line is ~150-300 chars: a few hundred KB at most). */
   static final int CAPACITY = 1024;
 
-  /** While lines come, the writer looks for new ones this often: a line waits at most ~1 ms. */
+  /**
+   * While lines come often, the writer looks for new ones this often: a line waits at most ~1 ms.
+   */
   private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+  /**
+   * While lines come rarely, the writer looks less often, down to this: each look is a wake-up
+   * (futex, scheduling) and each batch a {@code write}, which cost more than the lines themselves
+   * when a look finds one line or none. A line then waits at most ~16 ms.
+   */
+  static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(16);
+
+  /**
+   * The writer aims at about this many lines per look: a look that finds more halves the period
+   * (down to {@link #PARK_NANOS}), one that finds at most a third of it doubles the period (up to
+   * {@link #MAX_PARK_NANOS}). Kept below a thread's reusable builders ({@link Line#PER_THREAD}),
+   * so a thread does not run out of them between two looks at a steady rate.
+   */
+  private static final int LINES_PER_LOOK = 6;
 
   /** The writer sleeps (callers must wake it) after this long without a line. */
   private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
@@ -95,6 +113,8 @@ final class LogWriter {
   private final AtomicLong callerWrites = new AtomicLong();
   private final AtomicLong writerWrites = new AtomicLong();
   private final AtomicLong byteWrites = new AtomicLong();
+  /** The writer's period between looks after its last write (for tests). */
+  private volatile long parkPeriod = PARK_NANOS;
 
   LogWriter(int capacity, ThreadFactory threads, boolean shutdownHook) {
     int size = Integer.highestOneBit(Math.max(2, capacity - 1)) << 1;
@@ -113,7 +133,7 @@ final class LogWriter {
    * A line being built, then queued: one of its thread's few reusable builders. Handing it over
    * instead of a string saves the copy a string costs: the writer copies the text once, into the
    * batch it writes (so a line costs one copy, as a string per line did). When all of a thread's
-   * builders are still queued (it logs faster than the writer looks, ~1 ms), the thread's spare
+   * builders are still queued (it logs faster than the writer looks, every 1-16 ms), the thread's spare
    * one is used and handed over as a string (a second copy, for those lines only).
    */
   static final class Line {
@@ -315,16 +335,17 @@ final class LogWriter {
     }
   }
 
-  /** Writer thread: writes what queued up; false when nothing was queued. */
-  private boolean writeQueued() {
+  /** Writer thread: writes what queued up; the lines written (0 when nothing was queued). */
+  private int writeQueued() {
     lock.lock();
     try {
       if (!drainIntoBatch()) {
-        return false;
+        return 0;
       }
+      int written = lines;
       writerWrites.incrementAndGet();
       printBatch();
-      return true;
+      return written;
     } finally {
       resetBatch();
       lock.unlock();
@@ -422,16 +443,22 @@ final class LogWriter {
     try {
       Warden.setSuppressed(true);
       long idleSince = System.nanoTime();
+      long period = PARK_NANOS;
       while (!synchronous) {
         Thread.interrupted(); // an interrupt is not for us: parking must work
-        if (writeQueued()) {
+        int written = writeQueued();
+        if (written > 0) {
           idleSince = System.nanoTime();
+          period = nextPeriod(period, written);
+          parkPeriod = period;
+          LockSupport.parkNanos(this, period);
           continue;
         }
         if (System.nanoTime() - idleSince < LINGER_NANOS) {
-          LockSupport.parkNanos(this, PARK_NANOS);
+          LockSupport.parkNanos(this, period);
           continue;
         }
+        period = PARK_NANOS; // after a sleep, lines may come often again: look often first
         state.set(ASLEEP);
         if (!hasQueued()) {
           LockSupport.parkNanos(this, SLEEP_NANOS);
@@ -443,6 +470,17 @@ final class LogWriter {
     } catch (Throwable t) {
       fail("ai-warden's log writer thread failed; AI call lines are written by the calling threads", t);
     }
+  }
+
+  /** The writer's next period between looks, after a look that found {@code written} lines. */
+  static long nextPeriod(long period, int written) {
+    if (written > LINES_PER_LOOK) {
+      return Math.max(PARK_NANOS, period / 2);
+    }
+    if (written <= LINES_PER_LOOK / 3) {
+      return Math.min(MAX_PARK_NANOS, period * 2);
+    }
+    return period;
   }
 
   private void wake() {
@@ -522,6 +560,11 @@ final class LogWriter {
   /** Batches written as bytes encoded here (the rest were printed as text). */
   long byteWrites() {
     return byteWrites.get();
+  }
+
+  /** The writer's period between looks, as set after its last write. */
+  long parkPeriod() {
+    return parkPeriod;
   }
 
   /** Lines handed over and not yet taken to be written. */

@@ -200,6 +200,49 @@ class LogWriterTest {
   }
 
   @Test
+  void theWriterLooksLessOftenWhileLooksFindFewLinesAndOftenAgainWhenTheyFindMany() {
+    long ms = TimeUnit.MILLISECONDS.toNanos(1);
+    // Few lines per look: the period doubles, up to 16 ms.
+    assertThat(LogWriter.nextPeriod(ms, 1)).isEqualTo(2 * ms);
+    assertThat(LogWriter.nextPeriod(2 * ms, 2)).isEqualTo(4 * ms);
+    assertThat(LogWriter.nextPeriod(16 * ms, 1)).isEqualTo(LogWriter.MAX_PARK_NANOS);
+    // About the aimed number: unchanged.
+    assertThat(LogWriter.nextPeriod(8 * ms, 3)).isEqualTo(8 * ms);
+    assertThat(LogWriter.nextPeriod(8 * ms, 6)).isEqualTo(8 * ms);
+    // Many: halved, down to 1 ms.
+    assertThat(LogWriter.nextPeriod(8 * ms, 7)).isEqualTo(4 * ms);
+    assertThat(LogWriter.nextPeriod(ms, 500)).isEqualTo(ms);
+  }
+
+  @Test
+  void linesThatComeRarelyAreWrittenInFewerBatchesInOrder() throws Exception {
+    Capture err = capture();
+    LogWriter w = writer(LogWriter.CAPACITY, LogWriterTest::daemon);
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      String line = "slow " + i;
+      w.info(line);
+      expected.add(line);
+      Thread.sleep(4);
+    }
+    awaitDrained(w);
+    assertThat(err.lines()).isEqualTo(expected);
+    assertThat(w.callerWrites()).isZero();
+    // One line every ~4 ms: after a few looks that found one line each, the writer looks every
+    // 8-16 ms and writes several lines per look (a loaded machine only makes batches bigger).
+    assertThat(w.writerWrites()).isLessThan(30);
+    assertThat(w.parkPeriod()).isGreaterThan(TimeUnit.MILLISECONDS.toNanos(1));
+    // A burst: the next looks find many lines, and the period comes down again.
+    for (int round = 0; round < 6; round++) {
+      for (int i = 0; i < 50; i++) {
+        w.info("burst " + round + " " + i);
+      }
+      awaitDrained(w);
+    }
+    assertThat(w.parkPeriod()).isLessThan(TimeUnit.MILLISECONDS.toNanos(16));
+  }
+
+  @Test
   void aSleepingWriterIsWokenByTheNextLineWhichNeedsNoFlush() throws Exception {
     Capture err = capture();
     LogWriter w = writer(LogWriter.CAPACITY, LogWriterTest::daemon);
