@@ -117,7 +117,7 @@ public class AiCallBench {
   @Benchmark
   public Object okHttpChat() {
     Object handle = SdkFrames.call(SdkFrames.OPENAI_JAVA, OkHttp4Adapter::onRequest, call);
-    Object result = response;
+    Response result = response;
     if (handle instanceof PolicyDeniedException) {
       throw new IllegalStateException(DENIED, (PolicyDeniedException) handle);
     } else if (handle != null) {
