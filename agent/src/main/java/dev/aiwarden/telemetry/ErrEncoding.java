@@ -20,7 +20,8 @@ import java.nio.charset.StandardCharsets;
  * if that names a supported charset, else the default charset. Anything else is printed as text.
  */
 public final class ErrEncoding {
-  private static final MethodHandle CHARSET = charsetMethod();
+  /** Java 18+: {@code PrintStream.charset()} exists (looked up lazily, not in premain). */
+  private static final boolean HAS_CHARSET_METHOD = Runtime.version().feature() >= 18;
 
   private static volatile PrintStream startupErr;
   private static volatile Charset startupCharset;
@@ -34,7 +35,7 @@ public final class ErrEncoding {
   public static void atStartup() {
     try {
       PrintStream err = System.err;
-      if (err == null || err.getClass() != PrintStream.class || CHARSET != null) {
+      if (err == null || err.getClass() != PrintStream.class || HAS_CHARSET_METHOD) {
         return;
       }
       remember(err, jvmStderrCharset(System.getProperty("sun.stderr.encoding")));
@@ -74,14 +75,23 @@ public final class ErrEncoding {
   }
 
   private static Charset charsetOf(PrintStream err) {
-    if (CHARSET != null) {
+    if (HAS_CHARSET_METHOD) {
+      MethodHandle charset = Java18.CHARSET;
+      if (charset == null) {
+        return null;
+      }
       try {
-        return (Charset) CHARSET.invokeExact(err);
+        return (Charset) charset.invokeExact(err);
       } catch (Throwable t) {
         return null;
       }
     }
     return err == startupErr ? startupCharset : null;
+  }
+
+  /** Loaded on the first write on Java 18+ only: no method-handle work at start-up. */
+  private static final class Java18 {
+    static final MethodHandle CHARSET = charsetMethod();
   }
 
   /** {@code PrintStream.charset()}, Java 18+; else null. */
