@@ -42,6 +42,27 @@ class Java25IT {
     Leaks.assertNoSecret(run, server.openAiKey, server.azureKey);
   }
 
+  /** The same on openai-java-example's own class path: OkHttp 4.12.0, not the shared path's 5.3.2. */
+  @Test
+  void openAiJavaOnItsOwnOkHttp4OnJava25() throws Exception {
+    String libraries = ExampleClasspath.of("openai-java-example");
+    assertThat(libraries).contains("okhttp-4.12.0.jar").doesNotContain("okhttp-jvm-5");
+    ChildJvm.Result run =
+        OpenAiJavaIT.childFor(server).java(java25).classpath(libraries).args("chat", "stream", "azure-chat").run();
+    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertThat(ChildJvmClasspath.of(run)).contains("okhttp-4.12.0.jar").doesNotContain("okhttp-jvm-5");
+    assertThat(run.spans).hasSize(3);
+    assertThat(run.spans)
+        .allSatisfy(s -> assertThat(s.attr("aiwarden.key.fingerprint")).isNotNull());
+    assertThat(run.spans.get(0).attr("code.function.name"))
+        .isEqualTo("dev.aiwarden.examples.openai.OpenAiJavaExample.run");
+    assertThat(run.spans.get(1).attr("gen_ai.usage.output_tokens")).isNotNull();
+    assertThat(run.stderr.lines().filter(l -> !l.startsWith("[ai-warden]")))
+        .as(run.stderr)
+        .isEmpty();
+    Leaks.assertNoSecret(run, server.openAiKey, server.azureKey);
+  }
+
   @Test
   void azureAiOpenAiOnJava25() throws Exception {
     ChildJvm.Result run =
