@@ -26,20 +26,7 @@ class Java25IT {
 
   @Test
   void openAiJavaOnJava25() throws Exception {
-    ChildJvm.Result run =
-        OpenAiJavaIT.childFor(server).java(java25).args("chat", "stream", "azure-chat").run();
-    assertThat(run.exitCode).as(run.toString()).isZero();
-    assertThat(run.spans).hasSize(3);
-    assertThat(run.spans)
-        .allSatisfy(s -> assertThat(s.attr("aiwarden.key.fingerprint")).isNotNull());
-    assertThat(run.spans.get(0).attr("code.function.name"))
-        .isEqualTo("dev.aiwarden.examples.openai.OpenAiJavaExample.run");
-    assertThat(run.spans.get(1).attr("gen_ai.usage.output_tokens")).isNotNull();
-    // Nothing but our own log lines on stderr: no JVM warnings caused by the agent.
-    assertThat(run.stderr.lines().filter(l -> !l.startsWith("[ai-warden]")))
-        .as(run.stderr)
-        .isEmpty();
-    Leaks.assertNoSecret(run, server.openAiKey, server.azureKey);
+    assertOpenAiJavaRun(OpenAiJavaIT.childFor(server).java(java25).args("chat", "stream", "azure-chat").run());
   }
 
   /** The same on openai-java-example's own class path: OkHttp 4.12.0, not the shared path's 5.3.2. */
@@ -49,14 +36,20 @@ class Java25IT {
     assertThat(libraries).contains("okhttp-4.12.0.jar").doesNotContain("okhttp-jvm-5");
     ChildJvm.Result run =
         OpenAiJavaIT.childFor(server).java(java25).classpath(libraries).args("chat", "stream", "azure-chat").run();
-    assertThat(run.exitCode).as(run.toString()).isZero();
+    assertOpenAiJavaRun(run);
     assertThat(ChildJvmClasspath.of(run)).contains("okhttp-4.12.0.jar").doesNotContain("okhttp-jvm-5");
+  }
+
+  /** openai-java's chat, stream and azure-chat on Java 25: three spans with key, caller, tokens. */
+  private static void assertOpenAiJavaRun(ChildJvm.Result run) throws Exception {
+    assertThat(run.exitCode).as(run.toString()).isZero();
     assertThat(run.spans).hasSize(3);
     assertThat(run.spans)
         .allSatisfy(s -> assertThat(s.attr("aiwarden.key.fingerprint")).isNotNull());
     assertThat(run.spans.get(0).attr("code.function.name"))
         .isEqualTo("dev.aiwarden.examples.openai.OpenAiJavaExample.run");
     assertThat(run.spans.get(1).attr("gen_ai.usage.output_tokens")).isNotNull();
+    // Nothing but our own log lines on stderr: no JVM warnings caused by the agent.
     assertThat(run.stderr.lines().filter(l -> !l.startsWith("[ai-warden]")))
         .as(run.stderr)
         .isEmpty();
