@@ -22,7 +22,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.composer.Composer;
+import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -32,6 +33,9 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.parser.Parser;
+import org.snakeyaml.engine.v2.parser.ParserImpl;
+import org.snakeyaml.engine.v2.scanner.StreamReader;
 
 /**
  * Reads and validates a policy file (the schema is in {@code docs/policy.md}) into a compiled
@@ -91,10 +95,12 @@ public final class PolicyFile {
 
   private Policy compile(String text) throws PolicyException {
     Node root;
+    LoadSettings settings =
+        LoadSettings.builder().setLabel(name).setMaxAliasesForCollections(10).build();
+    PlacedEvents events = new PlacedEvents();
     try {
-      LoadSettings settings =
-          LoadSettings.builder().setLabel(name).setMaxAliasesForCollections(10).build();
-      Optional<Node> node = new Compose(settings).composeString(text);
+      events.parser = new ParserImpl(settings, new StreamReader(settings, text));
+      Optional<Node> node = new Composer(settings, events).getSingleNode();
       if (!node.isPresent()) {
         throw new PolicyException(name, 1, 1, "the policy file is empty; it needs at least \"version: 1\"");
       }
@@ -109,6 +115,15 @@ public final class PolicyFile {
           + (context == null ? "" : context + ": ") + problem.replace('\n', ' ').trim());
     } catch (YamlEngineException e) {
       throw new PolicyException(name, 1, 1, "not valid YAML: " + String.valueOf(e.getMessage()).replace('\n', ' '));
+    } catch (RuntimeException e) {
+      // The YAML library checks some things outside its own exception types: a tag such as
+      // "!%e" decodes to text with a trailing space, and its Tag constructor throws
+      // IllegalArgumentException. Still a bad file, not an agent failure; it is placed at the
+      // event the composer was working on.
+      Optional<Mark> mark = events.last == null ? Optional.empty() : events.last.getStartMark();
+      throw new PolicyException(name, mark.map(m -> m.getLine() + 1).orElse(1),
+          mark.map(m -> m.getColumn() + 1).orElse(1),
+          "not valid YAML: " + String.valueOf(e.getMessage()).replace('\n', ' ').trim());
     }
 
     Policy.Settings s = new Policy.Settings();
@@ -443,5 +458,33 @@ public final class PolicyFile {
     int line = mark.map(m -> m.getLine() + 1).orElse(1);
     int column = mark.map(m -> m.getColumn() + 1).orElse(1);
     return new PolicyException(name, line, column, problem);
+  }
+
+  /** The YAML parser's events as the composer takes them, remembering the last one for messages. */
+  private static final class PlacedEvents implements Parser {
+    Parser parser;
+    Event last;
+
+    @Override
+    public boolean checkEvent(Event.ID choice) {
+      return parser.checkEvent(choice);
+    }
+
+    @Override
+    public Event peekEvent() {
+      return parser.peekEvent();
+    }
+
+    @Override
+    public Event next() {
+      Event event = parser.next();
+      last = event;
+      return event;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return parser.hasNext();
+    }
   }
 }

@@ -143,6 +143,16 @@ class PolicyFileTest {
   }
 
   @Test
+  void aTagTheYamlLibraryRejectsOutsideItsOwnErrorsIsPlacedToo() {
+    // Found by the policy-file fuzzer: "!%e" decodes to a tag with a trailing space, and the YAML
+    // library throws IllegalArgumentException rather than one of its own errors.
+    assertError("!%e", 1, 1, "not valid YAML", "Tag");
+    // Only at the very end of the file (anywhere else the scanner reports a bad escape itself).
+    assertError("version: 1\nmode: !%e", 2, 7, "not valid YAML", "Tag");
+    assertError("version: 1\nmodels:\n  allow:\n    - gpt-4o\n    - !%e", 5, 7, "not valid YAML", "Tag");
+  }
+
+  @Test
   void badYamlAndMissingVersion() {
     assertError("version: 1\nkeys:\n  allow: [\"a\"\n", 4, 1, "not valid YAML");
     assertError("mode: enforce\n", 1, 1, "version: 1");
