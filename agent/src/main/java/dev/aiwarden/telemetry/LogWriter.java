@@ -81,6 +81,13 @@ final class LogWriter {
   /** The builder for a batch is kept only while at most this big. */
   private static final int KEEP_BATCH_CHARS = 64 * 1024;
 
+  /**
+   * A drain stops adding lines once the batch holds this many characters, and the batch is written
+   * before the drain goes on: a burst of lines is written in several {@code write}s from the same
+   * reused builder and byte buffer, instead of growing (and dropping) a bigger one each time.
+   */
+  static final int FLUSH_BATCH_CHARS = 32 * 1024;
+
   private static final int NEW = 0;
   private static final int AWAKE = 1;
   private static final int ASLEEP = 2;
@@ -266,14 +273,16 @@ final class LogWriter {
     return tail.get() != head;
   }
 
-  /** Moves the queued lines into the pending ones (lock held); false when nothing queued. */
-  private boolean drainIntoBatch() {
+  /**
+   * Moves the lines queued before {@code t} into the batch (lock held), stopping early once the
+   * batch holds {@link #FLUSH_BATCH_CHARS}; false when nothing was moved.
+   */
+  private boolean drainIntoBatch(long t) {
     long h = head;
-    long t = tail.get();
     if (h == t) {
       return false;
     }
-    while (h != t) {
+    while (h != t && batch.length() < FLUSH_BATCH_CHARS) {
       int i = (int) h & mask;
       Object line = slots.get(i);
       if (line == null) {
@@ -321,7 +330,12 @@ final class LogWriter {
   private void writeNow(Object line) {
     lock.lock();
     try {
-      drainIntoBatch();
+      long end = tail.get(); // what queued before this line: later lines are the writer's
+      while (drainIntoBatch(end) && batch.length() >= FLUSH_BATCH_CHARS) {
+        callerWrites.incrementAndGet();
+        printBatch();
+        resetBatch();
+      }
       if (line != null) {
         add(line);
       }
@@ -339,12 +353,18 @@ final class LogWriter {
   private int writeQueued() {
     lock.lock();
     try {
-      if (!drainIntoBatch()) {
-        return 0;
+      int written = 0;
+      long end = tail.get(); // lines queued meanwhile wait for the next look
+      while (drainIntoBatch(end)) {
+        written += lines;
+        writerWrites.incrementAndGet();
+        printBatch();
+        boolean full = batch.length() >= FLUSH_BATCH_CHARS;
+        resetBatch();
+        if (!full) {
+          break;
+        }
       }
-      int written = lines;
-      writerWrites.incrementAndGet();
-      printBatch();
       return written;
     } finally {
       resetBatch();

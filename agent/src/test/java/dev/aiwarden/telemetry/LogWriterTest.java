@@ -604,49 +604,16 @@ class LogWriterTest {
   void writtenAsBytesTheWriterThreadMakesNoCopyOfTheLines() throws Exception {
     // A plain PrintStream (known to write ASCII as itself, as the JVM's own stderr is) over a
     // stream that keeps nothing and counts the lines' ends.
-    AtomicInteger ends = new AtomicInteger();
-    OutputStream counting = new OutputStream() {
-      @Override
-      public void write(int b) {
-        if (b == '\n') {
-          ends.incrementAndGet();
-        }
-      }
-
-      @Override
-      public void write(byte[] b, int off, int len) {
-        for (int i = off; i < off + len; i++) {
-          write(b[i]);
-        }
-      }
-    };
+    LineEnds counting = new LineEnds();
+    AtomicInteger ends = counting.ends;
     PrintStream plain = new PrintStream(counting, true, StandardCharsets.UTF_8);
     ErrEncoding.remember(plain, StandardCharsets.UTF_8);
     System.setErr(plain);
     try {
       LogWriter w = writer(LogWriter.CAPACITY, LogWriterTest::daemon);
-      String text = "[ai-warden] INFO chat gpt-4o -> 200 openai api.openai.com:443 key=sha256:43dff2a4e74be72f"
-          + " (env:OPENAI_API_KEY) caller=com.acme.Billing.summarise(Billing.java:81) tokens=21/9 227ms policy=allow";
-      com.sun.management.ThreadMXBean mx =
-          (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
       int rounds = 400;
       int perRound = 8;
-      long writerBefore = 0;
-      for (int round = 0; round < rounds; round++) {
-        if (round == rounds / 2) {
-          writerBefore = mx.getThreadAllocatedBytes(w.thread().getId());
-        }
-        for (int i = 0; i < perRound; i++) {
-          LogWriter.Line line = LogWriter.take();
-          line.text().append(text);
-          w.info(line);
-          line.done();
-        }
-        awaitDrained(w);
-      }
-      w.flush();
-      double writerPerLine =
-          (double) (mx.getThreadAllocatedBytes(w.thread().getId()) - writerBefore) / (rounds / 2 * perRound);
+      double writerPerLine = writerBytesPerLine(w, rounds, perRound, () -> {});
       System.out.printf("LogWriter, written as bytes: %.1f bytes allocated per line on the writer thread%n", writerPerLine);
       assertThat(ends.get()).isEqualTo(rounds * perRound);
       assertThat(w.byteWrites()).isEqualTo(w.writerWrites());
@@ -654,6 +621,87 @@ class LogWriterTest {
       assertThat(writerPerLine).isLessThan(24.0);
     } finally {
       ErrEncoding.remember(null, null);
+    }
+  }
+
+  @Test
+  void aBurstIsWrittenInBoundedBatchesFromTheSameReusedBuffers() throws Exception {
+    // A full ring (1024 lines of ~220 characters, ~225 K characters) used to go out as one batch:
+    // a builder and byte buffer of that size, made and dropped on every such look (far above the
+    // 64 K kept). Now a drain writes every ~32 K characters and goes on with the same buffers.
+    LineEnds counting = new LineEnds();
+    AtomicInteger ends = counting.ends;
+    AtomicInteger longestWrite = counting.longestWrite;
+    PrintStream plain = new PrintStream(counting, false, StandardCharsets.UTF_8);
+    ErrEncoding.remember(plain, StandardCharsets.UTF_8);
+    System.setErr(plain);
+    try {
+      CountDownLatch release = new CountDownLatch(1);
+      LogWriter w = writer(LogWriter.CAPACITY, heldBack(release));
+      int rounds = 20;
+      int perRound = LogWriter.CAPACITY - 8;
+      // The first round is all queued before the writer's first look.
+      double writerPerLine = writerBytesPerLine(w, rounds, perRound, release::countDown);
+      System.out.printf("LogWriter, bursts of %d lines: longest write %d bytes, %.1f bytes allocated per line"
+          + " on the writer thread%n", perRound, longestWrite.get(), writerPerLine);
+      assertThat(ends.get()).isEqualTo(rounds * perRound);
+      assertThat(w.callerWrites()).isZero();
+      assertThat(longestWrite.get()).isLessThanOrEqualTo(LogWriter.FLUSH_BATCH_CHARS + LINE.length() + 2);
+      // Before: ~2 bytes per character of every line (the big builder and its byte buffer).
+      assertThat(writerPerLine).isLessThan(24.0);
+    } finally {
+      ErrEncoding.remember(null, null);
+    }
+  }
+
+  private static final String LINE = "[ai-warden] INFO chat gpt-4o -> 200 openai api.openai.com:443"
+      + " key=sha256:43dff2a4e74be72f (env:OPENAI_API_KEY) caller=com.acme.Billing.summarise(Billing.java:81)"
+      + " tokens=21/9 227ms policy=allow";
+
+  /**
+   * Queues {@code rounds} rounds of {@code perRound} {@link #LINE}s (running {@code afterQueued}
+   * and waiting for the writer after each) and returns the bytes the writer thread allocated per
+   * line over the second half.
+   */
+  private static double writerBytesPerLine(LogWriter w, int rounds, int perRound, Runnable afterQueued)
+      throws InterruptedException {
+    com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long writerBefore = 0;
+    for (int round = 0; round < rounds; round++) {
+      if (round == rounds / 2) {
+        writerBefore = mx.getThreadAllocatedBytes(w.thread().getId());
+      }
+      for (int i = 0; i < perRound; i++) {
+        LogWriter.Line line = LogWriter.take();
+        line.text().append(LINE);
+        w.info(line);
+        line.done();
+      }
+      afterQueued.run();
+      awaitDrained(w);
+    }
+    w.flush();
+    return (double) (mx.getThreadAllocatedBytes(w.thread().getId()) - writerBefore) / (rounds / 2 * perRound);
+  }
+
+  /** A stream that keeps nothing: it counts the lines' ends and remembers its longest write. */
+  private static final class LineEnds extends OutputStream {
+    final AtomicInteger ends = new AtomicInteger();
+    final AtomicInteger longestWrite = new AtomicInteger();
+
+    @Override
+    public void write(int b) {
+      if (b == '\n') {
+        ends.incrementAndGet();
+      }
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      longestWrite.accumulateAndGet(len, Math::max);
+      for (int i = off; i < off + len; i++) {
+        write(b[i]);
+      }
     }
   }
 
