@@ -35,8 +35,13 @@ public final class AiCall {
   public boolean spanValuesSkipped;
 
   public volatile Decision decision = Decision.ALLOW;
-  /** What the policy keeps with the call until it completes (a token reservation), or null. */
+  /**
+   * What the policy keeps with the call until it completes (a token reservation: the key's token
+   * book), or null; written after {@link #policyTicketSeq}, which it publishes.
+   */
   public volatile Object policyTicket;
+  /** The number of the call's token reservation in {@link #policyTicket}. */
+  public long policyTicketSeq;
   /** The span of this call, owned by telemetry (an OpenTelemetry span), or null. */
   public volatile Object span;
 

@@ -203,15 +203,15 @@ public final class Policy {
       // One lock for "how many in the window" and "reserve this call's max_tokens": a call refused
       // in enforce mode reserves nothing; in monitor mode (or already would_deny) it reserves.
       Long max = call.request == null ? null : call.request.maxTokens;
-      TokenWindow.Entry entry =
+      long used =
           state.tokens.reserveBelow(
               limitKey,
               tokensPerMinute,
               verdict == null && mode == Mode.ENFORCE,
               max == null ? 0 : max,
               MINUTE_NANOS,
-              now);
-      long used = entry.before;
+              now,
+              call);
       if (used >= tokensPerMinute && verdict == null) {
         verdict = deny(RuleId.LIMIT_TOKENS, "key " + describe(call.key) + " used or reserved " + used
             + " tokens in the last minute; the limit (limits.tokens_per_minute) is " + tokensPerMinute);
@@ -219,7 +219,6 @@ public final class Policy {
           return verdict;
         }
       }
-      call.policyTicket = entry;
     }
     return verdict == null ? allow : verdict;
   }
@@ -368,13 +367,13 @@ public final class Policy {
   void onCompleted(AiCall call, PolicyState state) {
     ResponseInfo response = call.response;
     Object ticket = call.policyTicket;
-    if (ticket instanceof TokenWindow.Entry) {
+    if (ticket instanceof TokenWindow.Book) {
       long used = 0;
       if (response != null) {
         used = (response.hasInputTokens() ? response.inputTokens : 0)
             + (response.hasOutputTokens() ? response.outputTokens : 0);
       }
-      TokenWindow.settle((TokenWindow.Entry) ticket, used);
+      TokenWindow.settle((TokenWindow.Book) ticket, call.policyTicketSeq, used);
     }
     if (abuseMax > 0 && response != null
         && (response.contentFilterBlocked || "content_filter".equals(response.errorCode))) {

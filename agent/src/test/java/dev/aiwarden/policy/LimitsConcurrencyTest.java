@@ -3,6 +3,7 @@ package dev.aiwarden.policy;
 import static dev.aiwarden.policy.TestCalls.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.aiwarden.core.AiCall;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -13,12 +14,26 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** 8 threads hammering one key with requests_per_minute: 100 get exactly 100 calls through. */
+/**
+ * 8 threads hammering one key with requests_per_minute: 100 (or tokens_per_minute: 1000, 10 a
+ * call) get exactly 100 calls through.
+ */
 class LimitsConcurrencyTest {
 
   @Test
   void exactlyTheLimitIsAllowedUnderContention() throws Exception {
-    Policy p = policy("version: 1\nlimits:\n  requests_per_minute: 100\n");
+    hammer("version: 1\nlimits:\n  requests_per_minute: 100\n", 0, "limit.requests");
+  }
+
+  @Test
+  void exactlyTheTokenLimitIsReservedUnderContention() throws Exception {
+    // 1000 tokens a minute, every call reserving max_tokens 10 and not completing: 100 pass
+    hammer("version: 1\nlimits:\n  tokens_per_minute: 1000\n", 10, "limit.tokens");
+  }
+
+  /** 20 rounds of 8 threads making 100 calls each (with {@code maxTokens}, when > 0): 100 pass. */
+  private static void hammer(String yaml, long maxTokens, String rule) throws Exception {
+    Policy p = policy(yaml);
     for (int round = 0; round < 20; round++) {
       PolicyState state = new PolicyState(System::nanoTime, () -> "h");
       AtomicInteger allowed = new AtomicInteger();
@@ -30,9 +45,13 @@ class LimitsConcurrencyTest {
         futures.add(pool.submit(() -> {
           start.await();
           for (int i = 0; i < 100; i++) {
-            Decision d = p.decide(openAi("gpt-4o", "hi"), state);
+            AiCall call = openAi("gpt-4o", "hi");
+            if (maxTokens > 0) {
+              call.request.maxTokens = maxTokens;
+            }
+            Decision d = p.decide(call, state);
             if (d.blocks()) {
-              assertThat(d.rule()).isEqualTo("limit.requests");
+              assertThat(d.rule()).isEqualTo(rule);
               denied.incrementAndGet();
             } else {
               allowed.incrementAndGet();

@@ -212,6 +212,47 @@ public final class Worker {
     metric("mem.nonheap.mb", ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage().getUsed() / 1e6);
     metric("mem.classes", ManagementFactory.getClassLoadingMXBean().getLoadedClassCount());
     metric("mem.rss.mb", rssKilobytes() / 1e3);
+    // The same, with G1 told to keep no more heap than its live data needs: the heap regions a
+    // JVM has committed and touched after the loops depend on how G1 happened to size its young
+    // generation, and differ from run to run of the same configuration by tens of MB. Shrunk,
+    // what is left is what the JVM (and an agent in it) keeps. The ratios are put back for the
+    // groups after this one (their warm-up loops grow the heap again before they measure).
+    com.sun.management.HotSpotDiagnosticMXBean vm =
+        ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+    String min = vm.getVMOption("MinHeapFreeRatio").getValue();
+    String max = vm.getVMOption("MaxHeapFreeRatio").getValue();
+    try {
+      vm.setVMOption("MinHeapFreeRatio", "0");
+      vm.setVMOption("MaxHeapFreeRatio", "10");
+      fullGc();
+      metric("mem.rss.shrunk.mb", settledRssKilobytes() / 1e3);
+    } finally {
+      vm.setVMOption("MaxHeapFreeRatio", max);
+      vm.setVMOption("MinHeapFreeRatio", min);
+    }
+  }
+
+  /**
+   * {@link #rssKilobytes()} once G1 has given back what it shrank: since Java 17 it uncommits
+   * regions in the background after the GC, so the reading waits until two readings 200 ms apart
+   * agree (at most 3 s).
+   */
+  private static long settledRssKilobytes() throws IOException {
+    long last = rssKilobytes();
+    for (int i = 0; i < 15; i++) {
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      long now = rssKilobytes();
+      if (now == last) {
+        break;
+      }
+      last = now;
+    }
+    return last;
   }
 
   /** Resident set size from {@code /proc/self/status} (Linux), or -1. */

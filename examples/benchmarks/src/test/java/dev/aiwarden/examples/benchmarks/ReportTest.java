@@ -206,4 +206,16 @@ class ReportTest {
     assertThat(report).doesNotContain("OpenTelemetry agent |");
     assertThat(row(report, "RSS after warm-up")).contains("+17.5 MB").endsWith("| PASS |");
   }
+
+  @Test
+  void theShrunkRssIsReportedBesideTheTargetRowWithoutAVerdict() throws Exception {
+    put(Suite.NONE, "mem.rss.mb", 250, 260);
+    put(Suite.WARDEN, "mem.rss.mb", 270, 280);
+    put(Suite.NONE, "mem.rss.shrunk.mb", 200, 210);
+    put(Suite.WARDEN, "mem.rss.shrunk.mb", 205, 215);
+    String report = write();
+    assertThat(row(report, "RSS after warm-up |")).contains("+20.0 MB").endsWith("| PASS |");
+    assertThat(row(report, "RSS after warm-up, heap shrunk")).contains("+5.00 MB").endsWith("| — |");
+    assertThat(report).contains("`MaxHeapFreeRatio=10`");
+  }
 }
