@@ -96,6 +96,41 @@ class OpenAiJavaIT {
     assertThat((Long) a.get("code.line.number")).isPositive();
   }
 
+  /**
+   * A synchronous call's caller is the application's exact line, plain or streamed: found at
+   * openai-java's {@code RetryingHttpClient.execute} and taken by the OkHttp hook (docs/hooks.md),
+   * the same frame OkHttp's own walk finds.
+   */
+  @Test
+  void syncCallsNameTheApplicationsExactLine() throws Exception {
+    List<String> source =
+        java.nio.file.Files.readAllLines(
+            java.nio.file.Paths.get(
+                "../openai-java-example/src/main/java/dev/aiwarden/examples/openai/OpenAiJavaExample.java"));
+    Spans.Span chat = openAi("chat").get(0);
+    assertThat(chat.attr("code.function.name")).isEqualTo("dev.aiwarden.examples.openai.OpenAiJavaExample.run");
+    assertThat(chat.attr("code.line.number"))
+        .isEqualTo(lineOf(source, "print(scenario, client.chat().completions().create(chat(model, false)));"));
+    Spans.Span stream =
+        openAi("chat").stream()
+            .filter(s -> Boolean.TRUE.equals(s.attr("aiwarden.request.stream")))
+            .findFirst()
+            .orElseThrow();
+    assertThat(stream.attr("code.function.name")).isEqualTo("dev.aiwarden.examples.openai.OpenAiJavaExample.run");
+    long streaming = lineOf(source, "client.chat().completions().createStreaming(chat(model, true))) {");
+    // The try-with-resources statement starts a line above the call.
+    assertThat((Long) stream.attr("code.line.number")).isBetween(streaming - 1, streaming);
+  }
+
+  private static long lineOf(List<String> source, String code) {
+    for (int i = 0; i < source.size(); i++) {
+      if (source.get(i).trim().equals(code)) {
+        return i + 1;
+      }
+    }
+    throw new AssertionError("not in the example's source: " + code);
+  }
+
   @Test
   void asyncChatIsRecordedWithItsKeyAndResponse() {
     List<Spans.Span> chats = openAi("chat");
