@@ -285,9 +285,14 @@ class OpenAiJavaIT {
   void onOpenAiJavasOwnOkHttp4EveryCallIsOneSpanToo() throws Exception {
     String libraries = ExampleClasspath.of("openai-java-example");
     assertThat(libraries).contains("okhttp-4.12.0.jar").doesNotContain("okhttp-jvm-5");
-    ChildJvm.Result run = child().classpath(libraries).args(SCENARIOS).run();
+    ChildJvm.Result run = child().classpath(libraries).agentArgs("log.level=debug").args(SCENARIOS).run();
     assertThat(run.exitCode).as(run.toString()).isZero();
     assertThat(ChildJvmClasspath.of(run)).contains("okhttp-4.12.0.jar").doesNotContain("okhttp-jvm-5");
+    // The openai-java hook (the caller found at RetryingHttpClient.execute) is woven, and no
+    // adapter of it failed.
+    assertThat(run.stderr).contains("hooked com/openai/core/http/RetryingHttpClient");
+    assertThat(run.stderr).doesNotContain("openai-java.execute").doesNotContain("keepCaller")
+        .doesNotContain("keptCaller");
     assertThat(run.spans).as(run.toString()).hasSize(SCENARIOS.length);
     assertThat(run.spans).allSatisfy(s -> assertThat(s.attr("aiwarden.policy.decision")).isEqualTo("allow"));
     Spans.Span chat = run.spans("chat").stream()
