@@ -143,6 +143,100 @@ public final class Warden {
     return offer[0].equals(url) ? (byte[]) offer[1] : null;
   }
 
+  /**
+   * Per thread, while an outer SDK layer runs an AI request whose caller it found nearer to the
+   * application than the HTTP client's hook is (openai-java's {@code RetryingHttpClient.execute}
+   * above OkHttp): {@code {host, int[] {port}, path, caller}}; host, path and caller null
+   * otherwise. Made once per thread and reused; JDK types only, except the caller, which is the
+   * core's own object.
+   */
+  private static final ThreadLocal<Object[]> KEPT_CALLER = new ThreadLocal<>();
+
+  /** {@link #keepCaller}'s token when nothing was kept on the thread before. */
+  private static final Object NOTHING_KEPT = new Object();
+
+  /**
+   * Keeps {@code caller} (from {@link #captureCaller()}) on this thread for the request to {@code
+   * host}, {@code port} and {@code path} that an inner client's hook will start on this thread
+   * before {@link #restoreCaller} (see {@link #keptCaller}). Only for a caller the inner hook's
+   * own walk would find too: every frame between the two must be one the caller walk skips.
+   * Returns the token to give {@link #restoreCaller} when the outer layer returns or throws (what
+   * was kept before, for nested calls), or null when nothing was kept. Never throws.
+   */
+  public static Object keepCaller(String host, int port, String path, Object caller) {
+    if (host == null || path == null || caller == null) {
+      return null;
+    }
+    try {
+      Object[] kept = KEPT_CALLER.get();
+      if (kept == null) {
+        kept = new Object[] {null, new int[1], null, null};
+        KEPT_CALLER.set(kept);
+      }
+      int[] keptPort = (int[]) kept[1];
+      Object token =
+          kept[0] == null ? NOTHING_KEPT : new Object[] {kept[0], keptPort[0], kept[2], kept[3]};
+      kept[0] = host;
+      keptPort[0] = port;
+      kept[2] = path;
+      kept[3] = caller;
+      return token;
+    } catch (Throwable t) {
+      hookError("keepCaller", t);
+      return null;
+    }
+  }
+
+  /** Ends a {@link #keepCaller}: puts back what this thread kept before it. Never throws. */
+  public static void restoreCaller(Object token) {
+    if (token == null) {
+      return;
+    }
+    try {
+      Object[] kept = KEPT_CALLER.get();
+      if (kept == null) {
+        return;
+      }
+      if (token instanceof Object[]) {
+        Object[] before = (Object[]) token;
+        kept[0] = before[0];
+        ((int[]) kept[1])[0] = (Integer) before[1];
+        kept[2] = before[2];
+        kept[3] = before[3];
+      } else {
+        kept[0] = null;
+        kept[2] = null;
+        kept[3] = null;
+      }
+    } catch (Throwable t) {
+      hookError("restoreCaller", t);
+    }
+  }
+
+  /**
+   * The caller kept on this thread ({@link #keepCaller}) for a request to {@code host} and {@code
+   * port} whose path is {@code url[pathStart, pathEnd)}, or null (none kept, or kept for another
+   * request: the hook then walks for itself). No allocation. Never throws.
+   */
+  public static Object keptCaller(String host, int port, String url, int pathStart, int pathEnd) {
+    try {
+      Object[] kept = KEPT_CALLER.get();
+      if (kept == null || kept[0] == null || host == null || url == null || pathStart < 0) {
+        return null;
+      }
+      String path = (String) kept[2];
+      return ((int[]) kept[1])[0] == port
+              && pathEnd - pathStart == path.length()
+              && url.regionMatches(pathStart, path, 0, path.length())
+              && host.equals(kept[0])
+          ? kept[3]
+          : null;
+    } catch (Throwable t) {
+      hookError("keptCaller", t);
+      return null;
+    }
+  }
+
   public static boolean isAiCall(String host, int port, String path) {
     WardenHooks h = hooks;
     if (h == null || host == null || path == null) {

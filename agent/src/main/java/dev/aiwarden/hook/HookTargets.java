@@ -46,6 +46,12 @@ public final class HookTargets {
   /** azure-core: the retry policy, taught not to retry a policy denial. */
   public static final String AZURE_CORE_RETRY_POLICY = "com.azure.core.http.policy.RetryPolicy";
 
+  /**
+   * openai-java: its outermost HTTP client, whose synchronous {@code execute} finds an AI call's
+   * caller nearer to it than OkHttp's hook underneath.
+   */
+  public static final String OPENAI_JAVA_RETRYING_CLIENT = "com.openai.core.http.RetryingHttpClient";
+
   /** azure-security-keyvault-secrets: the secret model whose {@code getValue()} is watched. */
   public static final String KEYVAULT_SECRET =
       "com.azure.security.keyvault.secrets.models.KeyVaultSecret";
@@ -95,6 +101,9 @@ public final class HookTargets {
           || internalName.equals("com/azure/core/http/policy/RetryPolicy")
           || internalName.equals("com/azure/core/http/HttpPipeline");
     }
+    if (internalName.startsWith("com/openai/")) {
+      return internalName.equals("com/openai/core/http/RetryingHttpClient");
+    }
     if (internalName.startsWith("com/azure/security/keyvault/")) {
       return internalName.equals("com/azure/security/keyvault/secrets/models/KeyVaultSecret");
     }
@@ -116,6 +125,7 @@ public final class HookTargets {
     return internalName.startsWith("okhttp3/")
         || internalName.startsWith("com/azure/core/")
         || internalName.startsWith("com/azure/security/keyvault/")
+        || internalName.startsWith("com/openai/")
         || internalName.startsWith("reactor/netty/")
         || internalName.startsWith("org/apache/hc/client5/")
         || internalName.startsWith("org/apache/http/")

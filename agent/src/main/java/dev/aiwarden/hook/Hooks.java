@@ -8,6 +8,7 @@ import dev.aiwarden.hook.okhttp.OkHttp3Hook;
 import dev.aiwarden.hook.jdkhttp.JdkHttpClientHook;
 import dev.aiwarden.hook.jdkurl.HttpUrlConnectionHook;
 import dev.aiwarden.hook.okhttp.OkHttp4Hook;
+import dev.aiwarden.hook.openaijava.OpenAiJavaHook;
 import dev.aiwarden.hook.reactornetty.ReactorNettyHook;
 import dev.aiwarden.hook.spring.SpringWebHook;
 import java.util.Arrays;
@@ -20,6 +21,7 @@ public final class Hooks {
       Collections.unmodifiableList(Arrays.asList(
               new OkHttp4Hook(),
               new AzureCoreHook(),
+              new OpenAiJavaHook(),
               new OkHttp3Hook(),
               new ApacheHttpClient5Hook(),
               new ApacheHttpClient4Hook(),

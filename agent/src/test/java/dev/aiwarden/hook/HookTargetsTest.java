@@ -24,6 +24,10 @@ class HookTargetsTest {
     assertThat(HookTargets.AZURE_CORE_RETRY_POLICY.replace('.', '/'))
         .isEqualTo("com/azure/core/http/policy/RetryPolicy");
     assertThat(HookTargets.wanted(HookTargets.AZURE_CORE_PIPELINE.replace('.', '/'))).isTrue();
+    assertThat(HookTargets.wanted(HookTargets.OPENAI_JAVA_RETRYING_CLIENT.replace('.', '/'))).isTrue();
+    assertThat(HookTargets.inHookedLibrary("com/openai/core/http/RetryingHttpClient")).isTrue();
+    assertThat(HookTargets.wanted("com/openai/core/http/LoggingHttpClient")).isFalse();
+    assertThat(HookTargets.wanted("com/openai/client/okhttp/OkHttpClient")).isFalse();
   }
 
   @Test

@@ -187,6 +187,11 @@ public final class OkHttp4Adapter {
           || Warden.handledOutside()) {
         return null;
       }
+      if (caller == null) {
+        // openai-java's RetryingHttpClient.execute may have found this request's caller already,
+        // nearer to the application (OpenAiJavaAdapter): else the core walks from here.
+        caller = Warden.keptCaller(url.host(), url.port(), text, pathStart, pathEnd);
+      }
       RequestBody body = request.body();
       return Warden.requestStarting(
           "okhttp",

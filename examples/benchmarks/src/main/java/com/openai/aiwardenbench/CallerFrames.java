@@ -21,6 +21,15 @@ public final class CallerFrames {
     return agent(AGENT - 1);
   }
 
+  /**
+   * For {@code SdkFrames.call(depth, CallerFrames::capture, null)}: {@code Warden.captureCaller()}
+   * under one frame, as openai-java's hook ({@code OpenAiJavaAdapter.enterExecute}) calls it at
+   * {@code RetryingHttpClient.execute}: the walk starts 4 frames above that method there too.
+   */
+  public static Object capture(Object ignored) {
+    return dev.aiwarden.bootstrap.Warden.captureCaller();
+  }
+
   private static Caller agent(int frames) {
     return frames <= 1 ? CallerLocator.find() : agent(frames - 1);
   }

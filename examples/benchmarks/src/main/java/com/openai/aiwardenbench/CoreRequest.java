@@ -17,6 +17,7 @@ public final class CoreRequest implements Function<Object, Object> {
   private final String path;
   private final String[] headers;
   private final byte[] body;
+  private Object caller;
 
   public CoreRequest(String client, String url, String host, int port, String path, String[] headers, byte[] body) {
     this.client = client;
@@ -28,10 +29,19 @@ public final class CoreRequest implements Function<Object, Object> {
     this.body = body;
   }
 
+  /**
+   * The caller the next calls pass, as a hook that found it earlier does (null, the default: the
+   * core walks the stack itself).
+   */
+  public CoreRequest caller(Object caller) {
+    this.caller = caller;
+    return this;
+  }
+
   @Override
   public Object apply(Object ignored) {
     try {
-      return Warden.requestStarting(client, "POST", url, host, port, path, headers, body, null);
+      return Warden.requestStarting(client, "POST", url, host, port, path, headers, body, caller);
     } catch (PolicyDeniedException denied) {
       return denied;
     }

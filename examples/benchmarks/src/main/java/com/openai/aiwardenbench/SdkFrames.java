@@ -17,6 +17,14 @@ public final class SdkFrames {
   /** Frames from the application's call to the hooked OkHttp method, counted in openai-java 4.101. */
   public static final int OPENAI_JAVA = 12;
 
+  /**
+   * Of those, the frames from the application's call to openai-java's {@code
+   * RetryingHttpClient.execute} (its own included: {@code ChatCompletionService.create}, {@code
+   * ChatCompletionServiceImpl.create}, {@code WithRawResponseImpl.create}, {@code execute}), where
+   * the openai-java hook finds the caller for the OkHttp hook.
+   */
+  public static final int OPENAI_JAVA_RETRYING = 4;
+
   private SdkFrames() {}
 
   /**

@@ -96,6 +96,41 @@ class OpenAiJavaIT {
     assertThat((Long) a.get("code.line.number")).isPositive();
   }
 
+  /**
+   * A synchronous call's caller is the application's exact line, plain or streamed: found at
+   * openai-java's {@code RetryingHttpClient.execute} and taken by the OkHttp hook (docs/hooks.md),
+   * the same frame OkHttp's own walk finds.
+   */
+  @Test
+  void syncCallsNameTheApplicationsExactLine() throws Exception {
+    List<String> source =
+        java.nio.file.Files.readAllLines(
+            java.nio.file.Paths.get(
+                "../openai-java-example/src/main/java/dev/aiwarden/examples/openai/OpenAiJavaExample.java"));
+    Spans.Span chat = openAi("chat").get(0);
+    assertThat(chat.attr("code.function.name")).isEqualTo("dev.aiwarden.examples.openai.OpenAiJavaExample.run");
+    assertThat(chat.attr("code.line.number"))
+        .isEqualTo(lineOf(source, "print(scenario, client.chat().completions().create(chat(model, false)));"));
+    Spans.Span stream =
+        openAi("chat").stream()
+            .filter(s -> Boolean.TRUE.equals(s.attr("aiwarden.request.stream")))
+            .findFirst()
+            .orElseThrow();
+    assertThat(stream.attr("code.function.name")).isEqualTo("dev.aiwarden.examples.openai.OpenAiJavaExample.run");
+    long streaming = lineOf(source, "client.chat().completions().createStreaming(chat(model, true))) {");
+    // The try-with-resources statement starts a line above the call.
+    assertThat((Long) stream.attr("code.line.number")).isBetween(streaming - 1, streaming);
+  }
+
+  private static long lineOf(List<String> source, String code) {
+    for (int i = 0; i < source.size(); i++) {
+      if (source.get(i).trim().equals(code)) {
+        return i + 1;
+      }
+    }
+    throw new AssertionError("not in the example's source: " + code);
+  }
+
   @Test
   void asyncChatIsRecordedWithItsKeyAndResponse() {
     List<Spans.Span> chats = openAi("chat");
@@ -250,9 +285,14 @@ class OpenAiJavaIT {
   void onOpenAiJavasOwnOkHttp4EveryCallIsOneSpanToo() throws Exception {
     String libraries = ExampleClasspath.of("openai-java-example");
     assertThat(libraries).contains("okhttp-4.12.0.jar").doesNotContain("okhttp-jvm-5");
-    ChildJvm.Result run = child().classpath(libraries).args(SCENARIOS).run();
+    ChildJvm.Result run = child().classpath(libraries).agentArgs("log.level=debug").args(SCENARIOS).run();
     assertThat(run.exitCode).as(run.toString()).isZero();
     assertThat(ChildJvmClasspath.of(run)).contains("okhttp-4.12.0.jar").doesNotContain("okhttp-jvm-5");
+    // The openai-java hook (the caller found at RetryingHttpClient.execute) is woven, and no
+    // adapter of it failed.
+    assertThat(run.stderr).contains("hooked com/openai/core/http/RetryingHttpClient");
+    assertThat(run.stderr).doesNotContain("openai-java.execute").doesNotContain("keepCaller")
+        .doesNotContain("keptCaller");
     assertThat(run.spans).as(run.toString()).hasSize(SCENARIOS.length);
     assertThat(run.spans).allSatisfy(s -> assertThat(s.attr("aiwarden.policy.decision")).isEqualTo("allow"));
     Spans.Span chat = run.spans("chat").stream()

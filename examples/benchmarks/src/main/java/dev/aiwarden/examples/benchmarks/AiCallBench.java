@@ -1,11 +1,18 @@
 package dev.aiwarden.examples.benchmarks;
 
+import com.openai.aiwardenbench.CallerFrames;
 import com.openai.aiwardenbench.CoreRequest;
 import com.openai.aiwardenbench.SdkFrames;
 import dev.aiwarden.bootstrap.PolicyDeniedException;
 import dev.aiwarden.bootstrap.Warden;
+import com.openai.core.ClientOptions;
+import com.openai.core.http.HttpClient;
+import com.openai.core.http.HttpMethod;
+import com.openai.core.http.HttpRequest;
 import dev.aiwarden.core.AiCall;
 import dev.aiwarden.hook.okhttp.OkHttp4Adapter;
+import dev.aiwarden.hook.openaijava.OpenAiJavaAdapter;
+import dev.aiwarden.provenance.CallerLocator;
 import java.io.PrintStream;
 import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
@@ -33,17 +40,20 @@ import org.openjdk.jmh.annotations.Warmup;
  * to the agent's code, with the default policy and with the suite's full policy.
  *
  * <ul>
- *   <li>{@link #okHttpChat}: what OkHttp4Hook's advice does for that call: the adapter's request
- *       side (URL checks, header flattening, the request-body copy) and core, then the response
- *       side (reading the body for inspection) and core;
- *   <li>{@link #coreChat}: Warden's core alone, {@code requestStarting} + {@code
- *       responseReceived} (classification, parsing, key fingerprint and source, caller, policy,
- *       log line).
+ *   <li>{@link #okHttpChat}: what the hooks do for that call: OpenAiJavaHook's advice at {@code
+ *       RetryingHttpClient.execute} (the caller found there, {@link SdkFrames#OPENAI_JAVA_RETRYING}
+ *       frames above the application, and kept for the thread; put back after), and OkHttp4Hook's
+ *       around the chain: the adapter's request side (URL checks, header flattening, the
+ *       request-body copy, the kept caller taken) and core, then the response side (reading the
+ *       body for inspection) and core;
+ *   <li>{@link #coreChat}: Warden's core alone, the caller's walk from {@code
+ *       RetryingHttpClient.execute}'s depth + {@code requestStarting} + {@code responseReceived}
+ *       (classification, parsing, key fingerprint and source, policy, log line).
  * </ul>
  *
- * Both run under {@link SdkFrames#OPENAI_JAVA} stand-in SDK frames, so the caller search walks as
- * far as in a real call. The log line is written to {@code /dev/null} ({@link
- * InstalledCore#quietStandardError}).
+ * Both run under stand-in SDK frames ({@link SdkFrames}), so the caller search walks as far as in a
+ * real call; the request side under {@link SdkFrames#OPENAI_JAVA}, as deep as OkHttp's hook. The
+ * log line is written to {@code /dev/null} ({@link InstalledCore#quietStandardError}).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -70,6 +80,10 @@ public class AiCallBench {
   private CoreRequest coreRequest;
   private String[] responseHeaders;
   private PrintStream stderr;
+  /** openai-java's own client chain, as {@code ClientOptions} builds it (never sends here). */
+  private HttpClient retrying;
+  /** The chat request as openai-java hands it to that chain. */
+  private HttpRequest sdkRequest;
 
   @Setup
   public void setUp() throws Exception {
@@ -96,12 +110,26 @@ public class AiCallBench {
     coreRequest = new CoreRequest("okhttp", ChatTraffic.URL, "api.openai.com", 443, "/v1/chat/completions",
         traffic.flatRequestHeaders(), traffic.requestBody);
     responseHeaders = traffic.flatResponseHeaders();
-    // One call each way before measuring: each must be an allowed AI call, or this measures the
-    // wrong thing.
+    retrying = ClientOptions.builder().httpClient(new com.openai.client.okhttp.OkHttpClient(new OkHttpClient()))
+        .apiKey(key).baseUrl("https://api.openai.com/v1").build().httpClient();
+    sdkRequest = HttpRequest.builder().method(HttpMethod.POST).baseUrl("https://api.openai.com/v1")
+        .addPathSegments("chat", "completions").build();
+    // One call each way before measuring: each must be an allowed AI call whose caller was found at
+    // RetryingHttpClient.execute, or this measures the wrong thing.
+    Object token = SdkFrames.call(SdkFrames.OPENAI_JAVA_RETRYING, OpenAiJavaAdapter::enterExecute, retrying, sdkRequest);
+    int framesWalked = CallerLocator.lastWalkFrames();
+    OpenAiJavaAdapter.exitExecute(token);
+    if (token == null) {
+      throw new IllegalStateException("the openai-java hook did not find the caller at RetryingHttpClient.execute");
+    }
     if (!(SdkFrames.call(SdkFrames.OPENAI_JAVA, coreRequest, null) instanceof AiCall)
         || !(OkHttp4Adapter.onRequest(call) instanceof AiCall)) {
       throw new IllegalStateException("the benchmark's chat call is not an allowed AI call (policy " + policy + ")");
     }
+    SdkFrames.call(SdkFrames.OPENAI_JAVA, coreRequest, null);
+    int framesWalkedBefore = CallerLocator.lastWalkFrames();
+    System.out.println("caller walk: " + framesWalked + " frames from RetryingHttpClient.execute ("
+        + framesWalkedBefore + " from OkHttp's hook)");
   }
 
   @TearDown
@@ -116,7 +144,15 @@ public class AiCallBench {
    */
   @Benchmark
   public Object okHttpChat() {
-    Object handle = SdkFrames.call(SdkFrames.OPENAI_JAVA, OkHttp4Adapter::onRequest, call);
+    // RetryingHttpClient.execute's advice finds the caller, as deep down as in the SDK's call;
+    // OkHttp's hook (deeper still) then takes it. Its exit advice ends that.
+    Object token = SdkFrames.call(SdkFrames.OPENAI_JAVA_RETRYING, OpenAiJavaAdapter::enterExecute, retrying, sdkRequest);
+    Object handle;
+    try {
+      handle = SdkFrames.call(SdkFrames.OPENAI_JAVA, OkHttp4Adapter::onRequest, call);
+    } finally {
+      OpenAiJavaAdapter.exitExecute(token);
+    }
     Response result = response;
     if (handle instanceof PolicyDeniedException) {
       throw new IllegalStateException(DENIED, (PolicyDeniedException) handle);
@@ -126,9 +162,13 @@ public class AiCallBench {
     return result;
   }
 
-  /** Warden's core alone on the same call: requestStarting + responseReceived. */
+  /**
+   * Warden's core alone on the same call: the caller's walk from where openai-java's hook looks,
+   * requestStarting (given that caller) + responseReceived.
+   */
   @Benchmark
   public Object coreChat() {
+    coreRequest.caller(SdkFrames.call(SdkFrames.OPENAI_JAVA_RETRYING, CallerFrames::capture, null));
     Object handle = SdkFrames.call(SdkFrames.OPENAI_JAVA, coreRequest, null);
     if (handle instanceof PolicyDeniedException) {
       throw new IllegalStateException(DENIED, (PolicyDeniedException) handle);
