@@ -138,22 +138,14 @@ public final class AzureCoreAdapter {
   }
 
   /**
-   * Per thread, while {@code HttpPipeline.sendSync} runs for an AI request: that request's {@link
-   * URL} ({@code [0]}) and the caller found from the pipeline's frame ({@code [1]}); both null
-   * otherwise. JDK types only in the value (nothing pins a class loader).
-   */
-  private static final ThreadLocal<Object[]> PIPELINE_CALLER = new ThreadLocal<>();
-
-  /** {@link #enterPipeline}'s token when no other pipeline call was in progress on the thread. */
-  private static final Object NOTHING_BEFORE = new Object();
-
-  /**
    * Woven before {@code HttpPipeline.sendSync(request, context)}. The caller walk is the dearest
    * part of an azure call on Java 17 (each frame down to the application's costs a frame object
    * and the VM resolving its method): from the HTTP client's {@code sendSync} the
    * application's frame is some 36 frames down, from the pipeline's some 14. So for an AI request
-   * the caller is found here and kept for this thread, and {@link #onSendSync} takes it for the
-   * same request (same {@link URL} object: a retry's copy keeps it) instead of walking again.
+   * the caller is found here and kept for this thread ({@link Warden#keepCaller}, as openai-java's
+   * hook keeps its caller for OkHttp), and {@link #onSendSync} takes it for the same request (same
+   * host, port and path on this thread while the pipeline runs: retries included) instead of
+   * walking again.
    *
    * <p>The answer is the same as a walk from the client's {@code sendSync}: only when every
    * policy of the pipeline and its HTTP client are azure's own classes (whose frames the caller
@@ -176,15 +168,7 @@ public final class AzureCoreAdapter {
       if (caller == null) {
         return null; // no application frame (or no core): the client's walk answers as before
       }
-      Object[] kept = PIPELINE_CALLER.get();
-      if (kept == null) {
-        kept = new Object[2];
-        PIPELINE_CALLER.set(kept);
-      }
-      Object token = kept[0] == null ? NOTHING_BEFORE : new Object[] {kept[0], kept[1]};
-      kept[0] = url;
-      kept[1] = caller;
-      return token;
+      return Warden.keepCaller(url.getHost(), port, url.getPath(), caller);
     } catch (Throwable t) {
       Warden.hookError("azure-core.pipeline", t);
       return null;
@@ -193,25 +177,14 @@ public final class AzureCoreAdapter {
 
   /** Woven where {@code HttpPipeline.sendSync} returns or throws: puts back what was kept before. */
   public static void exitPipeline(Object token) {
-    if (token == null) {
-      return;
-    }
-    try {
-      Object[] kept = PIPELINE_CALLER.get();
-      if (kept != null) {
-        Object[] before = token instanceof Object[] ? (Object[]) token : new Object[2];
-        kept[0] = before[0];
-        kept[1] = before[1];
-      }
-    } catch (Throwable t) {
-      Warden.hookError("azure-core.pipeline", t);
-    }
+    Warden.restoreCaller(token);
   }
 
-  /** The caller {@link #enterPipeline} found on this thread for the request of {@code url}, or null. */
+  /** The caller {@link #enterPipeline} found on this thread for the request to {@code url}, or null. */
   static Object pipelineCaller(URL url) {
-    Object[] kept = PIPELINE_CALLER.get();
-    return kept != null && kept[0] == url ? kept[1] : null;
+    String path = url.getPath();
+    int port = url.getPort() == -1 ? url.getDefaultPort() : url.getPort();
+    return Warden.keptCaller(url.getHost(), port, path, 0, path.length());
   }
 
   /**

@@ -59,8 +59,15 @@ class PipelineCallerTest {
   }
 
   private static HttpRequest chat() {
-    return new HttpRequest(HttpMethod.POST, CHAT).setBody(BinaryData.fromString("{\"model\":\"gpt-4o\"}"));
+    return chat(CHAT);
   }
+
+  private static HttpRequest chat(String url) {
+    return new HttpRequest(HttpMethod.POST, url).setBody(BinaryData.fromString("{\"model\":\"gpt-4o\"}"));
+  }
+
+  /** The same request to another deployment (another path). */
+  private static final String OTHER_CHAT = CHAT.replace("gpt-4o", "gpt-4o-mini");
 
   @Test
   void theClientTakesTheCallerThePipelineFoundForTheSameRequestAndItsRetries() throws Exception {
@@ -72,8 +79,12 @@ class PipelineCallerTest {
     AzureCoreAdapter.onSyncResponse(HANDLE, null, new java.io.IOException("refused"));
     verify(core).requestStarting(any(), any(), any(), any(), anyInt(), any(), any(), any(), same(CALLER));
 
-    // Another request made on the same thread meanwhile walks for itself.
-    assertThat(AzureCoreAdapter.pipelineCaller(chat().getUrl())).isNull();
+    // A request elsewhere made on the same thread meanwhile walks for itself; the same request
+    // built again (a retry policy of azure's copies it) takes the caller too.
+    assertThat(AzureCoreAdapter.pipelineCaller(chat(OTHER_CHAT).getUrl())).isNull();
+    assertThat(AzureCoreAdapter.pipelineCaller(new java.net.URL("https://MYRES.openai.azure.com:8443/openai"
+        + "/deployments/gpt-4o/chat/completions?api-version=1"))).as("another host and port").isNull();
+    assertThat(AzureCoreAdapter.pipelineCaller(chat().getUrl())).isSameAs(CALLER);
     AzureCoreAdapter.exitPipeline(token);
     assertThat(AzureCoreAdapter.pipelineCaller(request.getUrl())).as("gone when the pipeline returns").isNull();
   }
@@ -113,7 +124,7 @@ class PipelineCallerTest {
   @Test
   void aPipelineCallInsideAnotherPutsTheOuterCallersBackWhenItEnds() {
     HttpRequest outer = chat();
-    HttpRequest inner = chat();
+    HttpRequest inner = chat(OTHER_CHAT);
     Object innerCaller = "the inner caller";
     Object outerToken = AzureCoreAdapter.enterPipeline(pipeline(), outer);
     when(core.captureCaller()).thenReturn(innerCaller);
