@@ -27,8 +27,11 @@ import java.util.zip.InflaterInputStream;
  *   <li>{@code none}: the normal answer (with the digest headers below);
  *   <li>{@code truncate}: the first half of the JSON, as a complete response ({@code Content-Length}
  *       of the half);
- *   <li>{@code close-mid-body}: {@code Content-Length} of the whole, half of it written, then the
- *       connection is closed;
+ *   <li>{@code close-mid-body}: {@code Content-Length} of the whole, half of it written, then,
+ *       {@link #CLOSE_PAUSE_MILLIS} later, the connection is closed (the pause lets a client read
+ *       the half it got first: the JDK's {@code HttpClient} input stream throws as soon as the
+ *       error arrives, dropping bytes it had received but not yet handed out, so without it how
+ *       many bytes the application read before the exception would be down to thread timing);
  *   <li>{@code gzip} / {@code deflate}: the JSON compressed, with {@code Content-Encoding} (deflate
  *       is the zlib format of RFC 9110);
  *   <li>{@code not-json}: a 200 HTML error page ({@code text/html}) as a broken proxy sends;
@@ -102,6 +105,17 @@ final class Faults {
      * Thrown out of the exchange handler to make the JDK's server close the connection without
      * finishing the response (the handler must not close the exchange).
      */
+    /** How long {@code close-mid-body} waits between the bytes it sends and closing the connection. */
+    static final long CLOSE_PAUSE_MILLIS = 200;
+
+    private static void pauseBeforeClosing() {
+        try {
+            Thread.sleep(CLOSE_PAUSE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     static final class Abort extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
@@ -197,6 +211,7 @@ final class Faults {
                 OutputStream os = ex.getResponseBody();
                 os.write(json, 0, json.length / 2);
                 os.flush();
+                pauseBeforeClosing();
                 throw new Abort();
             }
             case GZIP:
@@ -284,6 +299,7 @@ final class Faults {
         os.write(event, 0, event.length / 2);
         os.flush();
         if (mode == Mode.CLOSE_MID_BODY) {
+            pauseBeforeClosing();
             throw new Abort();
         }
         os.close();
