@@ -442,4 +442,20 @@ public final class Warden {
       // Nothing left to tell: the application must not notice.
     }
   }
+
+  /**
+   * A hook's note for users diagnosing it, at debug level ({@link WardenHooks#hookDebug}): no
+   * request data, and only for rare events. Never throws.
+   */
+  public static void hookDebug(String message) {
+    WardenHooks h = hooks;
+    if (h == null) {
+      return;
+    }
+    try {
+      h.hookDebug(message);
+    } catch (Throwable ignored) {
+      // Nothing left to tell: the application must not notice.
+    }
+  }
 }

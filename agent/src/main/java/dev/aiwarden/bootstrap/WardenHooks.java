@@ -87,4 +87,10 @@ public interface WardenHooks {
 
   /** An error inside a hook: logged once per key, never thrown. */
   void hookError(String where, Throwable error);
+
+  /**
+   * A hook's note for users diagnosing it, logged at debug level only (so {@code message} must
+   * hold no request data). For rare events (once per client, never per call).
+   */
+  default void hookDebug(String message) {}
 }

@@ -281,6 +281,11 @@ public final class WardenCore implements WardenHooks {
     AgentLog.errorOnce("hook:" + where, "ai-warden hook error in " + where, error);
   }
 
+  @Override
+  public void hookDebug(String message) {
+    AgentLog.get("dev.aiwarden.hook").debug(message);
+  }
+
   private void finish(AiCall call) {
     finish(call, telemetry.get());
   }

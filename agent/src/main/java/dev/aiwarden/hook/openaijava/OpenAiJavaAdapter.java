@@ -21,10 +21,10 @@ import java.util.Locale;
  *
  * <p>The answer is the same as the OkHttp hook's own walk: only when the retrying client's chain of
  * delegate {@code HttpClient}s (logging, workload identity, phantom-reachable closing, ...) is all
- * openai-java's own classes, ending in its {@code com.openai.client.okhttp.OkHttpClient}, are the
- * frames between the two points ones the walk skips ({@code com.openai.}, {@code okhttp3.}). A
- * chain with any other client (the application's, Spring AI's) keeps nothing, and OkHttp walks as
- * before. The OkHttp hook takes the kept caller only for the request to the same host, port and
+ * openai-java's own classes, ending in its {@code com.openai.client.okhttp.OkHttpClient} or in
+ * Spring AI 2's OkHttp client, are the frames between the two points ones the walk skips ({@code
+ * com.openai.}, {@code org.springframework.}, {@code okhttp3.}). A chain with any other client
+ * (the application's) keeps nothing, and OkHttp walks as before. The OkHttp hook takes the kept caller only for the request to the same host, port and
  * path on the same thread while {@code execute} runs (retries included); anything else walks.
  *
  * <p>Injected into the class loader that loaded openai-java; uses only openai-java, JDK and {@link
@@ -33,6 +33,14 @@ import java.util.Locale;
 public final class OpenAiJavaAdapter {
   /** openai-java's OkHttp client: the end of an own delegate chain. */
   static final String OKHTTP_CLIENT = "com.openai.client.okhttp.OkHttpClient";
+
+  /**
+   * Spring AI 2's OkHttp client for openai-java-core (spring-ai-openai 2.0): the other end of a
+   * chain whose frames the walk skips ({@code org.springframework.}). Its {@code execute} turns
+   * the request into OkHttp's and runs it on the same thread; it calls no application code.
+   */
+  static final String SPRING_AI_OKHTTP_CLIENT =
+      "org.springframework.ai.openai.http.okhttp.SpringAiOpenAiHttpClient";
 
   private static final String OWN_PREFIX = "com.openai.";
 
@@ -230,26 +238,44 @@ public final class OpenAiJavaAdapter {
         return k.own;
       }
     }
+    StringBuilder chain = new StringBuilder();
     boolean own;
     try {
-      own = ownChain(client);
+      own = ownChain(client, chain);
     } catch (ReflectiveOperationException | RuntimeException | LinkageError unreadable) {
       own = false; // a field we may not read (a module that does not open it): walk as before
+      chain.append(" (not readable: ").append(unreadable.getClass().getName()).append(')');
     }
     known[nextKnown++ & (known.length - 1)] = new Known(client, own);
+    // Once per client, class names only: tells a user why calls through it walk (or need not).
+    Warden.hookDebug(
+        (own
+                ? "openai-java: AI calls' caller found at RetryingHttpClient.execute for client chain "
+                : "openai-java: AI calls' caller walked for at OkHttp (not openai-java's or Spring AI's"
+                    + " own OkHttp clients) for client chain ")
+            + chain);
     return own;
+  }
+
+  /** {@link #ownChain(Object, StringBuilder)} without the description. */
+  static boolean ownChain(Object client) throws IllegalAccessException {
+    return ownChain(client, null);
   }
 
   /**
    * Follows each client's one {@code HttpClient} field, as long as the client is openai-java's
-   * ({@code com.openai.}); true when it ends at {@link #OKHTTP_CLIENT}.
+   * ({@code com.openai.}); true when it ends at {@link #OKHTTP_CLIENT} or {@link
+   * #SPRING_AI_OKHTTP_CLIENT}. Appends the class names followed to {@code chain} when given.
    */
-  static boolean ownChain(Object client) throws IllegalAccessException {
+  static boolean ownChain(Object client, StringBuilder chain) throws IllegalAccessException {
     Object at = client;
     for (int hops = 0; hops < MAX_CHAIN && at != null; hops++) {
       Class<?> type = at.getClass();
       String name = type.getName();
-      if (name.equals(OKHTTP_CLIENT)) {
+      if (chain != null) {
+        chain.append(hops == 0 ? "" : " -> ").append(name);
+      }
+      if (name.equals(OKHTTP_CLIENT) || name.equals(SPRING_AI_OKHTTP_CLIENT)) {
         return true;
       }
       if (!name.startsWith(OWN_PREFIX)) {

@@ -43,6 +43,7 @@ import okhttp3.ResponseBody;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
 
 /**
  * The caller of a synchronous openai-java AI call, found at {@code RetryingHttpClient.execute} and
@@ -183,6 +184,17 @@ class OpenAiJavaCallerTest {
 
     assertThat(OpenAiJavaAdapter.ownFrames(retrying)).isFalse();
     assertThat(OpenAiJavaAdapter.ownFrames(sdkClient())).isTrue();
+    // Each client's chain is told once, at debug level, by class names: why its calls walk or not.
+    ArgumentCaptor<String> notes = ArgumentCaptor.forClass(String.class);
+    verify(core, times(2)).hookDebug(notes.capture());
+    assertThat(notes.getAllValues().get(0))
+        .startsWith("openai-java: AI calls' caller walked for at OkHttp")
+        .endsWith("com.openai.core.http.RetryingHttpClient -> " + ApplicationsClient.class.getName());
+    assertThat(notes.getAllValues().get(1))
+        .startsWith("openai-java: AI calls' caller found at RetryingHttpClient.execute for client chain"
+            + " com.openai.core.http.RetryingHttpClient -> ")
+        .endsWith(" -> com.openai.client.okhttp.OkHttpClient")
+        .doesNotContain("sk-test");
     // openai-java's own retrying client straight over its OkHttp client is own too.
     assertThat(OpenAiJavaAdapter.ownChain(RetryingHttpClient.builder()
             .httpClient(new com.openai.client.okhttp.OkHttpClient(new okhttp3.OkHttpClient())).build()))

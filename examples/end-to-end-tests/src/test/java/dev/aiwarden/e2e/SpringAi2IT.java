@@ -21,7 +21,9 @@ class SpringAi2IT {
   @BeforeAll
   static void runOnce() throws Exception {
     server = new TestServer();
-    withAgent = child().args(SCENARIOS).run();
+    // At debug level: the openai-java hook tells which client chain it found (and every output is
+    // still searched for the key).
+    withAgent = child().agentArgs("log.level=debug").args(SCENARIOS).run();
     assertThat(withAgent.exitCode).as(withAgent.toString()).isZero();
   }
 
@@ -67,6 +69,24 @@ class SpringAi2IT {
     assertThat(String.valueOf(withAgent.spans.get(1).attr("code.function.name")))
         .doesNotStartWith("io.micrometer.");
     assertThat(withAgent.spans.get(1).attr("aiwarden.request.stream")).isEqualTo(true);
+  }
+
+  /**
+   * Spring AI 2's own OkHttp client ends a chain the caller walk skips ({@code org.springframework.}),
+   * so the caller is found at openai-java's {@code RetryingHttpClient.execute}, nearer the
+   * application than OkHttp's hook, as for openai-java's own client; no adapter failed.
+   */
+  @Test
+  void theCallerIsFoundAtOpenAiJavasRetryingClientThroughSpringAisOkHttpClient() {
+    assertThat(withAgent.stderr)
+        .contains("hooked com/openai/core/http/RetryingHttpClient")
+        .contains("openai-java: AI calls' caller found at RetryingHttpClient.execute for client chain"
+            + " com.openai.core.http.RetryingHttpClient -> ")
+        .contains(" -> org.springframework.ai.openai.http.okhttp.SpringAiOpenAiHttpClient")
+        .doesNotContain("caller walked for at OkHttp")
+        .doesNotContain("openai-java.execute")
+        .doesNotContain("keepCaller")
+        .doesNotContain("keptCaller");
   }
 
   @Test
