@@ -160,7 +160,9 @@ public final class InlineWeaver implements ClassFileTransformer {
 
   /** Logs (debug) that {@code name} was changed, when {@code woven} is not null; returns it. */
   static byte[] hooked(String name, byte[] woven) {
-    if (woven != null) {
+    // The level first: the logger's first use sets up logging (milliseconds), which would
+    // otherwise run on the application's class-loading thread for a line it does not print.
+    if (woven != null && "debug".equals(AgentLog.level())) {
       AgentLog.get(InlineWeaver.class).debug("hooked {}", name);
     }
     return woven;
