@@ -177,14 +177,10 @@ public final class InlineWeaver implements ClassFileTransformer {
   /** The class file of one of the agent's own classes, or null. */
   static byte[] ownClassBytes(Class<?> c) throws java.io.IOException {
     String resource = c.getName().replace('.', '/').concat(".class");
-    ClassLoader own = InlineWeaver.class.getClassLoader();
-    try (InputStream in =
-        own == null
-            ? ClassLoader.getSystemResourceAsStream(resource)
-            : own.getResourceAsStream(resource)) {
-      return in == null ? null : in.readAllBytes();
-    }
+    byte[] bytes = OwnClassFiles.read(InlineWeaver.class, resource)[0];
+    return bytes != null ? bytes : OwnClassFiles.viaClassLoader(InlineWeaver.class, resource);
   }
+
 
   /** The woven class, or null when no advice applies (or its adapters could not be injected). */
   byte[] weave(ClassLoader loader, String className, ProtectionDomain domain, byte[] classfile) {
