@@ -3,7 +3,7 @@ package dev.aiwarden;
 import java.io.File;
 import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import dev.aiwarden.hook.OwnClassFiles;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
 import java.security.ProtectionDomain;
@@ -89,31 +89,18 @@ final class BootstrapClasses {
 
   /**
    * The class files of {@link #CLASSES}, in order: straight from the agent jar when this class was
-   * loaded from one. {@code ClassLoader.getResourceAsStream} asks the parent loaders first, and the
-   * boot loader's search for a name outside every module indexes the resources of all of the JDK's
-   * modules: about 5 ms of premain, cold. The jar is already open (the class loader shares it).
+   * loaded from one ({@link OwnClassFiles}: no parent loader search, about 5 ms of premain, cold),
+   * else through the class loader.
    */
   static byte[][] readAll() throws IOException {
-    byte[][] classFiles = new byte[CLASSES.length][];
-    File jar = agentJar();
-    if (jar != null) {
-      try (JarFile in = new JarFile(jar, false)) {
-        for (int i = 0; i < CLASSES.length; i++) {
-          JarEntry entry = in.getJarEntry(CLASSES[i] + ".class");
-          if (entry == null) {
-            break;
-          }
-          try (InputStream stream = in.getInputStream(entry)) {
-            classFiles[i] = stream.readAllBytes();
-          }
-        }
-      } catch (IOException | RuntimeException e) {
-        // read() below
-      }
+    String[] resources = new String[CLASSES.length];
+    for (int i = 0; i < CLASSES.length; i++) {
+      resources[i] = CLASSES[i] + ".class";
     }
+    byte[][] classFiles = OwnClassFiles.read(BootstrapClasses.class, resources);
     for (int i = 0; i < CLASSES.length; i++) {
       if (classFiles[i] == null) {
-        classFiles[i] = read(CLASSES[i] + ".class");
+        classFiles[i] = OwnClassFiles.viaClassLoader(BootstrapClasses.class, resources[i]);
       }
     }
     return classFiles;
@@ -121,25 +108,6 @@ final class BootstrapClasses {
 
   /** The jar this class was loaded from, or null (a directory, or not known). */
   static File agentJar() {
-    try {
-      java.security.CodeSource source = BootstrapClasses.class.getProtectionDomain().getCodeSource();
-      if (source == null || source.getLocation() == null
-          || !"file".equals(source.getLocation().getProtocol())) {
-        return null;
-      }
-      File file = new File(source.getLocation().toURI());
-      return file.isFile() ? file : null;
-    } catch (Exception | LinkageError e) {
-      return null;
-    }
-  }
-
-  private static byte[] read(String resource) throws IOException {
-    try (InputStream in = BootstrapClasses.class.getClassLoader().getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IOException("missing from the agent jar: " + resource);
-      }
-      return in.readAllBytes();
-    }
+    return OwnClassFiles.agentJar(BootstrapClasses.class);
   }
 }

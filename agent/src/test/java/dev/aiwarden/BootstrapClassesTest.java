@@ -66,6 +66,7 @@ class BootstrapClassesTest {
     File jar = dir.resolve("agent.jar").toFile();
     List<String> entries = new java.util.ArrayList<>(Arrays.asList(BootstrapClasses.CLASSES));
     entries.add("dev/aiwarden/BootstrapClasses");
+    entries.add("dev/aiwarden/hook/OwnClassFiles");
     try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar.toPath()))) {
       for (String name : entries) {
         out.putNextEntry(new JarEntry(name + ".class"));

@@ -1,12 +1,11 @@
 package dev.aiwarden.hook;
 
 import dev.aiwarden.telemetry.AgentLog;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Method;
 import java.security.ProtectionDomain;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -70,6 +69,7 @@ public final class AdapterInjector {
       return true;
     }
     try {
+      prefetch(classNames, done);
       for (String name : classNames) {
         if (done.contains(name)
             || (loader != null && findLoadedClass.invoke(loader, name) != null)) {
@@ -159,28 +159,37 @@ public final class AdapterInjector {
     }
   }
 
+  /** Reads the class files of a hook's adapters not yet read, from one opening of the agent jar. */
+  private void prefetch(List<String> classNames, Set<String> done) {
+    List<String> missing = new ArrayList<>(classNames.size());
+    for (String name : classNames) {
+      if (!done.contains(name) && !bytesCache.containsKey(name)) {
+        missing.add(name);
+      }
+    }
+    if (missing.isEmpty()) {
+      return;
+    }
+    String[] resources = new String[missing.size()];
+    for (int i = 0; i < resources.length; i++) {
+      resources[i] = missing.get(i).replace('.', '/').concat(".class");
+    }
+    byte[][] files = OwnClassFiles.read(AdapterInjector.class, resources);
+    for (int i = 0; i < files.length; i++) {
+      if (files[i] != null) {
+        bytesCache.put(missing.get(i), files[i]);
+      }
+    }
+  }
+
   private byte[] classBytes(String name) throws IOException {
     byte[] cached = bytesCache.get(name);
     if (cached != null) {
       return cached;
     }
-    String resource = name.replace('.', '/') + ".class";
-    ClassLoader own = AdapterInjector.class.getClassLoader();
-    try (InputStream in =
-        own == null
-            ? ClassLoader.getSystemResourceAsStream(resource)
-            : own.getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IOException("adapter class not found in the agent jar: " + resource);
-      }
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      byte[] buf = new byte[8192];
-      for (int n; (n = in.read(buf)) > 0; ) {
-        out.write(buf, 0, n);
-      }
-      byte[] bytes = out.toByteArray();
-      bytesCache.put(name, bytes);
-      return bytes;
-    }
+    byte[] bytes =
+        OwnClassFiles.viaClassLoader(AdapterInjector.class, name.replace('.', '/').concat(".class"));
+    bytesCache.put(name, bytes);
+    return bytes;
   }
 }

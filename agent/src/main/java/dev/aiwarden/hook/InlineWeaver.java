@@ -160,7 +160,9 @@ public final class InlineWeaver implements ClassFileTransformer {
 
   /** Logs (debug) that {@code name} was changed, when {@code woven} is not null; returns it. */
   static byte[] hooked(String name, byte[] woven) {
-    if (woven != null) {
+    // The level first: the logger's first use sets up logging (milliseconds), which would
+    // otherwise run on the application's class-loading thread for a line it does not print.
+    if (woven != null && "debug".equals(AgentLog.level())) {
       AgentLog.get(InlineWeaver.class).debug("hooked {}", name);
     }
     return woven;
@@ -175,14 +177,10 @@ public final class InlineWeaver implements ClassFileTransformer {
   /** The class file of one of the agent's own classes, or null. */
   static byte[] ownClassBytes(Class<?> c) throws java.io.IOException {
     String resource = c.getName().replace('.', '/').concat(".class");
-    ClassLoader own = InlineWeaver.class.getClassLoader();
-    try (InputStream in =
-        own == null
-            ? ClassLoader.getSystemResourceAsStream(resource)
-            : own.getResourceAsStream(resource)) {
-      return in == null ? null : in.readAllBytes();
-    }
+    byte[] bytes = OwnClassFiles.read(InlineWeaver.class, resource)[0];
+    return bytes != null ? bytes : OwnClassFiles.viaClassLoader(InlineWeaver.class, resource);
   }
+
 
   /** The woven class, or null when no advice applies (or its adapters could not be injected). */
   byte[] weave(ClassLoader loader, String className, ProtectionDomain domain, byte[] classfile) {

@@ -569,6 +569,41 @@ public final class Suite {
       }
       notes.add(note.append('.').toString());
     }
+    for (String app : STARTUP_APPS) {
+      classCountNote(app, order, app.equals("many") ? manyCp : classpath, mains.get(app));
+    }
+  }
+
+  /**
+   * One more, untimed run of {@code app} per configuration with {@code -Xlog:class+load}: how many
+   * classes each loads by its exit, how many of them did not come from the JDK's class data sharing
+   * archive (each of those is read, parsed and verified), and how many are ai-warden's (its shaded
+   * libraries included). Counts do not depend on the machine's load, unlike the timings.
+   */
+  private void classCountNote(String app, List<String> order, String cp, String main) throws Exception {
+    StringBuilder note = new StringBuilder("Classes loaded by exit (").append(app)
+        .append(", one untimed run each with -Xlog:class+load; not from the CDS archive; ai-warden's):");
+    for (String config : order) {
+      Path log = work.resolve("runs/classes-" + app + "-" + config + ".log");
+      Files.deleteIfExists(log);
+      List<String> args = new ArrayList<>(configs.get(config));
+      args.add("-Xlog:class+load=info:file=" + log);
+      startupMillis(args, config, cp, main);
+      int all = 0;
+      int notShared = 0;
+      int agent = 0;
+      for (String line : Files.readAllLines(log)) {
+        if (!line.contains("[class,load]")) {
+          continue;
+        }
+        all++;
+        notShared += line.contains("source: shared objects file") ? 0 : 1;
+        agent += line.contains(" dev.aiwarden.") && !line.contains(" dev.aiwarden.examples.") ? 1 : 0;
+      }
+      note.append(' ').append(config).append(' ').append(all).append(" (").append(notShared)
+          .append("; ").append(agent).append(')').append(config.equals(order.get(order.size() - 1)) ? "." : ",");
+    }
+    notes.add(note.toString());
   }
 
   /** A configuration of the start-up runs only: a do-nothing {@code -javaagent} ({@link NoopAgent}). */
