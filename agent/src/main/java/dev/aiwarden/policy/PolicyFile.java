@@ -26,7 +26,6 @@ import org.snakeyaml.engine.v2.composer.Composer;
 import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
-import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
@@ -113,13 +112,11 @@ public final class PolicyFile {
       String context = e.getContext();
       throw new PolicyException(name, line, column, "not valid YAML: "
           + (context == null ? "" : context + ": ") + problem.replace('\n', ' ').trim());
-    } catch (YamlEngineException e) {
-      throw new PolicyException(name, 1, 1, "not valid YAML: " + String.valueOf(e.getMessage()).replace('\n', ' '));
     } catch (RuntimeException e) {
-      // The YAML library checks some things outside its own exception types: a tag such as
-      // "!%e" decodes to text with a trailing space, and its Tag constructor throws
-      // IllegalArgumentException. Still a bad file, not an agent failure; it is placed at the
-      // event the composer was working on.
+      // The YAML library's errors without a place of their own (too many aliases) and the ones
+      // it raises outside its own exception types (a tag such as "!%e" decodes to text with a
+      // trailing space, and its Tag constructor throws IllegalArgumentException): still a bad
+      // file, not an agent failure; placed at the event the composer was working on.
       Optional<Mark> mark = events.last == null ? Optional.empty() : events.last.getStartMark();
       throw new PolicyException(name, mark.map(m -> m.getLine() + 1).orElse(1),
           mark.map(m -> m.getColumn() + 1).orElse(1),

@@ -153,6 +153,17 @@ class PolicyFileTest {
   }
 
   @Test
+  void tooManyAliasesArePlacedAtTheAliasThatWentOverTheLimit() {
+    // The YAML library allows 10 aliases to collections here (an "alias bomb" guard) and reports
+    // the eleventh without a place of its own: it is placed at the alias the composer was on.
+    StringBuilder yaml = new StringBuilder("version: 1\nmodels:\n  allow: &m [\"gpt-4o\"]\n  deny:\n");
+    for (int i = 0; i < 11; i++) {
+      yaml.append("    - *m\n");
+    }
+    assertError(yaml.toString(), 15, 7, "not valid YAML", "aliases");
+  }
+
+  @Test
   void badYamlAndMissingVersion() {
     assertError("version: 1\nkeys:\n  allow: [\"a\"\n", 4, 1, "not valid YAML");
     assertError("mode: enforce\n", 1, 1, "version: 1");
