@@ -414,7 +414,8 @@ final class Report {
       "  (it runs the local server; the parked JVMs are idle) over the same span.",
       "- Start-up: wall time from launching `java` to the process exiting, whole processes, alternating; and",
       "  the CPU time (user+sys, `/proc/self/stat`) the app has used when its main is done. Default JVM flags.",
-      "- CPU rows: the client JVM's process CPU time over the measured loop / N (the server runs elsewhere).",
+      "- CPU rows: the client JVM's process CPU time over the measured loop / N (the server runs in the suite's",
+      "  JVM; the 64-thread group also shows the server's CPU per call, as it shares the same 2 cores).",
       "- Targets are issue 7's; where it is silent (many-classes start-up, non-AI allocation, what counts as one",
       "  inspection buffer) the row says \"our reading\". Timings on a loaded machine are noise; allocation is not.",
       "");
