@@ -56,12 +56,19 @@ final class LogWriter {
   static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(16);
 
   /**
-   * The writer aims at about this many lines per look: a look that finds more halves the period
-   * (down to {@link #PARK_NANOS}), one that finds at most a third of it doubles the period (up to
-   * {@link #MAX_PARK_NANOS}). Kept below a thread's reusable builders ({@link Line#PER_THREAD}),
-   * so a thread does not run out of them between two looks at a steady rate.
+   * The writer aims at about this many lines per look <em>from one thread</em>: a look in which
+   * some thread had more queued halves the period (down to {@link #PARK_NANOS}), one in which
+   * every thread had at most a third of it doubles the period (up to {@link #MAX_PARK_NANOS}).
+   * Kept below a thread's reusable builders ({@link Line#PER_THREAD}), so a thread does not run
+   * out of them between two looks at a steady rate. Counted per thread, not in all: 64 threads
+   * each logging a line every 10 ms are looked at every 16 ms (a hundred lines per look, one
+   * {@code write}), not every 1 ms (six lines per look: a thousand wake-ups and writes a second,
+   * which cost the callers' cores more than the lines).
    */
   private static final int LINES_PER_LOOK = 6;
+
+  /** A look finding more lines than this in all halves the period too: the ring must not fill up. */
+  private static final int MAX_LINES_PER_LOOK = CAPACITY / 4;
 
   /** The writer sleeps (callers must wake it) after this long without a line. */
   private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
@@ -100,6 +107,16 @@ final class LogWriter {
   private final AtomicLong tail = new AtomicLong();
   /** The next slot to write; changed only with {@link #lock} held. */
   private volatile long head;
+  /**
+   * The most lines one thread had queued in the batch being drained (lock held): a thread's
+   * builders are taken first to last and all freed by one drain, so its k-th queued line is in
+   * its k-th builder ({@link Line#index}). A line handed over as a string counts as one thread's
+   * as many lines as there are strings.
+   */
+  private int perThread;
+  private int strings;
+  /** The most lines one thread had queued in the writer thread's last look (writer thread only). */
+  private int lastBusiest;
 
   /** Held by whoever writes: the writer thread, a WARN caller, a caller that found the ring full. */
   private final ReentrantLock lock = new ReentrantLock();
@@ -153,13 +170,16 @@ final class LogWriter {
     private StringBuilder text = new StringBuilder(CAPACITY);
     /** False for the spare builder: handed over as a string, so at once free again. */
     private final boolean queueable;
+    /** Its place among its thread's builders (0 for the spare one made when all are in use). */
+    private final int index;
     /** Set while queued; the writer clears it once it has copied the text. */
     private volatile boolean queued;
     /** Set while its thread builds a line in it (a line logged meanwhile gets another). */
     private boolean taken;
 
-    private Line(boolean queueable) {
+    private Line(boolean queueable, int index) {
       this.queueable = queueable;
+      this.index = index;
     }
 
     /** The builder to append the line to (without a line separator). */
@@ -183,7 +203,7 @@ final class LogWriter {
     for (int i = 0; i < own.length; i++) {
       Line l = own[i];
       if (l == null) {
-        l = new Line(i < own.length - 1);
+        l = new Line(i < own.length - 1, i);
         own[i] = l;
       } else if (l.taken || l.queued) {
         continue;
@@ -195,7 +215,7 @@ final class LogWriter {
       l.taken = true;
       return l;
     }
-    Line l = new Line(false);
+    Line l = new Line(false, 0);
     l.taken = true;
     return l;
   }
@@ -354,9 +374,11 @@ final class LogWriter {
     lock.lock();
     try {
       int written = 0;
+      int busiest = 0;
       long end = tail.get(); // lines queued meanwhile wait for the next look
       while (drainIntoBatch(end)) {
         written += lines;
+        busiest = Math.max(busiest, Math.max(perThread, strings));
         writerWrites.incrementAndGet();
         printBatch();
         boolean full = batch.length() >= FLUSH_BATCH_CHARS;
@@ -365,6 +387,7 @@ final class LogWriter {
           break;
         }
       }
+      lastBusiest = busiest;
       return written;
     } finally {
       resetBatch();
@@ -382,8 +405,10 @@ final class LogWriter {
       Line l = (Line) line;
       batch.append(l.text);
       l.queued = false;
+      perThread = Math.max(perThread, l.index + 1);
     } else {
       batch.append((String) line);
+      strings++;
     }
     batch.append(System.lineSeparator());
     lines++;
@@ -431,6 +456,8 @@ final class LogWriter {
 
   private void resetBatch() {
     lines = 0;
+    perThread = 0;
+    strings = 0;
     if (batch.capacity() > KEEP_BATCH_CHARS) {
       batch = new StringBuilder(1024);
     } else {
@@ -469,7 +496,7 @@ final class LogWriter {
         int written = writeQueued();
         if (written > 0) {
           idleSince = System.nanoTime();
-          period = nextPeriod(period, written);
+          period = nextPeriod(period, lastBusiest, written);
           parkPeriod = period;
           LockSupport.parkNanos(this, period);
           continue;
@@ -492,12 +519,15 @@ final class LogWriter {
     }
   }
 
-  /** The writer's next period between looks, after a look that found {@code written} lines. */
-  static long nextPeriod(long period, int written) {
-    if (written > LINES_PER_LOOK) {
+  /**
+   * The writer's next period between looks, after a look that found {@code written} lines, at
+   * most {@code perThread} of them from one thread.
+   */
+  static long nextPeriod(long period, int perThread, int written) {
+    if (perThread > LINES_PER_LOOK || written > MAX_LINES_PER_LOOK) {
       return Math.max(PARK_NANOS, period / 2);
     }
-    if (written <= LINES_PER_LOOK / 3) {
+    if (perThread <= LINES_PER_LOOK / 3) {
       return Math.min(MAX_PARK_NANOS, period * 2);
     }
     return period;

@@ -257,8 +257,13 @@ public final class OkHttp4Adapter {
       // A small body (most are): copied into this thread's spare array, which ai-warden only reads
       // while it is called, and cleared after. Taken out while in use, so a nested call (none is
       // expected) would get its own.
-      byte[] spare = SPARE.get();
-      SPARE.set(null);
+      byte[][] holder = SPARE.get();
+      if (holder == null) {
+        holder = new byte[1][];
+        SPARE.set(holder);
+      }
+      byte[] spare = holder[0];
+      holder[0] = null;
       if (spare == null) {
         spare = new byte[SPARE_SIZE];
       }
@@ -267,7 +272,7 @@ public final class OkHttp4Adapter {
         Warden.responseReceived(handle, response.code(), headers, spare, 0, (int) length);
       } finally {
         Arrays.fill(spare, 0, (int) length, (byte) 0); // no response text stays behind
-        SPARE.set(spare);
+        holder[0] = spare;
       }
       return response;
     } catch (Throwable t) {
@@ -438,9 +443,11 @@ public final class OkHttp4Adapter {
 
   /**
    * Per thread: the array a small response body is copied into for inspection, reused call after
-   * call (a byte array: it pins no class loader). Holds zeros between calls.
+   * call (a byte array: it pins no class loader). Holds zeros between calls. In a holder of one
+   * slot, so a call takes it out and puts it back without {@code ThreadLocal.set} (a hash-table
+   * write on the thread's map, twice a call).
    */
-  private static final ThreadLocal<byte[]> SPARE = new ThreadLocal<>();
+  private static final ThreadLocal<byte[][]> SPARE = new ThreadLocal<>();
 
   /** An output stream into one array of a known size. */
   static final class ArrayOut extends java.io.OutputStream {

@@ -180,6 +180,12 @@ public final class Suite {
 
   private void run() throws Exception {
     System.setProperty("sun.net.httpserver.nodelay", "true");
+    // The concurrency group's paired windows keep one JVM per configuration waiting with 64 open
+    // connections each while another one warms up (often longer than the JDK server's 30 s idle
+    // timeout), up to 4 x 64 at once (more than its 200 idle connections): keep them all open, so
+    // a window does not measure new TLS handshakes.
+    System.setProperty("sun.net.httpserver.idleInterval", "600");
+    System.setProperty("sun.net.httpserver.maxIdleConnections", "1000");
     markStarted();
     Files.createDirectories(work.resolve("runs"));
     if (classpath == null) {
@@ -215,13 +221,13 @@ public final class Suite {
       runMicro();
     }
     List<String> groups = new ArrayList<>();
-    for (String g : List.of("openai", "azure", "nonai", "memory", "stream", "large", "concurrency")) {
+    for (String g : List.of("openai", "azure", "nonai", "memory", "stream", "large")) {
       if (wanted(g)) {
         groups.add(g);
       }
     }
-    if (!groups.isEmpty()) {
-      runWorkers(String.join(",", groups));
+    if (!groups.isEmpty() || wanted("concurrency")) {
+      runWorkers(String.join(",", groups), wanted("concurrency"));
     }
     if (wanted("startup")) {
       runStartup();
@@ -321,7 +327,7 @@ public final class Suite {
 
   // --- Workers --------------------------------------------------------------------------------
 
-  private void runWorkers(String groups) throws Exception {
+  private void runWorkers(String groups, boolean concurrency) throws Exception {
     Path tls = work.resolve("tls");
     Files.createDirectories(tls);
     Path hosts = LocalAiServer.writeHostsFile(work.resolve("hosts"), "api.openai.com", "myres.openai.azure.com");
@@ -337,27 +343,50 @@ public final class Suite {
           "-Djavax.net.ssl.trustStore=" + server.truststore(),
           "-Djavax.net.ssl.trustStorePassword=changeit",
           "-Djavax.net.ssl.trustStoreType=PKCS12"));
-      List<String> args = workerArgs(groups, server, paced, plain, choices);
-
-      // One discarded run first: the server, disk cache and CPU frequency settle.
-      System.out.println("warm-up run (discarded) ...");
-      runWorker("warmup", NONE, common, withScale(args, Math.min(scale, 0.2)));
-      for (int r = 0; r < rounds; r++) {
-        for (String config : rotated(new ArrayList<>(configs.keySet()), r)) {
-          System.out.printf("round %d/%d: %s ...%n", r + 1, rounds, config);
-          Map<String, Double> m = runWorker("r" + (r + 1), config, common, args);
-          Map<String, List<Double>> byMetric = results.get(config);
-          Set<String> names = new LinkedHashSet<>(byMetric.keySet());
-          names.addAll(m.keySet());
-          for (String name : names) {
-            List<Double> values = byMetric.computeIfAbsent(name, k -> new ArrayList<>());
-            while (values.size() < r) {
-              values.add(Double.NaN);
-            }
-            values.add(m.getOrDefault(name, Double.NaN));
+      if (!groups.isEmpty()) {
+        List<String> args = workerArgs(groups, server, paced, plain, choices);
+        // One discarded run first: the server, disk cache and CPU frequency settle.
+        System.out.println("warm-up run (discarded) ...");
+        runWorker("warmup", NONE, common, withScale(args, Math.min(scale, 0.2)));
+        for (int r = 0; r < rounds; r++) {
+          for (String config : rotated(new ArrayList<>(configs.keySet()), r)) {
+            System.out.printf("round %d/%d: %s ...%n", r + 1, rounds, config);
+            record(config, r, runWorker("r" + (r + 1), config, common, args));
           }
         }
       }
+      if (concurrency) {
+        List<String> args = workerArgs("concurrency", server, paced, plain, choices);
+        args.add("concurrency.paired=true");
+        for (int r = 0; r < rounds; r++) {
+          record(r, new PairedWindows(this, r).run(common, args));
+        }
+      }
+    }
+  }
+
+  /** One round's metrics of one configuration: each metric's list gets its value at index {@code round}. */
+  void record(String config, int round, Map<String, Double> m) {
+    Map<String, List<Double>> byMetric = results.get(config);
+    Set<String> names = new LinkedHashSet<>(byMetric.keySet());
+    names.addAll(m.keySet());
+    for (String name : names) {
+      List<Double> values = byMetric.computeIfAbsent(name, k -> new ArrayList<>());
+      while (values.size() <= round) {
+        values.add(Double.NaN);
+      }
+      Double v = m.get(name);
+      if (v != null) {
+        double before = values.get(round);
+        // The checks' line counts add up over the JVMs of one round (other groups + concurrency).
+        values.set(round, name.equals("agent.logged_calls") && !Double.isNaN(before) ? before + v : v);
+      }
+    }
+  }
+
+  private void record(int round, Map<String, Map<String, Double>> byConfig) {
+    for (Map.Entry<String, Map<String, Double>> e : byConfig.entrySet()) {
+      record(e.getKey(), round, e.getValue());
     }
   }
 
@@ -390,6 +419,20 @@ public final class Suite {
 
   private Map<String, Double> runWorker(String tag, String config, List<String> common, List<String> args)
       throws Exception {
+    Path stdout = work.resolve("runs/" + tag + "-" + config + ".out");
+    Path stderr = work.resolve("runs/" + tag + "-" + config + ".err");
+    ProcessBuilder pb = workerProcess(tag, config, common, args)
+        .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+    Process p = pb.start();
+    if (!p.waitFor(30, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new IllegalStateException("worker " + tag + " " + config + " did not finish; see " + stderr);
+    }
+    return workerMetrics(tag, config, p.exitValue(), Files.readString(stdout), stderr);
+  }
+
+  /** A measured JVM of {@code config}, its environment set; the caller redirects its output. */
+  ProcessBuilder workerProcess(String tag, String config, List<String> common, List<String> args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(java);
     cmd.addAll(configs.get(config));
@@ -409,21 +452,19 @@ public final class Suite {
     cmd.add(classpath);
     cmd.add(Worker.class.getName());
     cmd.addAll(args);
-    Path stdout = work.resolve("runs/" + tag + "-" + config + ".out");
-    Path stderr = work.resolve("runs/" + tag + "-" + config + ".err");
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+    ProcessBuilder pb = new ProcessBuilder(cmd);
     cleanEnvironment(pb.environment());
     pb.environment().put("OPENAI_API_KEY", openAiKey);
     pb.environment().put("AZURE_OPENAI_API_KEY", azureKey);
-    Process p = pb.start();
-    if (!p.waitFor(30, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new IllegalStateException("worker " + tag + " " + config + " did not finish; see " + stderr);
-    }
+    return pb;
+  }
+
+  /** The run's output: exit and leak checks, its METRIC lines and (ai-warden) how many calls it logged. */
+  Map<String, Double> workerMetrics(String tag, String config, int exit, String outText, Path stderr)
+      throws IOException {
     String err = Files.readString(stderr);
-    String outText = Files.readString(stdout);
-    if (p.exitValue() != 0) {
-      throw new IllegalStateException("worker " + tag + " " + config + " failed (exit " + p.exitValue() + "); see "
+    if (exit != 0) {
+      throw new IllegalStateException("worker " + tag + " " + config + " failed (exit " + exit + "); see "
           + stderr + "\n" + tail(err, 3000));
     }
     for (String key : List.of(openAiKey, azureKey)) {
@@ -669,6 +710,14 @@ public final class Suite {
 
   // --- For the report -------------------------------------------------------------------------
 
+  List<String> configNames() {
+    return new ArrayList<>(configs.keySet());
+  }
+
+  Path work() {
+    return work;
+  }
+
   boolean quick() {
     return quick;
   }
@@ -731,7 +780,7 @@ public final class Suite {
     return b.toString();
   }
 
-  private static String tail(String s, int max) {
+  static String tail(String s, int max) {
     return s.length() <= max ? s : "..." + s.substring(s.length() - max);
   }
 

@@ -437,6 +437,7 @@ public final class Worker {
     AtomicBoolean stop = new AtomicBoolean();
     AtomicLong done = new AtomicLong();
     AtomicLong errors = new AtomicLong();
+    Gate gate = new Gate();
     CountDownLatch finished = new CountDownLatch(threads);
     CountDownLatch firstCalls = new CountDownLatch(threads);
     for (int t = 0; t < threads; t++) {
@@ -446,6 +447,10 @@ public final class Worker {
                 try {
                   boolean first = true;
                   while (!stop.get()) {
+                    gate.pass(stop);
+                    if (stop.get()) {
+                      break;
+                    }
                     try {
                       openai.chat().completions().create(params);
                       done.incrementAndGet();
@@ -457,6 +462,8 @@ public final class Worker {
                       first = false;
                     }
                   }
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
                 } finally {
                   finished.countDown();
                 }
@@ -476,25 +483,125 @@ public final class Worker {
     long settleMs = settleWhileRunning(settleCapMillis() * 3);
     // 0 when settled; more when the cap ended the settling with methods still to compile.
     int queued = CompileQueue.pending();
-    LoopProfiler.start("concurrency");
     long jit0 = jitMillis();
-    long c0 = done.get();
-    long cpu0 = CPU.getProcessCpuTime();
-    long t0 = System.nanoTime();
-    Thread.sleep((long) (seconds * 1000));
-    long c1 = done.get();
-    long cpu1 = CPU.getProcessCpuTime();
-    long t1 = System.nanoTime();
-    LoopProfiler.stop("concurrency");
+    long calls;
+    long cpuNanos;
+    long wallNanos;
+    if (p.containsKey("concurrency.paired")) {
+      // Paired windows (Suite#runConcurrency): the suite starts one such JVM per configuration and
+      // lets them call in turn, one short window at a time, so a configuration is always compared
+      // with a no-agent window right next to it in time, under the same load of the shared machine.
+      gate.close(threads);
+      long[] total = windows(gate, done, threads);
+      calls = total[0];
+      wallNanos = total[1];
+      // CPU per call: the CPU until every thread had stopped, over the calls finished until then.
+      cpuNanos = (long) (total[3] * (total[0] / (double) Math.max(1, total[2])));
+    } else {
+      LoopProfiler.start("concurrency");
+      long c0 = done.get();
+      long cpu0 = CPU.getProcessCpuTime();
+      long t0 = System.nanoTime();
+      Thread.sleep((long) (seconds * 1000));
+      calls = done.get() - c0;
+      cpuNanos = CPU.getProcessCpuTime() - cpu0;
+      wallNanos = System.nanoTime() - t0;
+      LoopProfiler.stop("concurrency");
+    }
     // Printed after the loop: a double printed before it had C2 compile its formatting (dtoa) in it.
     metric("concurrency.settle.s", settleMs / 1e3);
     metric("concurrency.settle.queued", queued);
     metric("concurrency.loop.jit.ms", jitMillis() - jit0);
     stop.set(true);
+    gate.open();
     finished.await();
-    metric("concurrency.calls_per_s", (c1 - c0) / ((t1 - t0) / 1e9));
-    metric("concurrency.cpu.us", (cpu1 - cpu0) / 1e3 / Math.max(1, c1 - c0));
+    metric("concurrency.calls_per_s", calls / (wallNanos / 1e9));
+    metric("concurrency.cpu.us", cpuNanos / 1e3 / Math.max(1, calls));
     metric("concurrency.errors", errors.get());
+  }
+
+  /**
+   * The paired-window protocol on stdin/stdout: prints {@code READY}, then for each line
+   * {@code RUN <ms>} lets the threads call for that long, stops them (waiting for the calls under
+   * way), and prints {@code WINDOW <calls in the window> <wall ns> <calls until all stopped>
+   * <process CPU ns until all stopped>}; {@code MEASURE} starts the loop profiler, {@code END} ends.
+   * Returns, summed over the measured windows: calls in the windows, their wall ns, calls until all
+   * threads had stopped, process CPU ns until then.
+   */
+  private static long[] windows(Gate gate, AtomicLong done, int threads) throws Exception {
+    java.io.BufferedReader in =
+        new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8));
+    System.out.println("READY");
+    System.out.flush();
+    long[] total = new long[4];
+    boolean measuring = false;
+    for (String line; (line = in.readLine()) != null; ) {
+      if (line.equals("END")) {
+        break;
+      }
+      if (line.equals("MEASURE")) {
+        measuring = true;
+        LoopProfiler.start("concurrency");
+        continue;
+      }
+      long ms = Long.parseLong(line.substring("RUN ".length()).trim());
+      long c0 = done.get();
+      long cpu0 = CPU.getProcessCpuTime();
+      long t0 = System.nanoTime();
+      gate.open();
+      Thread.sleep(ms);
+      long c1 = done.get();
+      long t1 = System.nanoTime();
+      gate.close(threads);
+      long c2 = done.get();
+      long cpu2 = CPU.getProcessCpuTime();
+      if (measuring) {
+        total[0] += c1 - c0;
+        total[1] += t1 - t0;
+        total[2] += c2 - c0;
+        total[3] += cpu2 - cpu0;
+      }
+      System.out.println("WINDOW " + (c1 - c0) + " " + (t1 - t0) + " " + (c2 - c0) + " " + (cpu2 - cpu0));
+      System.out.flush();
+    }
+    if (measuring) {
+      LoopProfiler.stop("concurrency");
+    }
+    return total;
+  }
+
+  /** Where the 64 threads wait between paired windows; closing waits until every one is waiting. */
+  private static final class Gate {
+    // Read without the lock on every call: an open gate costs a volatile read, no monitor.
+    private volatile boolean closed;
+    private int waiting;
+
+    void pass(AtomicBoolean stop) throws InterruptedException {
+      if (closed) {
+        waitWhileClosed(stop);
+      }
+    }
+
+    private synchronized void waitWhileClosed(AtomicBoolean stop) throws InterruptedException {
+      waiting++;
+      notifyAll();
+      while (closed && !stop.get()) {
+        wait();
+      }
+      waiting--;
+    }
+
+    synchronized void open() {
+      closed = false;
+      notifyAll();
+    }
+
+    synchronized void close(int threads) throws InterruptedException {
+      closed = true;
+      while (waiting < threads) {
+        wait();
+      }
+    }
   }
 
   // --- Measuring ------------------------------------------------------------------------------

@@ -161,10 +161,33 @@ class ReportTest {
     put(Suite.NONE, "large.request.alloc", 50e6, 50e6);
     put(Suite.WARDEN, "large.request.alloc", 70e6, 70e6); // two copies of the body
     put(Suite.NONE, "concurrency.calls_per_s", 1000, 1000);
-    put(Suite.WARDEN, "concurrency.calls_per_s", 960, 940); // 95 %
+    put(Suite.WARDEN, "concurrency.calls_per_s", 960, 940); // 95 %, whole JVMs: shown, not judged
+    put(Suite.WARDEN, "concurrency.paired.ratio", 0.96, 0.95, 0.94); // median of the rounds' medians: 0.95
     String report = write();
     assertThat(row(report, "10 MB request: allocated")).contains("2.00 body copies").endsWith("| **FAIL** |");
-    assertThat(row(report, "64 threads")).contains("(0.950×)").endsWith("| PASS |");
+    assertThat(row(report, "64 threads of openai-java chats")).contains("0.95 × (0.94–0.96)").endsWith("| PASS |");
+    assertThat(row(report, "64 threads: calls/s")).contains("(0.950×)").endsWith("| — |");
+  }
+
+  @Test
+  void pairedThroughputBelowTheTargetFailsWithoutANoAgentColumn() throws Exception {
+    put(Suite.NONE, "concurrency.server.cpu.us", 50, 52);
+    put(Suite.WARDEN, "concurrency.paired.ratio", 0.93, 0.96, 0.94);
+    String report = write();
+    assertThat(row(report, "64 threads of openai-java chats")).contains("| — |").endsWith("| **FAIL** |");
+    assertThat(row(report, "64 threads: CPU per call of the local server")).contains("51.0 µs");
+  }
+
+  @Test
+  void aRoundsMetricsFromTwoJvmsLandInTheSameRoundAndTheirLoggedCallsAddUp() {
+    suite.results.put(Suite.WARDEN, new LinkedHashMap<>());
+    suite.record(Suite.WARDEN, 0, Map.of("openai.chat.us", 300.0, "agent.logged_calls", 10.0));
+    suite.record(Suite.WARDEN, 0, Map.of("concurrency.paired.ratio", 0.9, "agent.logged_calls", 5.0));
+    suite.record(Suite.WARDEN, 1, Map.of("concurrency.paired.ratio", 1.0));
+    Map<String, List<Double>> m = suite.results.get(Suite.WARDEN);
+    assertThat(m.get("agent.logged_calls")).containsExactly(15.0, Double.NaN);
+    assertThat(m.get("openai.chat.us")).containsExactly(300.0, Double.NaN);
+    assertThat(m.get("concurrency.paired.ratio")).containsExactly(0.9, 1.0);
   }
 
   @Test
