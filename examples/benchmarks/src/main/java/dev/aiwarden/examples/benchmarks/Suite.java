@@ -659,16 +659,19 @@ public final class Suite {
     return (added >= 0 ? "+" : "") + String.format(Locale.ROOT, "%.0f", added);
   }
 
-  /** A jar holding only a manifest that names {@link NoopAgent} (on the apps' class path already). */
+  /** A jar holding the do-nothing agent, as {@link NoopAgent#LAST} (on no class path but its own). */
   private Path noopAgentJar() throws IOException {
     Path jar = work.resolve("noop-agent.jar");
     Manifest manifest = new Manifest();
     manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-    manifest.getMainAttributes().putValue("Premain-Class", NoopAgent.class.getName());
+    manifest.getMainAttributes().putValue("Premain-Class", NoopAgent.LAST);
     manifest.getMainAttributes().putValue("Can-Retransform-Classes", "true");
     try (JarOutputStream out =
         new JarOutputStream(Files.newOutputStream(jar), manifest)) {
-      // the manifest is all it holds
+      // The agent's class only here, as a real agent's is (see NoopAgent).
+      out.putNextEntry(new java.util.jar.JarEntry(NoopAgent.LAST.replace('.', '/') + ".class"));
+      out.write(NoopAgent.renamedCopy());
+      out.closeEntry();
     }
     return jar;
   }
