@@ -25,46 +25,18 @@ final class SecretScanner {
 
   /**
    * What kind of secret {@code text} contains ("an API key (sk-...)"), or null when none. Reads
-   * any {@link CharSequence} (the policy hands it a view of the decoded prompt, not a string):
-   * copied first into this thread's char array, so the scan reads an array, not the sequence.
+   * any {@link CharSequence}, through this thread's {@link PromptChars} copy.
    */
   static String find(CharSequence text) {
     if (text == null || text.length() == 0) {
       return null;
     }
-    int n = text.length();
-    char[] t = buffer(n);
-    if (text instanceof String) {
-      ((String) text).getChars(0, n, t, 0);
-    } else if (text instanceof StringBuilder) {
-      ((StringBuilder) text).getChars(0, n, t, 0);
-    } else {
-      for (int i = 0; i < n; i++) {
-        t[i] = text.charAt(i);
-      }
-    }
+    PromptChars chars = PromptChars.of(text);
     try {
-      return find(t, n);
+      return find(chars.array, chars.length);
     } finally {
-      if (t.length > MAX_KEPT) {
-        BUFFER.set(null);
-      }
+      chars.release();
     }
-  }
-
-  /** The largest buffer a thread keeps between prompts (as {@code Scratch} does its builder). */
-  private static final int MAX_KEPT = 16 << 10;
-
-  private static final ThreadLocal<char[]> BUFFER = new ThreadLocal<>();
-
-  /** This thread's buffer of at least {@code n} chars. */
-  private static char[] buffer(int n) {
-    char[] t = BUFFER.get();
-    if (t == null || t.length < n) {
-      t = new char[Math.max(n, 2048)];
-      BUFFER.set(t);
-    }
-    return t;
   }
 
   /**
@@ -107,7 +79,7 @@ final class SecretScanner {
       }
       i = end + 1; // t[end] is no token character
     }
-    int begin = indexOf(t, n, "-----BEGIN ", 0);
+    int begin = indexOfBegin(t, n, 0);
     while (begin >= 0) {
       int eol = indexOf(t, n, "\n", begin);
       int stop = eol < 0 ? n : eol;
@@ -115,9 +87,30 @@ final class SecretScanner {
       if (key >= 0 && key < stop) {
         return "a private key block";
       }
-      begin = indexOf(t, n, "-----BEGIN ", begin + 1);
+      begin = indexOfBegin(t, n, begin + 1);
     }
     return null;
+  }
+
+  private static final String BEGIN = "-----BEGIN ";
+
+  /**
+   * {@code indexOf("-----BEGIN ", from)} in the first {@code n} chars of {@code t}, reading one
+   * char in five: each occurrence's five dashes hold exactly one of the probed places {@code
+   * from + 4 + 5k}, so the starts next to each dash probed are tried, in order.
+   */
+  static int indexOfBegin(char[] t, int n, int from) {
+    int start = Math.max(0, from);
+    for (int p = start + 4; p < n; p += 5) {
+      if (t[p] == '-') {
+        for (int s = Math.max(start, p - 4); s <= p; s++) {
+          if (startsWith(t, n, BEGIN, s)) {
+            return s;
+          }
+        }
+      }
+    }
+    return -1;
   }
 
   /** {@code indexOf(s, from)} in the first {@code n} chars of {@code t}. */

@@ -71,6 +71,25 @@ class SecretScannerFastPathTest {
     }
   }
 
+  @Test
+  void thePemSearchReadingOneCharInFiveFindsEveryStart() {
+    Random r = new Random(3);
+    String[] pieces = {"-", "--", "-----", "-----BEGIN ", "-----BEGIN", "BEGIN ", "x", " ", "\n"};
+    for (int round = 0; round < 50_000; round++) {
+      StringBuilder b = new StringBuilder();
+      int parts = r.nextInt(12);
+      for (int i = 0; i < parts; i++) {
+        b.append(pieces[r.nextInt(pieces.length)]);
+      }
+      String s = b.toString();
+      char[] t = (s + "-----BEGIN ").toCharArray(); // chars past the length must not count
+      for (int from = 0; from <= s.length(); from++) {
+        assertThat(SecretScanner.indexOfBegin(t, s.length(), from)).as("%s from %d", s, from)
+            .isEqualTo(s.indexOf("-----BEGIN ", from));
+      }
+    }
+  }
+
   /** The scan before it skipped: every word start, in text order. */
   static final class Reference {
     private Reference() {}
