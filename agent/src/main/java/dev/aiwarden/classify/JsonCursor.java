@@ -615,8 +615,15 @@ final class JsonCursor {
   /** Appends the string value last scanned to {@code text}, decoded in slices of {@code scratch}. */
   void appendScanned(StringBuilder text, char[] scratch) {
     if (strPlain) {
-      for (int i = strStart; i < strEnd; i++) {
-        text.append((char) b[i]);
+      // In slices of scratch: a widening copy and one bulk append each, not an append per char.
+      int i = strStart;
+      while (i < strEnd) {
+        int n = Math.min(scratch.length, strEnd - i);
+        for (int j = 0; j < n; j++) {
+          scratch[j] = (char) b[i + j];
+        }
+        text.append(scratch, 0, n);
+        i += n;
       }
       return;
     }

@@ -518,6 +518,12 @@ public final class RequestBodyParser {
     private Scratch scratch; // slices of decoded text on their way into the hash or text
     /** !keep: instructions came after a part, so the hash order is wrong: parse again keeping text. */
     boolean reordered;
+    /**
+     * TEXT_VIEW with span values: the hash is fed part by part from the body as the text is kept
+     * (bytes, not the builder's chars re-encoded); false when instructions came after a part, so
+     * the view (instructions first) is hashed at the end instead.
+     */
+    private boolean hashLive;
 
     void begin(int mode, boolean spanValues, Scratch scratch) {
       this.mode = mode;
@@ -529,6 +535,7 @@ public final class RequestBodyParser {
       chars = 0;
       hash = null;
       reordered = false;
+      hashLive = mode == TEXT_VIEW && spanValues;
     }
 
     /** Drops the references to this body's text. */
@@ -555,6 +562,14 @@ public final class RequestBodyParser {
         hash.part(s);
         return;
       }
+      if (hashLive) {
+        if (hash == null) {
+          hash = PromptHash.begin();
+          hash.part(s);
+        } else {
+          hashLive = false; // after a part (or a second one): the view is hashed at the end
+        }
+      }
       instructions = s;
     }
 
@@ -578,6 +593,12 @@ public final class RequestBodyParser {
           text.append('\n');
         }
         p.appendScanned(text, scratch.chars);
+        if (hashLive) {
+          if (hash == null) {
+            hash = PromptHash.begin();
+          }
+          p.hashScanned(hash, scratch.chars);
+        }
         return;
       }
       if (!spanValues) {
@@ -610,6 +631,12 @@ public final class RequestBodyParser {
       }
       text.append(s);
       chars += s.length();
+      if (hashLive) {
+        if (hash == null) {
+          hash = PromptHash.begin();
+        }
+        hash.part(s);
+      }
     }
 
     void finish(RequestInfo info) {
@@ -634,7 +661,7 @@ public final class RequestBodyParser {
         }
         scratch.textDone();
         info.promptView = view;
-        info.promptSha256 = spanValues ? PromptHash.of(view) : null;
+        info.promptSha256 = !spanValues ? null : hashLive && hash != null ? hash.hex16() : PromptHash.of(view);
         return; // the builder stays the thread's: the view reads it until the next body
       }
       String joined;

@@ -29,6 +29,13 @@ class PromptHashingTest {
     assertThat(hashed.model).isEqualTo(kept.model);
     assertThat(hashed.unparsed).isEqualTo(kept.unparsed);
     assertThat(hashed.promptText).isNull();
+    // The view the policy reads: its hash fed from the body as the text is kept, the same value.
+    RequestInfo viewed = RequestBodyParser.parse(
+        bytes, 0, bytes.length, "application/json", null, op, RequestBodyParser.TEXT_VIEW, true);
+    assertThat(viewed.promptSha256).as(body).isEqualTo(kept.promptSha256);
+    assertThat(viewed.promptChars).as(body).isEqualTo(kept.promptChars);
+    CharSequence text = viewed.promptTextToInspect();
+    assertThat(text == null ? null : text.toString()).as(body).isEqualTo(kept.promptText);
   }
 
   private static String randomText(Random r, int maxPieces) {

@@ -34,14 +34,36 @@ class PolicyAllocationTest {
 
   @Test
   void anAllowedCallWithEveryRuleTypeAllocatesNothing() throws Exception {
-    Policy p = suitesFullPolicy();
-    Clock clock = new Clock();
-    PolicyState state = new PolicyState(clock::get, () -> "h");
     StringBuilder prompt = new StringBuilder("Summarise the following notes in one friendly sentence. ");
     while (prompt.length() < 2048) {
       prompt.append("Our quarterly revenue grew in every region while costs stayed flat. ");
     }
     AiCall call = openAi("gpt-4o", prompt.toString());
+    assertAllocatesNothing(call);
+  }
+
+  /**
+   * The prompt as the core hands it over (a view of the parser's builder, no string), with what
+   * makes the secret scan check words (runs of 15+ token characters: paths, ids, near-miss keys)
+   * and the PEM search try its starts (dashes, {@code -----BEGIN} of a public key).
+   */
+  @Test
+  void anAllowedViewWithLongTokensAndDashesAllocatesNothing() throws Exception {
+    StringBuilder view = new StringBuilder("Read https://example.com/docs/a-very-long-path/index.html first. ");
+    while (view.length() < 2048) {
+      view.append("Ticket 3f2a-19c0-4d5e-aa71-0b9e2c4d6f80 -- see sk-short, AKIA1234 and ")
+          .append("-----BEGIN PUBLIC KEY----- ; bearer of news; eyJhbGciOi is not a token. ");
+    }
+    AiCall call = openAi("gpt-4o", null);
+    call.request.promptView = view;
+    call.request.promptChars = view.length();
+    assertAllocatesNothing(call);
+  }
+
+  private static void assertAllocatesNothing(AiCall call) throws Exception {
+    Policy p = suitesFullPolicy();
+    Clock clock = new Clock();
+    PolicyState state = new PolicyState(clock::get, () -> "h");
     call.request.maxTokens = 64L;
     ResponseInfo response = new ResponseInfo();
     response.inputTokens = 412;
