@@ -23,8 +23,14 @@ final class ProcessCpu {
     }
   }
 
-  /** The line the suite reads from a start-up app's output. */
+  /** How the line the suite reads from a start-up app's output begins. */
+  static final String PREFIX = "CPU_MS ";
+
+  /**
+   * The line the suite reads from a start-up app's output: the app's CPU so far; printed as the last
+   * thing its main does, so its arrival also marks "main done" ({@link StartupOutput}).
+   */
   static void print() {
-    System.out.println("CPU_MS " + millis());
+    System.out.println(PREFIX + millis());
   }
 }

@@ -90,6 +90,8 @@ final class Report {
 
   private static final String NON_AI_TIME_CONTEXT = "≤ 1 µs added: judged in process (next rows); between"
       + " JVMs this figure moves by tens of µs from run to run";
+  private static final String STARTUP_EXIT_CONTEXT = "— (context: the issue's figure is time to main done, row above;"
+      + " exit also waits for a policy still loading on its own thread and for shutdown hooks)";
   private static final String NON_AI_ALLOC_TARGET = "≤ 64 B added (our reading: nothing)";
   private static final String NON_AI_ALLOC_CONTEXT = NON_AI_ALLOC_TARGET + ": judged in process (next rows);"
       + " between JVMs this figure moves by hundreds of bytes";
@@ -130,14 +132,20 @@ final class Report {
           "micro.jdkhttp.rest.ns", "ns", 1, Kind.ADDED_AT_MOST, 1000, "≤ 1 µs added"),
       new Row("2", "non-AI GET through java.net.http: CPU per call, whole client JVM", "jdkhttp.get.cpu.us", "µs",
           Kind.INFO, 0, false, "—"),
-      new Row("3", "start-up to exit: hello world (no SDK)", "startup.hello.ms", "ms",
+      new Row("3", "start-up to main done: hello world (no SDK)", "startup.hello.main.ms", "ms",
           Kind.INFO, 0, false, "—"),
-      new Row("3", "start-up to exit: small app building both SDK clients", "startup.sdk.ms", "ms",
+      new Row("3", "start-up to exit: hello world (no SDK)", "startup.hello.ms", "ms",
+          Kind.INFO, 0, false, STARTUP_EXIT_CONTEXT),
+      new Row("3", "start-up to main done: small app building both SDK clients", "startup.sdk.main.ms", "ms",
           Kind.STARTUP, 150, false, "≤ 150 ms added, ≤ ⅕ of what OTel adds"),
+      new Row("3", "start-up to exit: small SDK app", "startup.sdk.ms", "ms",
+          Kind.INFO, 0, false, STARTUP_EXIT_CONTEXT),
       new Row("3", "start-up CPU (user+sys) at main done: small SDK app", "startup.sdk.cpu.ms", "ms",
           Kind.INFO, 0, false, "— (less sensitive to load)"),
-      new Row("3", "start-up to exit: the same app with 2000 more classes (literals)", "startup.many.ms", "ms",
-          Kind.STARTUP, 150, false, "≤ 150 ms added, ≤ ⅕ of what OTel adds (our reading)"),
+      new Row("3", "start-up to main done: the same app with 2000 more classes (literals)", "startup.many.main.ms",
+          "ms", Kind.STARTUP, 150, false, "≤ 150 ms added, ≤ ⅕ of what OTel adds (our reading)"),
+      new Row("3", "start-up to exit: 2000-class app", "startup.many.ms", "ms",
+          Kind.INFO, 0, false, STARTUP_EXIT_CONTEXT),
       new Row("3", "start-up CPU (user+sys) at main done: 2000-class app", "startup.many.cpu.ms", "ms",
           Kind.INFO, 0, false, "— (less sensitive to load)"),
       new Row("4", "RSS after warm-up", "mem.rss.mb", "MB", Kind.ADDED_AT_MOST, 25, false, "≤ 25 MB added"),
@@ -412,8 +420,12 @@ final class Report {
       "  load over seconds hits both sides of a ratio alike. CPU per call: the client JVM's CPU from a window's",
       "  start until its threads parked over the calls finished by then; the server's: the suite JVM's CPU",
       "  (it runs the local server; the parked JVMs are idle) over the same span.",
-      "- Start-up: wall time from launching `java` to the process exiting, whole processes, alternating; and",
-      "  the CPU time (user+sys, `/proc/self/stat`) the app has used when its main is done. Default JVM flags.",
+      "- Start-up: whole processes, alternating, default JVM flags. *To main done* (the issue's figure, judged):",
+      "  wall time from launching `java` until the last line the app's main prints (flushed, read from a pipe",
+      "  as it arrives). *To exit* (context): until the process has exited, which also waits for non-daemon",
+      "  threads still working (ai-warden reads and compiles a policy file on one, so that a refused file is",
+      "  reported even by a short-lived program) and for shutdown hooks. Until 2026-11-23 the suite judged",
+      "  time to exit. And the CPU time (user+sys, `/proc/self/stat`) the app has used when its main is done.",
       "  Then one untimed run per app and configuration with `-Xlog:class+load` gives the note *Classes loaded",
       "  by exit*: all classes, those not from the JDK's CDS archive (each read, parsed and verified) and",
       "  ai-warden's own (shaded libraries included); counts that, unlike timings, do not move with the load.",

@@ -587,6 +587,7 @@ public final class Suite {
               config.equals(FLOOR) ? floor.computeIfAbsent(app, k -> new LinkedHashMap<>()) : results.get(config);
           into.computeIfAbsent("startup." + app + ".ms", k -> new ArrayList<>()).add(ms[0]);
           into.computeIfAbsent("startup." + app + ".cpu.ms", k -> new ArrayList<>()).add(ms[1]);
+          into.computeIfAbsent("startup." + app + ".main.ms", k -> new ArrayList<>()).add(ms[2]);
         }
         System.out.printf("start-up %s: run %d/%d%n", app, i + 1, startupRuns);
       }
@@ -595,18 +596,18 @@ public final class Suite {
       String app = e.getKey();
       Map<String, List<Double>> none = results.get(NONE);
       Map<String, List<Double>> warden = results.get(WARDEN);
-      String wall = "startup." + app + ".ms";
+      String wall = "startup." + app + ".main.ms";
       String cpu = "startup." + app + ".cpu.ms";
       StringBuilder note = new StringBuilder()
           .append("Start-up floor (").append(app.equals("hello") ? "hello world" : "small SDK app")
           .append("): a do-nothing `-javaagent` (its premain registers a retransforming transformer that changes")
           .append(" nothing) adds ").append(addedMedian(e.getValue().get(wall), none.get(wall))).append(" ms wall and ")
-          .append(addedMedian(e.getValue().get(cpu), none.get(cpu))).append(" ms CPU at main done in this run")
+          .append(addedMedian(e.getValue().get(cpu), none.get(cpu))).append(" ms CPU to main done in this run")
           .append(" (medians of runs in the same rotation), before any agent code runs");
       if (warden != null && warden.containsKey(wall)) {
         note.append("; ai-warden adds ").append(addedMedian(warden.get(wall), e.getValue().get(wall)))
             .append(" ms wall and ").append(addedMedian(warden.get(cpu), e.getValue().get(cpu)))
-            .append(" ms CPU beyond that floor");
+            .append(" ms CPU beyond that floor (both to main done)");
       }
       notes.add(note.append('.').toString());
     }
@@ -690,25 +691,23 @@ public final class Suite {
     cmd.add(main);
     Path err = work.resolve("runs/startup-" + config + ".err");
     Path outFile = work.resolve("runs/startup-" + config + ".out");
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(outFile.toFile()).redirectError(err.toFile());
+    // stdout comes through a pipe read here, so that the moment the app prints its last line (at the
+    // end of main: ProcessCpu.print, flushed by println) is seen as it happens: "main done".
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(err.toFile());
     cleanEnvironment(pb.environment());
     long t0 = System.nanoTime();
     Process p = pb.start();
+    StartupOutput out = StartupOutput.read(p.getInputStream(), t0);
     if (!p.waitFor(5, TimeUnit.MINUTES)) {
       p.destroyForcibly();
       throw new IllegalStateException("start-up run did not finish: " + cmd);
     }
     long t1 = System.nanoTime();
+    Files.write(outFile, out.lines);
     if (p.exitValue() != 0) {
       throw new IllegalStateException("start-up run failed: " + cmd + "\n" + tail(Files.readString(err), 2000));
     }
-    double cpu = Double.NaN;
-    for (String line : Files.readAllLines(outFile)) {
-      if (line.startsWith("CPU_MS ") && !line.endsWith(" -1")) {
-        cpu = Double.parseDouble(line.substring(7).trim());
-      }
-    }
-    return new double[] {(t1 - t0) / 1e6, cpu};
+    return new double[] {(t1 - t0) / 1e6, out.cpuMillis, out.mainDoneMillis};
   }
 
   // --- For the report -------------------------------------------------------------------------
