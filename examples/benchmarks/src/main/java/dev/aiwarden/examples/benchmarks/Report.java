@@ -361,7 +361,7 @@ final class Report {
       "",
       "## How it is measured",
       "",
-      "- `examples/benchmarks/run.sh` (full, ~50 min on 2 cores) or `--quick` (~3–4 min, a smoke test).",
+      "- `examples/benchmarks/run.sh` (full, ~55 min on 2 cores) or `--quick` (~3–4 min, a smoke test).",
       "  Sources: `examples/benchmarks/src/main/java/dev/aiwarden/examples/benchmarks/` (`Suite` drives, `Worker` measures",
       "  whole processes, `HookPathBench`, `AiCallBench` and `AzureCallBench` are the in-process micro-benchmarks,",
       "  `Micro` runs them).",
@@ -397,8 +397,8 @@ final class Report {
       "  measured loop, divided by N (so SDK I/O threads count too), each thread's own difference (a thread that",
       "  ends during the loop is left out rather than subtracting all it ever allocated).",
       "- Time per AI call (1), judged in paired windows: the JVMs of one round, measured one after the other,",
-      "  differed by ±15–30 µs per call (the load of the shared machine over minutes), while every agent adds a few",
-      "  µs, so \"less than OTel adds\" was decided by noise. Now each round's workers (one per configuration,",
+      "  differed by ±15–30 µs per call (the load of the shared machine over minutes), while ai-warden and OTel",
+      "  differ by a few µs, so \"less than OTel adds\" was decided by noise. Now each round's workers (one per configuration,",
       "  started one after the other) run their per-call loops as above (the loop's median, CPU and allocation",
       "  figures are still taken there) and then wait; when all have, they take turns on one thread: a 0.5 s window",
       "  of openai-java chats each (--quick: 0.25 s), the order rotating every cycle, then the same for",
@@ -412,9 +412,10 @@ final class Report {
       "  = the median over rounds, with their spread. The value columns: the median over windows of a JVM's",
       "  window medians. Beside the verdict, ai-warden − OTel: the same with the OTel window of the same cycle",
       "  (`*.paired.vs_otel.us`); the run resolves \"less than OTel adds\" only when every round has the same",
-      "  sign, else the result says **not resolved**. CPU per call: the worker's process CPU over its windows",
-      "  (10 ms ticks, ~4000 calls in the sum) over their calls. The former figure (each JVM's loop median, JVMs",
-      "  a minute apart) stays as context.",
+      "  sign, else the result says **not resolved**: the verdict's \"less than OTel\" part (which compares the",
+      "  two judged *added* figures, as before) is then within the run's noise. CPU per call: the worker's",
+      "  process CPU over its windows (10 ms ticks; thousands of calls in the sum) over their calls. The former",
+      "  figure (each JVM's loop median, JVMs a minute apart) stays as context.",
       "- In-process figures: each benchmark and parameter in its own JMH fork (`-Xms1g -Xmx1g`, no agent), average",
       "  time per operation, and bytes allocated per operation from `-prof gc`; Warden's core is installed as",
       "  the agent installs it (`Warden.install(new WardenCore(policy, telemetry))`, settings of the JVM: no",
@@ -651,7 +652,8 @@ final class Report {
         s.append(" (").append(signed(v[0])).append("…").append(signed(v[v.length - 1])).append(")");
         s.append(v[0] > 0 || v[v.length - 1] < 0
             ? ": resolved (all " + v.length + " rounds agree)"
-            : ": **not resolved** (the rounds disagree on which adds more)");
+            : ": **not resolved** (the rounds disagree on which adds more: whether it adds less than OTel is"
+                + " within this run's noise)");
       }
     }
     return s.toString();
