@@ -44,7 +44,10 @@ import java.util.jar.Manifest;
  * that rotates from round to round, so drift of the machine falls on all of them alike. Each figure
  * is the median over rounds of each JVM's own median, with the spread (min..max) over rounds; an
  * "added" figure is the median of the per-round differences to the no-agent JVM of the same round.
- * Start-up is the wall time of whole processes, alternated the same way.
+ * Start-up is the wall time of whole processes, alternated the same way. The time per call of the
+ * openai and azure groups and the 64-thread throughput are measured in paired windows instead
+ * ({@link PairedWindows}): the configurations' JVMs of a round take turns in short windows, each
+ * compared with the no-agent window beside it in time.
  *
  * <p>Figures smaller than the noise between JVMs (what the agent adds to a non-AI call, its own
  * work on an AI call) are also measured in process, without an agent, by JMH micro-benchmarks of
@@ -348,7 +351,21 @@ public final class Suite {
         // One discarded run first: the server, disk cache and CPU frequency settle.
         System.out.println("warm-up run (discarded) ...");
         runWorker("warmup", NONE, common, withScale(args, Math.min(scale, 0.2)));
+        // Row (1)'s time per call in paired windows: the round's workers wait after their per-call
+        // loops until all have run them, take turns in short windows, then go on one by one.
+        List<String> loops = new ArrayList<>();
+        for (String g : List.of("openai", "azure")) {
+          if (Arrays.asList(groups.split(",")).contains(g)) {
+            loops.add(g + ".chat");
+          }
+        }
+        List<String> pairedArgs = new ArrayList<>(args);
+        pairedArgs.add("percall.paired=true");
         for (int r = 0; r < rounds; r++) {
+          if (!loops.isEmpty()) {
+            record(r, new PairedWindows(this, r).perCall(common, pairedArgs, loops));
+            continue;
+          }
           for (String config : rotated(new ArrayList<>(configs.keySet()), r)) {
             System.out.printf("round %d/%d: %s ...%n", r + 1, rounds, config);
             record(config, r, runWorker("r" + (r + 1), config, common, args));
@@ -359,7 +376,7 @@ public final class Suite {
         List<String> args = workerArgs("concurrency", server, paced, plain, choices);
         args.add("concurrency.paired=true");
         for (int r = 0; r < rounds; r++) {
-          record(r, new PairedWindows(this, r).run(common, args));
+          record(r, new PairedWindows(this, r).concurrency(common, args));
         }
       }
     }

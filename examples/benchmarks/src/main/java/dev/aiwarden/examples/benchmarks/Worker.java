@@ -53,7 +53,9 @@ import okhttp3.Response;
  * <p>Workloads, in order (each warmed up, then measured): openai-java chat with a 2 KB prompt over
  * TLS; the same through azure-ai-openai; a non-AI OkHttp GET; a non-AI {@code java.net.http} GET;
  * memory after warm-up; a 500-chunk SSE stream; a 10 MB request and a 10 MB response; 64 threads
- * of openai-java chats. Arguments are {@code key=value}: see {@link Suite#workerArgs}.
+ * of openai-java chats. Arguments are {@code key=value}: see {@link Suite#workerArgs}. With {@code
+ * percall.paired} it waits after the two chat loops for the suite's paired windows on stdin
+ * ({@link #callWindows()}, {@link PairedWindows#perCall}) before the other workloads.
  */
 public final class Worker {
   /** About 2 KB: what a real chat prompt with some context looks like. */
@@ -65,6 +67,10 @@ public final class Worker {
 
   private final Map<String, String> p;
   private final double scale;
+  /** The per-call loops of (1) by name ({@code openai.chat}, {@code azure.chat}), for {@link #callWindows()}. */
+  private final Map<String, Call> pairedCalls = new java.util.LinkedHashMap<>();
+  /** The suite's commands on stdin (paired windows); one reader, made when first needed. */
+  private static java.io.BufferedReader commands;
 
   private Worker(Map<String, String> p) {
     this.p = p;
@@ -96,6 +102,11 @@ public final class Worker {
     }
     if (wanted(only, "azure")) {
       azureChat();
+    }
+    if (p.containsKey("percall.paired") && !pairedCalls.isEmpty()) {
+      // Row (1) in paired windows (PairedWindows#perCall): this JVM waits here, warm and settled,
+      // while the other configurations' JVMs run their per-call loops; then they take turns.
+      callWindows();
     }
     if (wanted(only, "nonai")) {
       okHttpGet();
@@ -148,6 +159,7 @@ public final class Worker {
           }
         };
     perCall("openai.chat", call, count("openai.warm", 3000), count("openai", 3000));
+    pairedCalls.put("openai.chat", call);
   }
 
   private void azureChat() {
@@ -171,6 +183,7 @@ public final class Worker {
           }
         };
     perCall("azure.chat", call, count("azure.warm", 2000), count("azure", 2000));
+    pairedCalls.put("azure.chat", call);
   }
 
   // --- (2) non-AI calls -----------------------------------------------------------------------
@@ -529,8 +542,7 @@ public final class Worker {
    * threads had stopped, process CPU ns until then.
    */
   private static long[] windows(Gate gate, AtomicLong done, int threads) throws Exception {
-    java.io.BufferedReader in =
-        new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8));
+    java.io.BufferedReader in = commands();
     System.out.println("READY");
     System.out.flush();
     long[] total = new long[4];
@@ -568,6 +580,52 @@ public final class Worker {
       LoopProfiler.stop("concurrency");
     }
     return total;
+  }
+
+  private static synchronized java.io.BufferedReader commands() {
+    if (commands == null) {
+      commands = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8));
+    }
+    return commands;
+  }
+
+  /**
+   * The per-call paired-window protocol (row 1, one calling thread) on stdin/stdout: prints {@code
+   * READY}, then for each line {@code RUN <loop> <ms>} makes that loop's calls ({@code openai.chat},
+   * {@code azure.chat}: the ones just measured by {@link #perCall}) one after the other for that long,
+   * each timed with {@code System.nanoTime}, and prints {@code WINDOW <calls> <wall ns> <median ns per
+   * call> <process CPU ns> <mean ns per call>}; {@code END} returns (the other groups follow).
+   */
+  private void callWindows() throws Exception {
+    java.io.BufferedReader in = commands();
+    System.out.println("READY");
+    System.out.flush();
+    long[] times = new long[1 << 14];
+    for (String line; (line = in.readLine()) != null && !line.equals("END"); ) {
+      String[] f = line.trim().split(" ");
+      Call call = pairedCalls.get(f[1]);
+      if (call == null) {
+        throw new IllegalArgumentException("no per-call loop " + f[1] + " in this worker: " + line);
+      }
+      long cpu0 = CPU.getProcessCpuTime();
+      long t0 = System.nanoTime();
+      long end = t0 + Long.parseLong(f[2]) * 1_000_000L;
+      long t = t0;
+      int n = 0;
+      do {
+        call.run();
+        long t1 = System.nanoTime();
+        if (n == times.length) {
+          times = Arrays.copyOf(times, n * 2);
+        }
+        times[n++] = t1 - t;
+        t = t1;
+      } while (t < end);
+      long cpu = CPU.getProcessCpuTime() - cpu0;
+      long median = (long) median(Arrays.copyOf(times, n));
+      System.out.println("WINDOW " + n + " " + (t - t0) + " " + median + " " + cpu + " " + (t - t0) / n);
+      System.out.flush();
+    }
   }
 
   /** Where the 64 threads wait between paired windows; closing waits until every one is waiting. */

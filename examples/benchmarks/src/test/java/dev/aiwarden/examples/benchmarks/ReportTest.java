@@ -58,20 +58,92 @@ class ReportTest {
   }
 
   @Test
-  void addedIsTheMedianOfPerRoundDifferencesAndIsJudgedAgainstTheTargetAndOtel() throws Exception {
-    put(Suite.NONE, "openai.chat.us", 1000, 1010, 990);
-    put(Suite.WARDEN, "openai.chat.us", 1010, 1025, 1020); // +10, +15, +30 -> +15
-    put(Suite.OTEL, "openai.chat.us", 1300, 1310, 1290); // +300
+  void addedIsTheMedianOfPerRoundDifferencesAndIsJudgedAgainstTheTarget() throws Exception {
+    put(Suite.NONE, "stream.first.ms", 10, 10.1, 9.9);
+    put(Suite.WARDEN, "stream.first.ms", 10.1, 10.25, 10.2); // +0.1, +0.15, +0.3 -> +0.15
+    put(Suite.OTEL, "stream.first.ms", 13, 13.1, 12.9); // +3
     put(Suite.NONE, "okhttp.get.us", 100, 100, 100);
     put(Suite.WARDEN, "okhttp.get.us", 105, 104, 106);
     put(Suite.OTEL, "okhttp.get.us", 120, 120, 120);
 
     String report = write();
 
-    String openai = row(report, "openai-java chat");
-    assertThat(openai).contains("| 1000 µs (990–1010) |", "+15.0 µs (+10.0…+30.0)", "+300 µs");
-    assertThat(openai).endsWith("| PASS |");
+    String first = row(report, "500-chunk SSE stream, 1 ms between events: time to first chunk");
+    assertThat(first).contains("| 10.0 ms (9.90–10.1) |", "+0.15 ms (+0.10…+0.30)", "+3.00 ms");
+    assertThat(first).endsWith("| PASS |");
     assertThat(report).contains("1 PASS, 0 FAIL.");
+  }
+
+  /** Row (1): one JVM per configuration and round, windows in turn; each round's figures from PairedWindows. */
+  private void putPaired(String loop, String config, double[] us, double[] added, double[] vsOtel) {
+    put(config, loop + ".paired.us", us);
+    if (added != null) {
+      put(config, loop + ".paired.added.us", added);
+    }
+    if (vsOtel != null) {
+      put(config, loop + ".paired.vs_otel.us", vsOtel);
+    }
+  }
+
+  private static double[] d(double... v) {
+    return v;
+  }
+
+  @Test
+  void aPerCallTimeIsJudgedOnThePairedWindowsAddedFigureNotOnDifferencesBetweenRounds() throws Exception {
+    // The rounds' window medians differ by 40 µs (the machine's load); within each round ai-warden's
+    // windows are 2-4 µs slower than the no-agent windows beside them, OTel's 6-9 µs.
+    putPaired("openai.chat", Suite.NONE, d(180, 220, 200), null, null);
+    putPaired("openai.chat", Suite.WARDEN, d(230, 183, 203), d(3, 2, 4), d(-4, -5, -3));
+    putPaired("openai.chat", Suite.OTEL, d(186, 229, 207), d(6, 9, 7), null);
+    put(Suite.NONE, "openai.chat.us", 180, 220, 200); // the former method: context only
+    put(Suite.WARDEN, "openai.chat.us", 230, 183, 203);
+    put(Suite.NONE, "openai.chat.paired.cpu.us", 110, 112, 111);
+    put(Suite.WARDEN, "openai.chat.paired.cpu.us", 115, 116, 118);
+
+    String report = write();
+
+    String judged = row(report, "openai-java chat, 2 KB prompt, TLS loopback: time per call, each window's median");
+    assertThat(judged).contains("| 200 µs (180–220) | 203 µs (183–230) |", "| +3.00 µs (+2.00…+4.00) (1.015×) |",
+        "| +7.00 µs (+6.00…+9.00) (1.035×) |", "≤ 30 µs added, and less than OTel adds");
+    assertThat(judged).endsWith("| PASS; ai-warden − OTel -4.00 µs (-5.00…-3.00): resolved (all 3 rounds agree) |");
+    assertThat(row(report, "openai-java chat: time per call, each JVM's loop"))
+        .contains("+3.00 µs (-37.0…+50.0)", "the former method, context").endsWith("| — |");
+    assertThat(row(report, "openai-java chat: CPU per call, whole client JVM, over the paired windows"))
+        .contains("+5.00 µs (+4.00…+7.00)").endsWith("| — |");
+    assertThat(report).contains("1 PASS, 0 FAIL.", "Time per AI call (1), judged in paired windows");
+  }
+
+  @Test
+  void aPairedRowSaysInWordsWhenTheRoundsDoNotResolveAgainstOtel() throws Exception {
+    putPaired("azure.chat", Suite.NONE, d(1400, 1380, 1420), null, null);
+    putPaired("azure.chat", Suite.WARDEN, d(1405, 1383, 1426), d(5, 3, 6), d(1, -2, 2));
+    putPaired("azure.chat", Suite.POLICY, d(1410, 1390, 1429), d(10, 10, 9), d(6, 5, 7));
+    putPaired("azure.chat", Suite.OTEL, d(1404, 1384, 1424), d(4, 4, 4), null);
+
+    String judged = row(write(), "azure-ai-openai chat, 2 KB prompt");
+
+    // ai-warden +5 µs vs OTel +4 µs: FAIL on "less than OTel adds", but the rounds disagree on the sign.
+    assertThat(judged).endsWith("| **FAIL**; ai-warden − OTel +1.00 µs (-2.00…+2.00): **not resolved** (the rounds"
+        + " disagree on which adds more: whether it adds less than OTel is within this run's noise), full policy − OTel +6.00 µs (+5.00…+7.00): resolved (all 3 rounds agree) |");
+  }
+
+  @Test
+  void aPairedRowOfOneRoundCannotTellTheSign() throws Exception {
+    putPaired("openai.chat", Suite.NONE, d(200), null, null);
+    putPaired("openai.chat", Suite.WARDEN, d(202), d(2), d(-1));
+    putPaired("openai.chat", Suite.OTEL, d(203), d(3), null);
+    assertThat(row(write(), "openai-java chat, 2 KB prompt"))
+        .endsWith("| PASS; ai-warden − OTel -1.00 µs (one round: cannot tell whether that sign holds) |");
+  }
+
+  @Test
+  void aPairedRowWithoutOtelIsJudgedOnTheLimitAlone() throws Exception {
+    putPaired("openai.chat", Suite.NONE, d(200, 200), null, null);
+    putPaired("openai.chat", Suite.WARDEN, d(240, 240), d(40, 40), null); // over 30 µs
+    String report = write();
+    assertThat(row(report, "openai-java chat, 2 KB prompt")).endsWith("| **FAIL** |");
+    assertThat(report).contains("0 PASS, 1 FAIL.");
   }
 
   @Test
@@ -107,9 +179,9 @@ class ReportTest {
 
   @Test
   void theAgentsOwnWorkOnAnAiCallStandsBesideTheJudgedWholeProcessRows() throws Exception {
-    put(Suite.NONE, "openai.chat.us", 400, 400);
-    put(Suite.WARDEN, "openai.chat.us", 450, 450); // +50 µs: over 30 µs
-    put(Suite.POLICY, "openai.chat.us", 500, 500);
+    putPaired("openai.chat", Suite.NONE, d(400, 400), null, null);
+    putPaired("openai.chat", Suite.WARDEN, d(450, 450), d(50, 50), null); // +50 µs: over 30 µs
+    putPaired("openai.chat", Suite.POLICY, d(500, 500), d(100, 100), null);
     put(Suite.NONE, "openai.chat.alloc", 78000, 78000);
     put(Suite.WARDEN, "openai.chat.alloc", 80000, 80000); // +2000 B: under 2 KB
     put(Suite.POLICY, "openai.chat.alloc", 90000, 90000);
@@ -136,10 +208,10 @@ class ReportTest {
 
   @Test
   void moreThanOtelAddsFailsEvenUnderTheLimit() throws Exception {
-    put(Suite.NONE, "azure.chat.us", 2000, 2000);
-    put(Suite.WARDEN, "azure.chat.us", 2020, 2020);
-    put(Suite.OTEL, "azure.chat.us", 2010, 2010);
-    assertThat(row(write(), "azure-ai-openai chat")).endsWith("| **FAIL** |");
+    putPaired("azure.chat", Suite.NONE, d(2000, 2000), null, null);
+    putPaired("azure.chat", Suite.WARDEN, d(2020, 2020), d(20, 20), d(10, 10));
+    putPaired("azure.chat", Suite.OTEL, d(2010, 2010), d(10, 10), null);
+    assertThat(row(write(), "azure-ai-openai chat")).contains("| **FAIL**; ai-warden − OTel +10.0 µs");
   }
 
   @Test
@@ -193,12 +265,12 @@ class ReportTest {
   @Test
   void aRoundsMetricsFromTwoJvmsLandInTheSameRoundAndTheirLoggedCallsAddUp() {
     suite.results.put(Suite.WARDEN, new LinkedHashMap<>());
-    suite.record(Suite.WARDEN, 0, Map.of("openai.chat.us", 300.0, "agent.logged_calls", 10.0));
+    suite.record(Suite.WARDEN, 0, Map.of("openai.chat.paired.us", 300.0, "agent.logged_calls", 10.0));
     suite.record(Suite.WARDEN, 0, Map.of("concurrency.paired.ratio", 0.9, "agent.logged_calls", 5.0));
     suite.record(Suite.WARDEN, 1, Map.of("concurrency.paired.ratio", 1.0));
     Map<String, List<Double>> m = suite.results.get(Suite.WARDEN);
     assertThat(m.get("agent.logged_calls")).containsExactly(15.0, Double.NaN);
-    assertThat(m.get("openai.chat.us")).containsExactly(300.0, Double.NaN);
+    assertThat(m.get("openai.chat.paired.us")).containsExactly(300.0, Double.NaN);
     assertThat(m.get("concurrency.paired.ratio")).containsExactly(0.9, 1.0);
   }
 
@@ -222,12 +294,12 @@ class ReportTest {
 
   @Test
   void aFullPolicyColumnAppearsWhenThatConfigurationRanAndBothMustPass() throws Exception {
-    put(Suite.NONE, "openai.chat.us", 1000, 1000);
-    put(Suite.WARDEN, "openai.chat.us", 1010, 1010);
-    put(Suite.POLICY, "openai.chat.us", 1040, 1040);
+    putPaired("openai.chat", Suite.NONE, d(1000, 1000), null, null);
+    putPaired("openai.chat", Suite.WARDEN, d(1010, 1010), d(10, 10), null);
+    putPaired("openai.chat", Suite.POLICY, d(1040, 1040), d(40, 40), null);
     String report = write();
     assertThat(report).contains("| ai-warden, full policy |");
-    assertThat(row(report, "openai-java chat")).endsWith("| PASS / full policy: **FAIL** |");
+    assertThat(row(report, "openai-java chat, 2 KB prompt")).endsWith("| PASS / full policy: **FAIL** |");
     assertThat(report).contains("0 PASS, 1 FAIL.");
   }
 
