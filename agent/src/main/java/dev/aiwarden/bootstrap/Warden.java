@@ -4,7 +4,9 @@ package dev.aiwarden.bootstrap;
  * The door between hooked client libraries and the agent core. Lives in the bootstrap class
  * loader (JDK types only), so advice and adapters in any class loader can reach it. Until the
  * agent installs its core every method is a cheap no-op, and none of them ever throws, except
- * {@link #requestStarting} with a {@link PolicyDeniedException}.
+ * {@link #requestStarting} with a {@link PolicyDeniedException}. Its per-thread state (the
+ * handled mark, suppression, the offered body, the kept caller) is in the thread's {@link
+ * WardenThread}.
  */
 public final class Warden {
   private static volatile WardenHooks hooks;
@@ -20,9 +22,11 @@ public final class Warden {
 
   /**
    * True on a thread that is doing the agent's own I/O (exporting spans or metrics): a hook must
-   * then let the call through untouched and unrecorded, before any other work. Cheap (one
-   * thread-local read), never throws. Every hook of an HTTP client the agent's exporters might use
-   * (the JDK {@code HttpClient}, {@code HttpURLConnection}) checks it first.
+   * then let the call through untouched and unrecorded. Cheap (one thread-local read of the
+   * thread's {@link WardenThread}, made by none of these checks), never throws. Every hook of an
+   * HTTP client the agent's exporters might use (the JDK {@code HttpClient}, {@code
+   * HttpURLConnection}) checks it before it records or polices anything: once the endpoint
+   * classifier said AI call, so other calls never touch the thread's state.
    */
   public static boolean suppressed() {
     WardenThread t = WardenThread.peek();
