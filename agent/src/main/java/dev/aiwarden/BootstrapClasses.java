@@ -27,6 +27,7 @@ final class BootstrapClasses {
   static final String[] CLASSES = {
     "dev/aiwarden/bootstrap/WardenHooks",
     "dev/aiwarden/bootstrap/PolicyDeniedException",
+    "dev/aiwarden/bootstrap/WardenThread",
     "dev/aiwarden/bootstrap/Warden",
     "dev/aiwarden/bootstrap/FileReads",
     "dev/aiwarden/bootstrap/SecretReads",

@@ -4,17 +4,12 @@ package dev.aiwarden.bootstrap;
  * The door between hooked client libraries and the agent core. Lives in the bootstrap class
  * loader (JDK types only), so advice and adapters in any class loader can reach it. Until the
  * agent installs its core every method is a cheap no-op, and none of them ever throws, except
- * {@link #requestStarting} with a {@link PolicyDeniedException}.
+ * {@link #requestStarting} with a {@link PolicyDeniedException}. Its per-thread state (the
+ * handled mark, suppression, the offered body, the kept caller) is in the thread's {@link
+ * WardenThread}.
  */
 public final class Warden {
   private static volatile WardenHooks hooks;
-
-  /**
-   * How many hooks on this thread are handling an AI call right now (an {@code int[1]}, a JDK
-   * type: this class lives in the bootstrap loader and must pin no application class loader).
-   * See {@link #enterHandled()}.
-   */
-  private static final ThreadLocal<int[]> HANDLING = new ThreadLocal<>();
 
   /**
    * The Reactor {@code Context} key an outer reactive hook (azure-core) writes into the
@@ -23,23 +18,28 @@ public final class Warden {
    */
   public static final String HANDLED_CONTEXT_KEY = "dev.aiwarden.handled";
 
-  /**
-   * Threads whose HTTP traffic is the agent's own (its span and metric exporters): hooks skip
-   * them. A plain {@code ThreadLocal} of JDK types (no initial-value lambda: this class is defined
-   * in the bootstrap loader).
-   */
-  private static final ThreadLocal<Boolean> SUPPRESSED = new ThreadLocal<Boolean>();
-
   private Warden() {}
 
   /**
    * True on a thread that is doing the agent's own I/O (exporting spans or metrics): a hook must
-   * then let the call through untouched and unrecorded, before any other work. Cheap (one
-   * thread-local read), never throws. Every hook of an HTTP client the agent's exporters might use
-   * (the JDK {@code HttpClient}, {@code HttpURLConnection}) checks it first.
+   * then let the call through untouched and unrecorded. Cheap (one thread-local read of the
+   * thread's {@link WardenThread}, made by none of these checks), never throws. Every hook of an
+   * HTTP client the agent's exporters might use (the JDK {@code HttpClient}, {@code
+   * HttpURLConnection}) checks it before it records or polices anything: once the endpoint
+   * classifier said AI call, so other calls never touch the thread's state.
    */
   public static boolean suppressed() {
-    return SUPPRESSED.get() == Boolean.TRUE;
+    WardenThread t = WardenThread.peek();
+    return t != null && t.suppressed;
+  }
+
+  /**
+   * {@link #suppressed()} or {@link #handledOutside()}, with one thread-local lookup: a hook that
+   * asks both asks this, once it knows the call is an AI call. Never throws.
+   */
+  public static boolean suppressedOrHandledOutside() {
+    WardenThread t = WardenThread.peek();
+    return t != null && (t.suppressed || t.handling > 0);
   }
 
   /**
@@ -47,12 +47,12 @@ public final class Warden {
    * previous state, to be given back to {@link #setSuppressed} in a {@code finally}.
    */
   public static boolean setSuppressed(boolean suppressed) {
-    boolean previous = SUPPRESSED.get() == Boolean.TRUE;
-    if (suppressed) {
-      SUPPRESSED.set(Boolean.TRUE);
-    } else {
-      SUPPRESSED.remove();
+    WardenThread t = suppressed ? WardenThread.current() : WardenThread.peek();
+    if (t == null) {
+      return false;
     }
+    boolean previous = t.suppressed;
+    t.suppressed = suppressed;
     return previous;
   }
 
@@ -88,45 +88,35 @@ public final class Warden {
    * the answer with its own request object. Never throws.
    */
   public static void enterHandled() {
-    int[] depth = HANDLING.get();
-    if (depth == null) {
-      depth = new int[1];
-      HANDLING.set(depth);
-    }
-    depth[0]++;
+    WardenThread.current().handling++;
   }
 
   /** Ends one {@link #enterHandled()} on this thread. */
   public static void exitHandled() {
-    int[] depth = HANDLING.get();
-    if (depth != null && depth[0] > 0) {
-      depth[0]--;
+    WardenThread t = WardenThread.peek();
+    if (t != null && t.handling > 0) {
+      t.handling--;
     }
   }
 
   /** True when an outer hook on this thread already handles the AI call being made. */
   public static boolean handledOutside() {
-    int[] depth = HANDLING.get();
-    return depth != null && depth[0] > 0;
+    WardenThread t = WardenThread.peek();
+    return t != null && t.handling > 0;
   }
 
   /**
-   * A request body seen by an outer library layer for an inner client that cannot read its own
-   * (Spring's {@code RestClient} and {@code WebClient} hand the JDK client a one-shot streaming
-   * publisher): {@code {url, bytes}}, JDK types only. Set and taken on the same thread.
-   */
-  private static final ThreadLocal<Object[]> OFFERED_BODY = new ThreadLocal<>();
-
-  /**
-   * Offers the body of the request to {@code url} about to be sent on this thread to the inner
+   * Offers a request body seen by an outer library layer to an inner client that cannot read its
+   * own (Spring's {@code RestClient} and {@code WebClient} hand the JDK client a one-shot streaming
+   * publisher); set and taken on the same thread. Offers the body of the request to {@code url} about to be sent on this thread to the inner
    * client's hook; {@code body} null withdraws any offer. The outer layer withdraws in a {@code
    * finally}, so an offer never outlives the call it was made for. Never throws.
    */
   public static void offerRequestBody(String url, byte[] body) {
-    if (url == null || body == null) {
-      OFFERED_BODY.remove();
-    } else {
-      OFFERED_BODY.set(new Object[] {url, body});
+    WardenThread t = url == null || body == null ? WardenThread.peek() : WardenThread.current();
+    if (t != null) {
+      t.offeredUrl = body == null ? null : url;
+      t.offeredBody = url == null ? null : body;
     }
   }
 
@@ -135,22 +125,16 @@ public final class Warden {
    * none was offered, or the offer was for another URL.
    */
   public static byte[] takeRequestBody(String url) {
-    Object[] offer = OFFERED_BODY.get();
-    if (offer == null) {
+    WardenThread t = WardenThread.peek();
+    if (t == null || t.offeredUrl == null) {
       return null;
     }
-    OFFERED_BODY.remove();
-    return offer[0].equals(url) ? (byte[]) offer[1] : null;
+    String offeredUrl = t.offeredUrl;
+    byte[] offered = t.offeredBody;
+    t.offeredUrl = null;
+    t.offeredBody = null;
+    return offeredUrl.equals(url) ? offered : null;
   }
-
-  /**
-   * Per thread, while an outer SDK layer runs an AI request whose caller it found nearer to the
-   * application than the HTTP client's hook is (openai-java's {@code RetryingHttpClient.execute}
-   * above OkHttp): {@code {host, int[] {port}, path, caller}}; host, path and caller null
-   * otherwise. Made once per thread and reused; JDK types only, except the caller, which is the
-   * core's own object.
-   */
-  private static final ThreadLocal<Object[]> KEPT_CALLER = new ThreadLocal<>();
 
   /** {@link #keepCaller}'s token when nothing was kept on the thread before. */
   private static final Object NOTHING_KEPT = new Object();
@@ -168,18 +152,15 @@ public final class Warden {
       return null;
     }
     try {
-      Object[] kept = KEPT_CALLER.get();
-      if (kept == null) {
-        kept = new Object[] {null, new int[1], null, null};
-        KEPT_CALLER.set(kept);
-      }
-      int[] keptPort = (int[]) kept[1];
+      WardenThread t = WardenThread.current();
       Object token =
-          kept[0] == null ? NOTHING_KEPT : new Object[] {kept[0], keptPort[0], kept[2], kept[3]};
-      kept[0] = host;
-      keptPort[0] = port;
-      kept[2] = path;
-      kept[3] = caller;
+          t.keptHost == null
+              ? NOTHING_KEPT
+              : new Object[] {t.keptHost, t.keptPort, t.keptPath, t.keptCaller};
+      t.keptHost = host;
+      t.keptPort = port;
+      t.keptPath = path;
+      t.keptCaller = caller;
       return token;
     } catch (Throwable t) {
       hookError("keepCaller", t);
@@ -193,20 +174,20 @@ public final class Warden {
       return;
     }
     try {
-      Object[] kept = KEPT_CALLER.get();
-      if (kept == null) {
+      WardenThread t = WardenThread.peek();
+      if (t == null) {
         return;
       }
       if (token instanceof Object[]) {
         Object[] before = (Object[]) token;
-        kept[0] = before[0];
-        ((int[]) kept[1])[0] = (Integer) before[1];
-        kept[2] = before[2];
-        kept[3] = before[3];
+        t.keptHost = (String) before[0];
+        t.keptPort = (Integer) before[1];
+        t.keptPath = (String) before[2];
+        t.keptCaller = before[3];
       } else {
-        kept[0] = null;
-        kept[2] = null;
-        kept[3] = null;
+        t.keptHost = null;
+        t.keptPath = null;
+        t.keptCaller = null;
       }
     } catch (Throwable t) {
       hookError("restoreCaller", t);
@@ -220,16 +201,16 @@ public final class Warden {
    */
   public static Object keptCaller(String host, int port, String url, int pathStart, int pathEnd) {
     try {
-      Object[] kept = KEPT_CALLER.get();
-      if (kept == null || kept[0] == null || host == null || url == null || pathStart < 0) {
+      WardenThread t = WardenThread.peek();
+      if (t == null || t.keptHost == null || host == null || url == null || pathStart < 0) {
         return null;
       }
-      String path = (String) kept[2];
-      return ((int[]) kept[1])[0] == port
+      String path = t.keptPath;
+      return t.keptPort == port
               && pathEnd - pathStart == path.length()
               && url.regionMatches(pathStart, path, 0, path.length())
-              && host.equals(kept[0])
-          ? kept[3]
+              && host.equals(t.keptHost)
+          ? t.keptCaller
           : null;
     } catch (Throwable t) {
       hookError("keptCaller", t);

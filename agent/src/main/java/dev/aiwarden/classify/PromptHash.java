@@ -1,5 +1,6 @@
 package dev.aiwarden.classify;
 
+import dev.aiwarden.bootstrap.WardenThread;
 import dev.aiwarden.provenance.Fingerprints;
 import java.nio.charset.StandardCharsets;
 import java.security.DigestException;
@@ -15,8 +16,6 @@ import java.security.NoSuchAlgorithmException;
  * {@link #endPart}): ASCII bytes straight from a JSON body, or decoded chars in slices.
  */
 final class PromptHash {
-  private static final ThreadLocal<PromptHash> PER_THREAD = new ThreadLocal<>();
-
   private final MessageDigest digest;
   private final byte[] buffer = new byte[512];
   private final byte[] out = new byte[32];
@@ -32,14 +31,17 @@ final class PromptHash {
 
   /** This thread's instance, reset. */
   static PromptHash begin() {
-    PromptHash h = PER_THREAD.get();
-    if (h == null) {
+    WardenThread t = WardenThread.current();
+    PromptHash h;
+    if (t.promptHash instanceof PromptHash) {
+      h = (PromptHash) t.promptHash;
+    } else {
       try {
         h = new PromptHash(MessageDigest.getInstance("SHA-256"));
       } catch (NoSuchAlgorithmException e) {
         throw new IllegalStateException("SHA-256 is missing", e); // every Java platform has it
       }
-      PER_THREAD.set(h);
+      t.promptHash = h;
     }
     h.digest.reset();
     h.used = 0;

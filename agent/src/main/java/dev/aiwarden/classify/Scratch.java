@@ -1,13 +1,13 @@
 package dev.aiwarden.classify;
 
+import dev.aiwarden.bootstrap.WardenThread;
+
 /**
  * Per-thread working objects of the body readers: the JSON cursor, a slice buffer for decoding
  * prompt text into the hash, the prompt collector and the prompt text builder. Taken by a reader for one body at a time (readers never nest on one
  * thread); the cursor lets go of the body when the reader is done ({@link #release}).
  */
 final class Scratch {
-  private static final ThreadLocal<Scratch> PER_THREAD = new ThreadLocal<>();
-
   final JsonCursor cursor = new JsonCursor();
   final char[] chars = new char[1024];
   /** The request reader's prompt collector ({@link RequestBodyParser}). */
@@ -19,12 +19,14 @@ final class Scratch {
 
   /** This thread's scratch. */
   static Scratch current() {
-    Scratch s = PER_THREAD.get();
-    if (s == null) {
-      s = new Scratch();
-      PER_THREAD.set(s);
+    WardenThread t = WardenThread.current();
+    Object s = t.scratch;
+    if (s instanceof Scratch) {
+      return (Scratch) s;
     }
-    return s;
+    Scratch made = new Scratch();
+    t.scratch = made;
+    return made;
   }
 
   /** This thread's scratch, its cursor set to read {@code b[off, off + len)}. */

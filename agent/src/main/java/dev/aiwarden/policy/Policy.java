@@ -112,7 +112,7 @@ public final class Policy {
     this.denyPatterns = new PromptPattern[patterns.size()];
     // Searched one by one: the JDK engine is far slower on one big alternation than on its parts.
     for (int i = 0; i < patterns.size(); i++) {
-      denyPatterns[i] = new PromptPattern(patterns.get(i));
+      denyPatterns[i] = new PromptPattern(patterns.get(i), i);
     }
     this.denySecrets = s.denySecrets;
     this.capture = s.capture;

@@ -1,5 +1,7 @@
 package dev.aiwarden.policy;
 
+import dev.aiwarden.bootstrap.WardenThread;
+
 /**
  * This thread's copy of a prompt text as a char array, made once per {@link SecretScanner} scan:
  * its loops then read an array, not a {@link CharSequence} one {@code charAt} at a time. The
@@ -10,8 +12,6 @@ final class PromptChars {
   /** The largest array a thread keeps between prompts (as the parser's scratch keeps its builder). */
   private static final int MAX_KEPT = 16 << 10;
 
-  private static final ThreadLocal<PromptChars> THREAD = new ThreadLocal<>();
-
   /** The text's chars in {@code [0, length)}; what follows is left from earlier prompts. */
   char[] array = new char[2048];
   int length;
@@ -20,10 +20,13 @@ final class PromptChars {
 
   /** This thread's copy of {@code text}; hand it back with {@link #release} when done. */
   static PromptChars of(CharSequence text) {
-    PromptChars c = THREAD.get();
-    if (c == null) {
+    WardenThread t = WardenThread.current();
+    PromptChars c;
+    if (t.promptChars instanceof PromptChars) {
+      c = (PromptChars) t.promptChars;
+    } else {
       c = new PromptChars();
-      THREAD.set(c);
+      t.promptChars = c;
     }
     int n = text.length();
     if (c.array.length < n) {

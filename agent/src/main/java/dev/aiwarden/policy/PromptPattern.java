@@ -1,5 +1,7 @@
 package dev.aiwarden.policy;
 
+import dev.aiwarden.bootstrap.WardenThread;
+
 /**
  * One {@code prompts.deny_patterns} entry, searched anywhere in the prompt text, never taking more
  * than linear time. The pattern is RE2 syntax, checked with RE2/J when the policy is read. The
@@ -22,7 +24,19 @@ final class PromptPattern {
   /** A literal every match contains, or null: checked before any regex runs. */
   private final RequiredLiteral required;
 
+  /**
+   * This pattern's place in its policy's list: its slot in a thread's table of searches. Patterns
+   * of one policy have distinct slots; a pattern of a policy read again takes over its
+   * predecessor's slot.
+   */
+  private final int slot;
+
   PromptPattern(String source) {
+    this(source, 0);
+  }
+
+  PromptPattern(String source, int slot) {
+    this.slot = slot;
     this.source = source;
     this.re2 = com.google.re2j.Pattern.compile(source);
     // Null for RE2-only syntax (e.g. (?P<name>...)) and for anything the JDK's engine would answer
@@ -33,9 +47,24 @@ final class PromptPattern {
 
   /**
    * This thread's budgeted view and JDK matcher of this pattern, reset for each search: a search
-   * makes no objects. Let go of the text after each search.
+   * makes no objects. Let go of the text after each search. Kept in the thread's {@link
+   * WardenThread#promptSearches}, a table by {@link #slot}: one search per pattern of the policy
+   * (a policy read again replaces its predecessor's searches as its own are first used).
    */
-  private final ThreadLocal<Search> searches = new ThreadLocal<>();
+  private Search search() {
+    WardenThread t = WardenThread.current();
+    Search[] table = (Search[]) t.promptSearches;
+    if (table == null || table.length <= slot) {
+      table = table == null ? new Search[slot + 1] : java.util.Arrays.copyOf(table, slot + 1);
+      t.promptSearches = table;
+    }
+    Search search = table[slot];
+    if (search == null || search.pattern != jdk) {
+      search = new Search(jdk);
+      table[slot] = search;
+    }
+    return search;
+  }
 
   /** Whether the pattern occurs in {@code text} (a string, or a view of the decoded prompt). */
   boolean find(CharSequence text) {
@@ -43,11 +72,7 @@ final class PromptPattern {
       return false;
     }
     if (jdk != null) {
-      Search search = searches.get();
-      if (search == null) {
-        search = new Search(jdk);
-        searches.set(search);
-      }
+      Search search = search();
       try {
         return search.find(text, (long) READS_PER_CHAR * text.length() + 4096);
       } catch (BudgetExceeded | StackOverflowError e) {
@@ -63,8 +88,11 @@ final class PromptPattern {
   private static final class Search {
     private final Budgeted view = new Budgeted();
     private final java.util.regex.Matcher matcher;
+    /** The JDK form of the {@link PromptPattern} this search is for. */
+    final java.util.regex.Pattern pattern;
 
     Search(java.util.regex.Pattern pattern) {
+      this.pattern = pattern;
       matcher = pattern.matcher(view);
     }
 

@@ -1,5 +1,6 @@
 package dev.aiwarden.provenance;
 
+import dev.aiwarden.bootstrap.WardenThread;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
@@ -44,20 +45,22 @@ public final class Fingerprints {
    *
    * <p>Per call it makes no copy of the text: the characters are encoded to UTF-8 (as {@link
    * String#getBytes}: a lone surrogate becomes {@code '?'}) in chunks into a small buffer, and the
-   * digest and buffer are reused per thread (JDK types only in the {@link ThreadLocal}).
+   * digest and buffer are reused per thread (in its {@link WardenThread}).
    */
   public static String sha256Hex16(String text) {
     if (text == null) {
       return null;
     }
-    Object[] reused = PER_THREAD.get();
+    // {MessageDigest, byte[]} of this thread, kept in its WardenThread.
+    WardenThread thread = WardenThread.current();
+    Object[] reused = (Object[]) thread.fingerprint;
     if (reused == null) {
       MessageDigest digest = sha256();
       if (digest == null) {
         return null;
       }
       reused = new Object[] {digest, new byte[CHUNK + 4]};
-      PER_THREAD.set(reused);
+      thread.fingerprint = reused;
     }
     MessageDigest digest = (MessageDigest) reused[0];
     byte[] buffer = (byte[]) reused[1];
@@ -103,9 +106,6 @@ public final class Fingerprints {
 
   /** Characters encoded per {@link MessageDigest#update} (the buffer has room for one more). */
   private static final int CHUNK = 1024;
-
-  /** {MessageDigest, byte[]} of this thread, for {@link #sha256Hex16}. */
-  private static final ThreadLocal<Object[]> PER_THREAD = new ThreadLocal<>();
 
   /** The first 16 lower-case hex digits (8 bytes) of a hash. */
   public static String hex16(byte[] hash) {

@@ -1,6 +1,7 @@
 package dev.aiwarden.telemetry;
 
 import dev.aiwarden.bootstrap.Warden;
+import dev.aiwarden.bootstrap.WardenThread;
 import java.io.PrintStream;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -165,7 +166,6 @@ final class LogWriter {
     private static final int KEEP_MAX = 4 * CAPACITY;
     /** Builders per thread that can be queued; the last slot is the spare one. */
     private static final int PER_THREAD = 9;
-    private static final ThreadLocal<Line[]> OWN = new ThreadLocal<>();
 
     private StringBuilder text = new StringBuilder(CAPACITY);
     /** False for the spare builder: handed over as a string, so at once free again. */
@@ -195,10 +195,11 @@ final class LogWriter {
 
   /** A line to build on this thread: a free one of its own, or a new one when all are in use. */
   static Line take() {
-    Line[] own = Line.OWN.get();
+    WardenThread thread = WardenThread.current();
+    Line[] own = (Line[]) thread.logLines;
     if (own == null) {
       own = new Line[Line.PER_THREAD];
-      Line.OWN.set(own);
+      thread.logLines = own;
     }
     for (int i = 0; i < own.length; i++) {
       Line l = own[i];

@@ -30,18 +30,16 @@ public final class JdkHttpClientAdapter {
    * Returns the call handle, a {@link PolicyDeniedException}, or null when not an AI call.
    */
   public static Object onRequest(Object req) {
-    // The agent's own exporter threads, or an outer hook (azure-core over its JDK client) that
-    // already records this call: one AI call, one span.
-    if (Warden.suppressed() || Warden.handledOutside()) {
-      return null;
-    }
     try {
       HttpRequest request = (HttpRequest) req;
       URI uri = request.uri();
       String host = uri.getHost();
       int port = port(uri);
       String path = uri.getRawPath();
-      if (!Warden.isAiCall(host, port, path) || fromAgent()) {
+      // Not an AI call; the agent's own exporter threads; or an outer hook (azure-core over its JDK
+      // client) that already records this call: one AI call, one span. The thread's state is
+      // looked at only for an AI call, so other threads' requests leave no agent state behind.
+      if (!Warden.isAiCall(host, port, path) || Warden.suppressedOrHandledOutside() || fromAgent()) {
         return null;
       }
       return Warden.requestStarting(

@@ -55,17 +55,14 @@ public final class HttpUrlConnectionAdapter {
   }
 
   private static Object start(Object conn, Object poster, boolean withBody, Object userHeaders) {
-    if (Warden.suppressed() || Warden.handledOutside()) {
-      return null; // the agent's own traffic, or a call an outer hook already records
-    }
     try {
       HttpURLConnection connection = (HttpURLConnection) conn;
       URL url = connection.getURL();
       String host = url.getHost();
       int port = url.getPort() == -1 ? url.getDefaultPort() : url.getPort();
       String path = url.getPath();
-      if (!Warden.isAiCall(host, port, path)) {
-        return null;
+      if (!Warden.isAiCall(host, port, path) || Warden.suppressedOrHandledOutside()) {
+        return null; // not an AI call, the agent's own traffic, or a call an outer hook records
       }
       // The JDK's PosterOutputStream is a ByteArrayOutputStream: a copy, the original stays.
       byte[] body =

@@ -2,6 +2,7 @@ package dev.aiwarden.hook.okhttp;
 
 import dev.aiwarden.bootstrap.PolicyDeniedException;
 import dev.aiwarden.bootstrap.Warden;
+import dev.aiwarden.bootstrap.WardenThread;
 import dev.aiwarden.hook.ObservedBody;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -257,13 +258,9 @@ public final class OkHttp4Adapter {
       // A small body (most are): copied into this thread's spare array, which ai-warden only reads
       // while it is called, and cleared after. Taken out while in use, so a nested call (none is
       // expected) would get its own.
-      byte[][] holder = SPARE.get();
-      if (holder == null) {
-        holder = new byte[1][];
-        SPARE.set(holder);
-      }
-      byte[] spare = holder[0];
-      holder[0] = null;
+      WardenThread thread = WardenThread.current();
+      byte[] spare = thread.responseSpare;
+      thread.responseSpare = null;
       if (spare == null) {
         spare = new byte[SPARE_SIZE];
       }
@@ -272,7 +269,7 @@ public final class OkHttp4Adapter {
         Warden.responseReceived(handle, response.code(), headers, spare, 0, (int) length);
       } finally {
         Arrays.fill(spare, 0, (int) length, (byte) 0); // no response text stays behind
-        holder[0] = spare;
+        thread.responseSpare = spare;
       }
       return response;
     } catch (Throwable t) {
@@ -438,16 +435,11 @@ public final class OkHttp4Adapter {
     body.source().buffer().copyTo(new ArrayOut(into), 0, length);
   }
 
-  /** Largest response body copied into the per-thread spare array ({@link #SPARE}). */
-  static final int SPARE_SIZE = 8192;
-
   /**
-   * Per thread: the array a small response body is copied into for inspection, reused call after
-   * call (a byte array: it pins no class loader). Holds zeros between calls. In a holder of one
-   * slot, so a call takes it out and puts it back without {@code ThreadLocal.set} (a hash-table
-   * write on the thread's map, twice a call).
+   * Largest response body copied into the per-thread spare array ({@link
+   * WardenThread#responseSpare}: a byte array, pinning no class loader; holds zeros between calls).
    */
-  private static final ThreadLocal<byte[][]> SPARE = new ThreadLocal<>();
+  static final int SPARE_SIZE = 8192;
 
   /** An output stream into one array of a known size. */
   static final class ArrayOut extends java.io.OutputStream {

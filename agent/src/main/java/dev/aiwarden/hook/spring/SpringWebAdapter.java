@@ -92,9 +92,6 @@ public final class SpringWebAdapter {
 
   /** The request's URL when it goes to an AI endpoint, else null. */
   private static String aiUrl(Object request) {
-    if (Warden.suppressed()) {
-      return null;
-    }
     URI uri;
     if (request instanceof HttpRequest) {
       uri = ((HttpRequest) request).getURI();
@@ -111,7 +108,8 @@ public final class SpringWebAdapter {
       port = "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
     String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-    return Warden.isAiCall(uri.getHost(), port, path) ? uri.toString() : null;
+    // The thread's state (the agent's own I/O?) is looked at only for an AI call.
+    return Warden.isAiCall(uri.getHost(), port, path) && !Warden.suppressed() ? uri.toString() : null;
   }
 
   /** Writes a repeatable body once more, into memory; null when it is larger than the limit. */
