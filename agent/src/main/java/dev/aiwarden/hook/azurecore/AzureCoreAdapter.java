@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.net.URL;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
 
 /**
  * Turns azure-core's {@code HttpRequest}/{@code HttpResponse} into ai-warden's neutral exchange.
@@ -63,7 +64,7 @@ public final class AzureCoreAdapter {
               url.getHost(),
               port,
               url.getPath(),
-              headers(req.getHeaders()),
+              requestHeaders(req.getHeaders()),
               bodyBytes(req),
               caller);
     } catch (PolicyDeniedException denied) {
@@ -121,7 +122,7 @@ public final class AzureCoreAdapter {
                 url.getHost(),
                 port,
                 url.getPath(),
-                headers(req.getHeaders()),
+                requestHeaders(req.getHeaders()),
                 bodyBytes(req),
                 pipelineCaller(url));
       } catch (PolicyDeniedException denied) {
@@ -267,11 +268,10 @@ public final class AzureCoreAdapter {
    * Warden#enterHandled() handled}: an inner client that starts its exchange on the subscribing
    * thread (OkHttp's {@code enqueue}, the JDK's {@code sendAsync}) sees that azure-core has it;
    * one that runs it on an event loop (Reactor Netty) finds {@link Warden#HANDLED_CONTEXT_KEY}
-   * in the subscription's Reactor context.
+   * in the subscription's Reactor context ({@link HandledSubscriber}: what {@code
+   * contextWrite} would do, with one object per subscription instead of four).
    */
   static final class HandledMono extends Mono<HttpResponse> {
-    private static final reactor.util.context.Context HANDLED =
-        reactor.util.context.Context.of(Warden.HANDLED_CONTEXT_KEY, Boolean.TRUE);
     private final Mono<HttpResponse> source;
 
     HandledMono(Mono<HttpResponse> source) {
@@ -282,10 +282,36 @@ public final class AzureCoreAdapter {
     public void subscribe(CoreSubscriber<? super HttpResponse> actual) {
       Warden.enterHandled();
       try {
-        source.contextWrite(HANDLED).subscribe(actual);
+        source.subscribe(new HandledSubscriber(actual));
       } finally {
         Warden.exitHandled();
       }
+    }
+  }
+
+  /**
+   * Passes every signal on unchanged; its context is the subscriber's with {@link
+   * Warden#HANDLED_CONTEXT_KEY} added (a constant when the subscriber's is empty, as {@code
+   * block()}'s is).
+   */
+  static final class HandledSubscriber extends Relay<HttpResponse> {
+    private static final Context HANDLED = Context.of(Warden.HANDLED_CONTEXT_KEY, Boolean.TRUE);
+    /** Made at the first ask: a subscription's context does not change (immutable, so racing is harmless). */
+    private Context context;
+
+    HandledSubscriber(CoreSubscriber<? super HttpResponse> actual) {
+      super(actual);
+    }
+
+    @Override
+    public Context currentContext() {
+      Context c = context;
+      if (c == null) {
+        Context downstream = actual.currentContext();
+        c = downstream.isEmpty() ? HANDLED : downstream.put(Warden.HANDLED_CONTEXT_KEY, Boolean.TRUE);
+        context = c;
+      }
+      return c;
     }
   }
 
@@ -294,11 +320,38 @@ public final class AzureCoreAdapter {
    * azure-ai-openai sends about ten, of which the core reads two or three.
    */
   static String[] headers(HttpHeaders headers) {
+    return inspected(headers, false);
+  }
+
+  /**
+   * A request's headers for the core: those of {@link #headers} but {@code Content-Length}, which
+   * the core does not read of a request (only {@code Content-Type}, {@code Content-Encoding} and
+   * the key's). The same array as the last request's when they are the same headers (same key,
+   * same type): the core only reads it. One entry, replaced whole.
+   */
+  static String[] requestHeaders(HttpHeaders headers) {
+    return inspected(headers, true);
+  }
+
+  /** The last {@link #requestHeaders}, never changed once published. */
+  private static volatile String[] lastRequestHeaders;
+
+  private static String[] inspected(HttpHeaders headers, boolean request) {
+    String[] last = request ? lastRequestHeaders : null;
+    boolean same = last != null;
     int kept = 0;
     for (HttpHeader h : headers) {
-      if (ObservedBody.isInspectedHeader(h.getName())) {
+      String name = h.getName();
+      if (kept(name, request)) {
+        if (same) {
+          int i = kept * 2;
+          same = i + 1 < last.length && name.equals(last[i]) && h.getValue().equals(last[i + 1]);
+        }
         kept++;
       }
+    }
+    if (same && kept * 2 == last.length) {
+      return last;
     }
     String[] flat = new String[kept * 2];
     int i = 0;
@@ -306,12 +359,20 @@ public final class AzureCoreAdapter {
       if (i + 1 >= flat.length) {
         break;
       }
-      if (ObservedBody.isInspectedHeader(h.getName())) {
+      if (kept(h.getName(), request)) {
         flat[i++] = h.getName();
         flat[i++] = h.getValue();
       }
     }
+    if (request && i == flat.length) {
+      lastRequestHeaders = flat;
+    }
     return flat;
+  }
+
+  private static boolean kept(String name, boolean request) {
+    return ObservedBody.isInspectedHeader(name)
+        && !(request && name.equalsIgnoreCase("content-length"));
   }
 
   /**
