@@ -320,38 +320,11 @@ public final class AzureCoreAdapter {
    * azure-ai-openai sends about ten, of which the core reads two or three.
    */
   static String[] headers(HttpHeaders headers) {
-    return inspected(headers, false);
-  }
-
-  /**
-   * A request's headers for the core: those of {@link #headers} but {@code Content-Length}, which
-   * the core does not read of a request (only {@code Content-Type}, {@code Content-Encoding} and
-   * the key's). The same array as the last request's when they are the same headers (same key,
-   * same type): the core only reads it. One entry, replaced whole.
-   */
-  static String[] requestHeaders(HttpHeaders headers) {
-    return inspected(headers, true);
-  }
-
-  /** The last {@link #requestHeaders}, never changed once published. */
-  private static volatile String[] lastRequestHeaders;
-
-  private static String[] inspected(HttpHeaders headers, boolean request) {
-    String[] last = request ? lastRequestHeaders : null;
-    boolean same = last != null;
     int kept = 0;
     for (HttpHeader h : headers) {
-      String name = h.getName();
-      if (kept(name, request)) {
-        if (same) {
-          int i = kept * 2;
-          same = i + 1 < last.length && name.equals(last[i]) && h.getValue().equals(last[i + 1]);
-        }
+      if (ObservedBody.isInspectedHeader(h.getName())) {
         kept++;
       }
-    }
-    if (same && kept * 2 == last.length) {
-      return last;
     }
     String[] flat = new String[kept * 2];
     int i = 0;
@@ -359,21 +332,67 @@ public final class AzureCoreAdapter {
       if (i + 1 >= flat.length) {
         break;
       }
-      if (kept(h.getName(), request)) {
+      if (ObservedBody.isInspectedHeader(h.getName())) {
         flat[i++] = h.getName();
         flat[i++] = h.getValue();
       }
     }
-    if (request && i == flat.length) {
-      lastRequestHeaders = flat;
-    }
     return flat;
   }
 
-  private static boolean kept(String name, boolean request) {
-    return ObservedBody.isInspectedHeader(name)
-        && !(request && name.equalsIgnoreCase("content-length"));
+  /**
+   * A request's headers for the core: the key's ({@code api-key}, {@code Authorization}), {@code
+   * Content-Type} and {@code Content-Encoding}, looked up by name (the core reads no other of a
+   * request: not {@code Content-Length}). The same array as the last request's when they are the
+   * same values (same key, same type): the core only reads it. One entry, replaced whole.
+   */
+  static String[] requestHeaders(HttpHeaders headers) {
+    String key = headers.getValue(API_KEY);
+    String authorization = headers.getValue(HttpHeaderName.AUTHORIZATION);
+    String type = headers.getValue(HttpHeaderName.CONTENT_TYPE);
+    String coding = headers.getValue(HttpHeaderName.CONTENT_ENCODING);
+    String[] last = lastRequestHeaders;
+    if (last != null) {
+      int at = match(last, 0, "api-key", key);
+      at = match(last, at, "Authorization", authorization);
+      at = match(last, at, "Content-Type", type);
+      at = match(last, at, "Content-Encoding", coding);
+      if (at == last.length) {
+        return last;
+      }
+    }
+    int kept = (key == null ? 0 : 1) + (authorization == null ? 0 : 1) + (type == null ? 0 : 1)
+        + (coding == null ? 0 : 1);
+    String[] flat = new String[kept * 2];
+    int at = put(flat, 0, "api-key", key);
+    at = put(flat, at, "Authorization", authorization);
+    at = put(flat, at, "Content-Type", type);
+    put(flat, at, "Content-Encoding", coding);
+    lastRequestHeaders = flat;
+    return flat;
   }
+
+  /** Where the pair after {@code name: value} is in {@code last} (-1: not the same headers). */
+  private static int match(String[] last, int at, String name, String value) {
+    if (value == null || at < 0) {
+      return at;
+    }
+    return at + 1 < last.length && name.equals(last[at]) && value.equals(last[at + 1]) ? at + 2 : -1;
+  }
+
+  private static int put(String[] flat, int at, String name, String value) {
+    if (value == null) {
+      return at;
+    }
+    flat[at] = name;
+    flat[at + 1] = value;
+    return at + 2;
+  }
+
+  private static final HttpHeaderName API_KEY = HttpHeaderName.fromString("api-key");
+
+  /** The last {@link #requestHeaders}, never changed once published. */
+  private static volatile String[] lastRequestHeaders;
 
   /**
    * The last AI call's URL up to its query ({@code [3]}), and the protocol, authority and path it
