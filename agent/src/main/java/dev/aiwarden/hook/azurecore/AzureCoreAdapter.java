@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.net.URL;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
 
 /**
@@ -44,16 +45,47 @@ public final class AzureCoreAdapter {
         // context, where the Reactor Netty hook on the event loop can see it.
         return new HandledMono(original);
       }
-      Object caller = Warden.captureCaller();
-      return Mono.defer(() -> start(req, url, port, original, caller));
+      return new StartingMono(req, url, port, original, Warden.captureCaller());
     } catch (Throwable t) {
       Warden.hookError("azure-core.send", t);
       return mono;
     }
   }
 
-  private static Mono<HttpResponse> start(
-      HttpRequest req, URL url, int port, Mono<HttpResponse> original, Object caller) {
+  /**
+   * An asynchronous AI call: started when subscribed ({@link #start}), then the client's own
+   * {@code Mono} with the thread and context marked handled and the response observed ({@link
+   * ObservingSubscriber}). What {@code Mono.defer} with {@code map}, {@code doOnError} and {@code
+   * doOnCancel} did, with two objects per call instead of a dozen.
+   */
+  static final class StartingMono extends Mono<HttpResponse> {
+    private final HttpRequest req;
+    private final URL url;
+    private final int port;
+    private final Mono<HttpResponse> original;
+    private final Object caller;
+
+    StartingMono(HttpRequest req, URL url, int port, Mono<HttpResponse> original, Object caller) {
+      this.req = req;
+      this.url = url;
+      this.port = port;
+      this.original = original;
+      this.caller = caller;
+    }
+
+    @Override
+    public void subscribe(CoreSubscriber<? super HttpResponse> actual) {
+      start(req, url, port, original, caller, actual);
+    }
+  }
+
+  private static void start(
+      HttpRequest req,
+      URL url,
+      int port,
+      Mono<HttpResponse> original,
+      Object caller,
+      CoreSubscriber<? super HttpResponse> actual) {
     Object handle;
     try {
       handle =
@@ -68,18 +100,18 @@ public final class AzureCoreAdapter {
               bodyBytes(req),
               caller);
     } catch (PolicyDeniedException denied) {
-      return Mono.error(denied);
+      Operators.error(actual, denied); // as Mono.error(denied) would signal it
+      return;
     } catch (Throwable t) {
       Warden.hookError("azure-core.request", t);
-      return original;
+      original.subscribe(actual);
+      return;
     }
     if (handle == null) {
-      return original;
+      original.subscribe(actual);
+      return;
     }
-    return new HandledMono(original)
-        .map(response -> observe(handle, response))
-        .doOnError(e -> Warden.failed(handle, e))
-        .doOnCancel(() -> Warden.failed(handle, null));
+    HandledMono.subscribe(original, new ObservingSubscriber(actual, handle));
   }
 
   private static HttpResponse observe(Object handle, HttpResponse response) {
@@ -280,9 +312,14 @@ public final class AzureCoreAdapter {
 
     @Override
     public void subscribe(CoreSubscriber<? super HttpResponse> actual) {
+      subscribe(source, new HandledSubscriber(actual));
+    }
+
+    /** Subscribes {@code handled} to {@code source} with this thread marked handled. */
+    static void subscribe(Mono<HttpResponse> source, HandledSubscriber handled) {
       Warden.enterHandled();
       try {
-        source.subscribe(new HandledSubscriber(actual));
+        source.subscribe(handled);
       } finally {
         Warden.exitHandled();
       }
@@ -294,7 +331,7 @@ public final class AzureCoreAdapter {
    * Warden#HANDLED_CONTEXT_KEY} added (a constant when the subscriber's is empty, as {@code
    * block()}'s is).
    */
-  static final class HandledSubscriber extends Relay<HttpResponse> {
+  static class HandledSubscriber extends Relay<HttpResponse> {
     private static final Context HANDLED = Context.of(Warden.HANDLED_CONTEXT_KEY, Boolean.TRUE);
     /** Made at the first ask: a subscription's context does not change (immutable, so racing is harmless). */
     private Context context;
@@ -312,6 +349,37 @@ public final class AzureCoreAdapter {
         context = c;
       }
       return c;
+    }
+  }
+
+  /**
+   * An asynchronous AI call's subscriber to the client's {@code Mono}: marks the context handled,
+   * hands on the response observed ({@link #observe}), and ends the call as failed on an error or
+   * a cancellation before passing those on.
+   */
+  static final class ObservingSubscriber extends HandledSubscriber {
+    private final Object handle;
+
+    ObservingSubscriber(CoreSubscriber<? super HttpResponse> actual, Object handle) {
+      super(actual);
+      this.handle = handle;
+    }
+
+    @Override
+    public void onNext(HttpResponse response) {
+      actual.onNext(observe(handle, response));
+    }
+
+    @Override
+    public void onError(Throwable error) {
+      Warden.failed(handle, error);
+      actual.onError(error);
+    }
+
+    @Override
+    public void cancel() {
+      Warden.failed(handle, null);
+      super.cancel();
     }
   }
 
