@@ -18,16 +18,21 @@ final class Bodies {
 
   /** A region of a byte array. {@code incomplete}: decoding stopped early (broken or too big). */
   static final class Slice {
-    final byte[] bytes;
-    final int off;
-    final int len;
-    final boolean incomplete;
+    byte[] bytes;
+    int off;
+    int len;
+    boolean incomplete;
 
     Slice(byte[] bytes, int off, int len, boolean incomplete) {
+      set(bytes, off, len, incomplete);
+    }
+
+    Slice set(byte[] bytes, int off, int len, boolean incomplete) {
       this.bytes = bytes;
       this.off = off;
       this.len = len;
       this.incomplete = incomplete;
+      return this;
     }
   }
 
@@ -42,10 +47,18 @@ final class Bodies {
    * {@link #MAX_DECODED} bytes. Null for a coding we cannot undo ({@code br}, {@code zstd}, ...).
    */
   static Slice decode(byte[] body, int off, int len, String contentEncoding) {
-    String coding = contentEncoding == null ? "" : contentEncoding.trim();
-    if (coding.isEmpty() || coding.equalsIgnoreCase("identity")) {
-      return new Slice(body, off, len, false);
+    return decode(body, off, len, contentEncoding, null);
+  }
+
+  /**
+   * {@link #decode(byte[], int, int, String)}, a body read as it is described by {@code reuse}
+   * (a reader's per-thread slice, not a new one per body) when not null.
+   */
+  static Slice decode(byte[] body, int off, int len, String contentEncoding, Slice reuse) {
+    if (isIdentity(contentEncoding)) {
+      return reuse == null ? new Slice(body, off, len, false) : reuse.set(body, off, len, false);
     }
+    String coding = contentEncoding.trim();
     if (coding.equalsIgnoreCase("gzip") || coding.equalsIgnoreCase("x-gzip")) {
       try {
         return inflate(new GZIPInputStream(new ByteArrayInputStream(body, off, len), 8192));
@@ -64,6 +77,26 @@ final class Bodies {
           new InflaterInputStream(new ByteArrayInputStream(body, off, len), new Inflater(true)));
     }
     return null;
+  }
+
+  /**
+   * True when a body with this {@code Content-Encoding} is read as it is (none, blank or {@code
+   * identity}): {@link #decode} would hand back the same region, so a reader can skip it.
+   */
+  static boolean isIdentity(String contentEncoding) {
+    if (contentEncoding == null) {
+      return true;
+    }
+    int from = 0;
+    int to = contentEncoding.length();
+    while (from < to && contentEncoding.charAt(from) <= ' ') {
+      from++;
+    }
+    while (to > from && contentEncoding.charAt(to - 1) <= ' ') {
+      to--;
+    }
+    return from == to
+        || (to - from == 8 && contentEncoding.regionMatches(true, from, "identity", 0, 8));
   }
 
   /** Reads the stream to its end or to {@link #MAX_DECODED} bytes; a broken tail ends it early. */

@@ -113,6 +113,8 @@ public final class RequestBodyParser {
       parseInto(info, prompt, scratch, body, offset, length, contentType, contentEncoding, op);
     } catch (RuntimeException | StackOverflowError e) {
       info.unparsed = true;
+    } finally {
+      scratch.release(); // the body's slice too, on every way out
     }
     if (prompt.reordered) {
       prompt.clear();
@@ -148,7 +150,7 @@ public final class RequestBodyParser {
       info.unparsed = true;
       return;
     }
-    Bodies.Slice slice = Bodies.decode(body, offset, length, contentEncoding);
+    Bodies.Slice slice = Bodies.decode(body, offset, length, contentEncoding, scratch.slice);
     if (slice == null) {
       info.unparsed = true;
       return;

@@ -125,22 +125,23 @@ public final class ResponseBodyParser {
       info.unparsed = true;
       return;
     }
-    Bodies.Slice slice = Bodies.decode(body, offset, length, contentEncoding);
-    if (slice == null) {
-      info.unparsed = true;
-      return;
-    }
-    if (slice.incomplete) {
-      info.unparsed = true;
-    }
-    int start = Bodies.firstNonWhitespace(slice.bytes, slice.off, slice.len);
-    if (start < 0 || slice.bytes[start] != '{') {
-      info.unparsed = true;
-      return;
-    }
-    Scratch scratch = Scratch.reading(slice.bytes, start, slice.off + slice.len - start);
+    Scratch scratch = Scratch.current();
     try {
+      Bodies.Slice slice = Bodies.decode(body, offset, length, contentEncoding, scratch.slice);
+      if (slice == null) {
+        info.unparsed = true;
+        return;
+      }
+      if (slice.incomplete) {
+        info.unparsed = true;
+      }
+      int start = Bodies.firstNonWhitespace(slice.bytes, slice.off, slice.len);
+      if (start < 0 || slice.bytes[start] != '{') {
+        info.unparsed = true;
+        return;
+      }
       JsonCursor p = scratch.cursor;
+      p.reset(slice.bytes, start, slice.off + slice.len - start);
       if (p.next() != JsonCursor.START_OBJECT) {
         info.unparsed = true;
         return;

@@ -12,6 +12,8 @@ final class Scratch {
   final char[] chars = new char[1024];
   /** The request reader's prompt collector ({@link RequestBodyParser}). */
   final RequestBodyParser.Prompt prompt = new RequestBodyParser.Prompt();
+  /** The region of a body read as it is (no content coding), instead of a new slice per body. */
+  final Bodies.Slice slice = new Bodies.Slice(null, 0, 0, false);
   /** Prompt text being joined; emptied before use, not kept when it grew large. */
   private StringBuilder text;
 
@@ -60,5 +62,6 @@ final class Scratch {
   /** Drops the reference to the body read. */
   void release() {
     cursor.clear();
+    slice.bytes = null;
   }
 }

@@ -76,8 +76,8 @@ public final class WardenCore implements WardenHooks {
       Object caller)
       throws PolicyDeniedException {
     TestFaults.at(TestFaults.HOOK);
-    long startEpochNanos = epochNanos();
     long startNanoTime = System.nanoTime();
+    long startEpochNanos = epochNanos(startNanoTime);
     Endpoint endpoint = path == null ? null : endpoint(method, host, port, path, 0, path.length());
     if (endpoint == null) {
       return null;
@@ -102,8 +102,8 @@ public final class WardenCore implements WardenHooks {
       Object caller)
       throws PolicyDeniedException {
     TestFaults.at(TestFaults.HOOK);
-    long startEpochNanos = epochNanos();
     long startNanoTime = System.nanoTime();
+    long startEpochNanos = epochNanos(startNanoTime);
     Endpoint endpoint = url == null ? null : endpoint(method, host, port, url, pathStart, pathEnd);
     if (endpoint == null) {
       return null;
@@ -302,8 +302,37 @@ public final class WardenCore implements WardenHooks {
     }
   }
 
-  private static long epochNanos() {
-    java.time.Instant now = java.time.Instant.now();
-    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+  /**
+   * The wall clock in epoch nanoseconds at {@code nanoTime} (a {@link System#nanoTime()} just
+   * read): the last reading of the wall clock plus the monotonic time since, read anew at least
+   * once a second. {@code Instant.now()} per call would be a 24-byte object each time.
+   */
+  private static long epochNanos(long nanoTime) {
+    Clock c = clock;
+    long since = c == null ? -1 : nanoTime - c.nanoTime;
+    if (since < 0 || since > CLOCK_NANOS) {
+      long before = System.nanoTime();
+      java.time.Instant now = java.time.Instant.now();
+      c = new Clock(now.getEpochSecond() * 1_000_000_000L + now.getNano(), before);
+      clock = c;
+      since = nanoTime - before;
+    }
+    return c.epochNanos + since;
+  }
+
+  /** How long a reading of the wall clock is used for ({@link #epochNanos}). */
+  private static final long CLOCK_NANOS = 1_000_000_000L;
+
+  /** The last reading of the wall clock, and the monotonic time just before it. Replaced whole. */
+  private static volatile Clock clock;
+
+  private static final class Clock {
+    final long epochNanos;
+    final long nanoTime;
+
+    Clock(long epochNanos, long nanoTime) {
+      this.epochNanos = epochNanos;
+      this.nanoTime = nanoTime;
+    }
   }
 }

@@ -17,7 +17,6 @@ import dev.aiwarden.telemetry.CallTelemetry;
 import dev.aiwarden.telemetry.Telemetry;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -210,29 +209,9 @@ class CorePathAllocationTest {
     void run() throws Exception;
   }
 
-  /**
-   * Bytes per {@code work} after warm-up: the least of {@link #BLOCKS} blocks of calls. What a call
-   * always allocates is in every block; what the log writer makes the calling thread allocate only
-   * now and then is not (on a busy machine the writer thread may not run for a while, so a thread
-   * takes new line builders while its own are still queued, or writes the full ring itself), and
-   * would make a single block's figure depend on the machine's load.
-   */
+  /** Bytes per {@code work} after warm-up: the least of {@link #BLOCKS} blocks of calls. */
   private static long measure(Work work) throws Exception {
-    com.sun.management.ThreadMXBean threads =
-        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    long id = Thread.currentThread().getId();
-    for (int i = 0; i < WARM; i++) {
-      work.run();
-    }
-    long least = Long.MAX_VALUE;
-    for (int block = 0; block < BLOCKS; block++) {
-      long start = threads.getThreadAllocatedBytes(id);
-      for (int i = 0; i < MEASURED / BLOCKS; i++) {
-        work.run();
-      }
-      least = Math.min(least, (threads.getThreadAllocatedBytes(id) - start) / (MEASURED / BLOCKS));
-    }
-    return least;
+    return dev.aiwarden.hook.Allocations.leastPerRun(WARM, MEASURED, BLOCKS, work::run);
   }
 
   private static void call(WardenCore core, byte[] request) throws Exception {

@@ -25,6 +25,31 @@ public final class Allocations {
     return (THREADS.getThreadAllocatedBytes(id) - before) / runs;
   }
 
+  /**
+   * Bytes {@code action} allocates per run after {@code warm} warm-up runs: the least of {@code
+   * blocks} blocks of {@code measured / blocks} runs. What a run always allocates is in every
+   * block; what a background thread makes the calling thread allocate only now and then (the log
+   * writer falling behind on a busy machine) is not, and would make one block's figure depend on
+   * the machine's load.
+   */
+  public static long leastPerRun(int warm, int measured, int blocks, ThrowingRunnable action)
+      throws Exception {
+    for (int i = 0; i < warm; i++) {
+      action.run();
+    }
+    long id = Thread.currentThread().getId();
+    int runs = measured / blocks;
+    long least = Long.MAX_VALUE;
+    for (int block = 0; block < blocks; block++) {
+      long start = THREADS.getThreadAllocatedBytes(id);
+      for (int i = 0; i < runs; i++) {
+        action.run();
+      }
+      least = Math.min(least, (THREADS.getThreadAllocatedBytes(id) - start) / runs);
+    }
+    return least;
+  }
+
   /** A piece of test code that may throw. */
   public interface ThrowingRunnable {
     void run() throws Exception;

@@ -35,7 +35,11 @@ public final class AzureCoreHook implements Hook {
   private static final List<String> ADAPTERS =
       Arrays.asList(
           ADAPTER,
+          "dev.aiwarden.hook.azurecore.Relay", // before its subclasses: defining one loads it
           "dev.aiwarden.hook.azurecore.AzureCoreAdapter$HandledMono",
+          "dev.aiwarden.hook.azurecore.AzureCoreAdapter$HandledSubscriber",
+          "dev.aiwarden.hook.azurecore.AzureCoreAdapter$ObservingSubscriber",
+          "dev.aiwarden.hook.azurecore.AzureCoreAdapter$StartingMono",
           "dev.aiwarden.hook.azurecore.ObservedHttpResponse",
           "dev.aiwarden.hook.azurecore.ObservedHttpResponse$OwnBinaryData",
           "dev.aiwarden.hook.azurecore.ObservedHttpResponse$TappedFlux",

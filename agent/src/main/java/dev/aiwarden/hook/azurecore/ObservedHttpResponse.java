@@ -13,11 +13,9 @@ import java.nio.channels.AsynchronousByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.util.context.Context;
 
 /**
  * The application's response, unchanged, with ai-warden looking over its shoulder: every body
@@ -176,25 +174,12 @@ public final class ObservedHttpResponse extends HttpResponse {
     }
   }
 
-  static final class TapSubscriber implements CoreSubscriber<ByteBuffer>, Subscription {
-    private final CoreSubscriber<? super ByteBuffer> actual;
+  static final class TapSubscriber extends Relay<ByteBuffer> {
     private final ObservedBody body;
-    private Subscription upstream;
 
     TapSubscriber(CoreSubscriber<? super ByteBuffer> actual, ObservedBody body) {
-      this.actual = actual;
+      super(actual);
       this.body = body;
-    }
-
-    @Override
-    public Context currentContext() {
-      return actual.currentContext();
-    }
-
-    @Override
-    public void onSubscribe(Subscription s) {
-      upstream = s;
-      actual.onSubscribe(this);
     }
 
     @Override
@@ -220,14 +205,9 @@ public final class ObservedHttpResponse extends HttpResponse {
     }
 
     @Override
-    public void request(long n) {
-      upstream.request(n);
-    }
-
-    @Override
     public void cancel() {
       body.end(null);
-      upstream.cancel();
+      super.cancel();
     }
   }
 }

@@ -137,7 +137,7 @@ class ObservedHttpResponseTest {
   }
 
   /** A 200 response to a chat call; subclasses give its body. */
-  private abstract static class TestResponse extends HttpResponse {
+  abstract static class TestResponse extends HttpResponse {
     TestResponse() {
       super(new HttpRequest(HttpMethod.POST, "https://api.openai.com/v1/chat/completions"));
     }
