@@ -49,7 +49,7 @@ final class ThreadCpu {
 
   private static Map<String, String> descriptions() {
     Map<String, String> d = new LinkedHashMap<>();
-    d.put(CALLING, "calling threads (`main`, `bench-N`)");
+    d.put(CALLING, "calling threads (`main`, which Linux names `java`; `bench-N`)");
     d.put(JIT, "JIT compilers (`C1/C2 CompilerThre…`)");
     d.put(GC, "GC (`GC Thread#N`, `G1 …`)");
     d.put(VM, "VM thread and periodic task (`VM Thread`, `VM Periodic Tas`)");
@@ -62,7 +62,8 @@ final class ThreadCpu {
 
   /** The group of a thread by its Linux name ({@code comm}, at most 15 characters). */
   static String group(String comm) {
-    if (comm.equals("main") || comm.startsWith("bench-")) {
+    // The launcher's main thread keeps the process's name ("java"): Java renames only the threads it starts.
+    if (comm.equals("java") || comm.equals("main") || comm.startsWith("bench-")) {
       return CALLING;
     }
     if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre") || comm.startsWith("Compiler")) {

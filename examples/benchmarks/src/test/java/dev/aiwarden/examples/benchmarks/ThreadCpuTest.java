@@ -46,6 +46,7 @@ class ThreadCpuTest {
   @Test
   void groupsThreadsByTheirLinuxNames() {
     assertThat(ThreadCpu.group("main")).isEqualTo(ThreadCpu.CALLING);
+    assertThat(ThreadCpu.group("java")).isEqualTo(ThreadCpu.CALLING);
     assertThat(ThreadCpu.group("bench-63")).isEqualTo(ThreadCpu.CALLING);
     assertThat(ThreadCpu.group("C2 CompilerThre")).isEqualTo(ThreadCpu.JIT);
     assertThat(ThreadCpu.group("C1 CompilerThre")).isEqualTo(ThreadCpu.JIT);
@@ -66,7 +67,7 @@ class ThreadCpuTest {
   @Test
   void ticksPerGroupBetweenTwoSnapshotsAddUpToTheProcess() throws IOException {
     process(900, 100);
-    thread("100", "main", 300, 20);
+    thread("100", "java", 300, 20);
     thread("101", "C2 CompilerThre", 200, 0);
     thread("102", "GC Thread#0", 50, 10);
     thread("103", "OkHttp TaskRunn", 5, 5);
@@ -77,7 +78,7 @@ class ThreadCpuTest {
 
     // The OkHttp thread ends (its 10 + 4 more ticks stay in the process's count), a bench thread starts.
     process(900 + 200, 100 + 30);
-    thread("100", "main", 400, 30);
+    thread("100", "java", 400, 30);
     thread("101", "C2 CompilerThre", 240, 0);
     thread("102", "GC Thread#0", 55, 10);
     threadEnded("103");
