@@ -202,17 +202,19 @@ class LogWriterTest {
   @Test
   void theWriterLooksLessOftenWhileLooksFindFewLinesPerThreadAndOftenAgainWhenOneHasMany() {
     long ms = TimeUnit.MILLISECONDS.toNanos(1);
+    int aim = LogWriter.LINES_PER_LOOK;
     // Few lines per look from any one thread: the period doubles, up to 16 ms.
     assertThat(LogWriter.nextPeriod(ms, 1, 1)).isEqualTo(2 * ms);
     assertThat(LogWriter.nextPeriod(2 * ms, 2, 2)).isEqualTo(4 * ms);
+    assertThat(LogWriter.nextPeriod(2 * ms, aim / 3, aim / 3)).isEqualTo(4 * ms);
     assertThat(LogWriter.nextPeriod(16 * ms, 1, 1)).isEqualTo(LogWriter.MAX_PARK_NANOS);
     // Many threads with a line or two each: still few per thread, so fewer looks.
     assertThat(LogWriter.nextPeriod(8 * ms, 2, 128)).isEqualTo(16 * ms);
     // About the aimed number from one thread: unchanged.
-    assertThat(LogWriter.nextPeriod(8 * ms, 3, 3)).isEqualTo(8 * ms);
-    assertThat(LogWriter.nextPeriod(8 * ms, 6, 40)).isEqualTo(8 * ms);
+    assertThat(LogWriter.nextPeriod(8 * ms, aim / 3 + 1, aim / 3 + 1)).isEqualTo(8 * ms);
+    assertThat(LogWriter.nextPeriod(8 * ms, aim, 40)).isEqualTo(8 * ms);
     // Many from one thread (it would run out of builders), or a quarter of the ring: halved, down to 1 ms.
-    assertThat(LogWriter.nextPeriod(8 * ms, 7, 7)).isEqualTo(4 * ms);
+    assertThat(LogWriter.nextPeriod(8 * ms, aim + 1, aim + 1)).isEqualTo(4 * ms);
     assertThat(LogWriter.nextPeriod(8 * ms, 2, LogWriter.CAPACITY / 4 + 1)).isEqualTo(4 * ms);
     assertThat(LogWriter.nextPeriod(ms, 500, 500)).isEqualTo(ms);
   }
@@ -267,6 +269,31 @@ class LogWriterTest {
     // Over eight lines a look on average (a loaded machine, whose sleeps last longer, makes the
     // looks no more frequent than every 16 ms).
     assertThat(w.writerWrites()).isLessThan(threads * perThread / 8);
+  }
+
+  @Test
+  void oneThreadLoggingThousandsOfLinesASecondIsWrittenInBigBatchesInOrder() throws Exception {
+    Capture err = capture();
+    LogWriter w = writer(LogWriter.CAPACITY, LogWriterTest::daemon);
+    // One thread making a call every ~0.4 ms (openai-java chats on loopback): with the writer aiming
+    // at six lines per look from one thread it looked every ~2 ms, hundreds of wake-ups and writes
+    // a second; now it lets a thread's lines gather (still at most 16 ms).
+    int n = 3000;
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      LogWriter.Line line = LogWriter.take();
+      line.text().append("fast ").append(i);
+      w.info(line);
+      line.done();
+      expected.add("fast " + i);
+      java.util.concurrent.locks.LockSupport.parkNanos(400_000);
+    }
+    awaitDrained(w);
+    assertThat(err.lines()).isEqualTo(expected);
+    assertThat(w.callerWrites()).isZero();
+    // Over six lines a look on average (1-2 ms apart, it was 2-5). A loaded machine, whose parks
+    // last longer, makes the lines come less often, and the writer then looks every 16 ms.
+    assertThat(w.writerWrites()).isLessThan(n / 6);
   }
 
   @Test
@@ -379,12 +406,14 @@ class LogWriterTest {
     LogWriter w = writer(LogWriter.CAPACITY, heldBack(release));
     Set<LogWriter.Line> seen = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     LogWriter.Line spare = null;
-    for (int n = 0; n < 10; n++) {
+    int queueable = LogWriter.Line.PER_THREAD - 1;
+    int lines = queueable + 2;
+    for (int n = 0; n < lines; n++) {
       LogWriter.Line line = LogWriter.take();
-      if (n < 8) {
+      if (n < queueable) {
         assertThat(seen.add(line)).as("a queued builder is never handed out again").isTrue();
       } else {
-        // all eight queued: the spare one, handed over as a string, so free again at once
+        // all queued: the spare one, handed over as a string, so free again at once
         spare = spare == null ? line : spare;
         assertThat(line).isSameAs(spare).isNotIn(seen);
       }
@@ -405,7 +434,7 @@ class LogWriterTest {
     assertThat(again.text().length()).isZero();
     again.done();
     List<String> expected = new ArrayList<>();
-    for (int n = 0; n < 10; n++) {
+    for (int n = 0; n < lines; n++) {
       expected.add("queued " + n);
     }
     assertThat(err.lines()).isEqualTo(expected);

@@ -81,6 +81,9 @@ final class PairedWindows {
           jvm.window("RUN " + loop + " " + ms);
         }
       }
+      for (Jvm jvm : jvms.values()) {
+        jvm.send("MEASURE");
+      }
       int windows = suite.quick() ? QUICK_CALL_WINDOWS : CALL_WINDOWS;
       System.out.printf("round %d/%d: %s, %d paired windows of %d ms ...%n", round + 1, suite.rounds(),
           String.join(", ", loops), windows, ms);

@@ -121,7 +121,13 @@ final class Report {
   private static final String NON_AI_ALLOC_CONTEXT = NON_AI_ALLOC_TARGET + ": judged in process (next rows);"
       + " between JVMs this figure moves by hundreds of bytes";
 
-  static final List<Row> ROWS = List.of(
+  /** The whole-JVM CPU rows that get {@link #THREAD_GROUP_TARGET} rows by thread group after them (before ROWS: used to build it). */
+  static final List<String> BY_THREAD_GROUP =
+      List.of("openai.chat.paired.cpu.us", "azure.chat.paired.cpu.us", "concurrency.cpu.us");
+
+  static final String THREAD_GROUP_TARGET = "— (context: CPU per call by thread group, 10 ms ticks per thread)";
+
+  static final List<Row> ROWS = withThreadGroups(List.of(
       Row.paired("1", "openai-java chat, 2 KB prompt, TLS loopback: time per call, each window's median (one"
           + " thread) / the no-agent window beside it", "openai.chat.paired.us", "µs", Kind.ADDED_AT_MOST, 30, true,
           "≤ 30 µs added, and less than OTel adds"),
@@ -234,7 +240,26 @@ final class Report {
       new Row("7", "64 threads: CPU per call, whole client JVM", "concurrency.cpu.us", "µs",
           Kind.INFO, 0, false, "—"),
       new Row("7", "64 threads: CPU per call of the local server (same 2 cores)", "concurrency.server.cpu.us", "µs",
-          Kind.INFO, 0, false, "—"));
+          Kind.INFO, 0, false, "—")));
+
+  /**
+   * {@code rows} with, after each row of {@link #BY_THREAD_GROUP}, one context row per {@link ThreadCpu}
+   * group ({@code <prefix>.cpu.<group>.us}): where in the client JVM the CPU per call goes.
+   */
+  static List<Row> withThreadGroups(List<Row> rows) {
+    List<Row> out = new ArrayList<>();
+    for (Row row : rows) {
+      out.add(row);
+      if (BY_THREAD_GROUP.contains(row.metric)) {
+        String prefix = row.metric.substring(0, row.metric.length() - "cpu.us".length());
+        for (Map.Entry<String, String> g : ThreadCpu.DESCRIPTIONS.entrySet()) {
+          out.add(new Row(row.group, "↳ CPU per call by thread group: " + g.getValue(), prefix + "cpu." + g.getKey()
+              + ".us", "µs", Kind.INFO, 0, false, THREAD_GROUP_TARGET));
+        }
+      }
+    }
+    return List.copyOf(out);
+  }
 
   private final Suite suite;
 
@@ -494,6 +519,11 @@ final class Report {
       "  that uses its jars pays anyway.",
       "- CPU rows: the client JVM's process CPU time over the measured loop / N (the server runs in the suite's",
       "  JVM; the 64-thread group also shows the server's CPU per call, as it shares the same 2 cores).",
+      "- CPU per call by thread group (rows marked ↳ under a CPU row): each thread's utime+stime from",
+      "  `/proc/self/task/*/stat` around the same windows, grouped by the thread's Linux name (`comm`, see",
+      "  `ThreadCpu`), summed over the measured windows, over their calls. Each thread's counter moves in 10 ms",
+      "  ticks, so the sums hold thousands of calls and many windows; *threads that ended* is the process's CPU",
+      "  not found in a live thread, so the groups add up to the whole JVM's CPU (up to the ticks' rounding).",
       "- Targets are issue 7's; where it is silent (many-classes start-up, non-AI allocation, what counts as one",
       "  inspection buffer) the row says \"our reading\". Timings on a loaded machine are noise; allocation is not.",
       "");

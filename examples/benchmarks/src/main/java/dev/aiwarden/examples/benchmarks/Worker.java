@@ -505,13 +505,17 @@ public final class Worker {
       // lets them call in turn, one short window at a time, so a configuration is always compared
       // with a no-agent window right next to it in time, under the same load of the shared machine.
       gate.close(threads);
-      long[] total = windows(gate, done, threads);
+      ThreadCpu.Sum groups = new ThreadCpu.Sum();
+      long[] total = windows(gate, done, threads, groups);
+      // Over the calls finished until every thread had stopped, like the process CPU per call.
+      threadGroupMetrics("concurrency", groups, total[2]);
       calls = total[0];
       wallNanos = total[1];
       // CPU per call: the CPU until every thread had stopped, over the calls finished until then.
       cpuNanos = (long) (total[3] * (total[0] / (double) Math.max(1, total[2])));
     } else {
       LoopProfiler.start("concurrency");
+      ThreadCpu.Snapshot threads0 = ThreadCpu.now();
       long c0 = done.get();
       long cpu0 = CPU.getProcessCpuTime();
       long t0 = System.nanoTime();
@@ -519,6 +523,9 @@ public final class Worker {
       calls = done.get() - c0;
       cpuNanos = CPU.getProcessCpuTime() - cpu0;
       wallNanos = System.nanoTime() - t0;
+      ThreadCpu.Sum groups = new ThreadCpu.Sum();
+      groups.add(ThreadCpu.now().since(threads0));
+      threadGroupMetrics("concurrency", groups, calls);
       LoopProfiler.stop("concurrency");
     }
     // Printed after the loop: a double printed before it had C2 compile its formatting (dtoa) in it.
@@ -539,9 +546,10 @@ public final class Worker {
    * way), and prints {@code WINDOW <calls in the window> <wall ns> <calls until all stopped>
    * <process CPU ns until all stopped>}; {@code MEASURE} starts the loop profiler, {@code END} ends.
    * Returns, summed over the measured windows: calls in the windows, their wall ns, calls until all
-   * threads had stopped, process CPU ns until then.
+   * threads had stopped, process CPU ns until then; adds the measured windows' CPU by thread group
+   * (until all had stopped) to {@code groups}.
    */
-  private static long[] windows(Gate gate, AtomicLong done, int threads) throws Exception {
+  private static long[] windows(Gate gate, AtomicLong done, int threads, ThreadCpu.Sum groups) throws Exception {
     java.io.BufferedReader in = commands();
     System.out.println("READY");
     System.out.flush();
@@ -557,6 +565,7 @@ public final class Worker {
         continue;
       }
       long ms = Long.parseLong(line.substring("RUN ".length()).trim());
+      ThreadCpu.Snapshot threads0 = measuring ? ThreadCpu.now() : null;
       long c0 = done.get();
       long cpu0 = CPU.getProcessCpuTime();
       long t0 = System.nanoTime();
@@ -572,6 +581,7 @@ public final class Worker {
         total[1] += t1 - t0;
         total[2] += c2 - c0;
         total[3] += cpu2 - cpu0;
+        groups.add(ThreadCpu.now().since(threads0));
       }
       System.out.println("WINDOW " + (c1 - c0) + " " + (t1 - t0) + " " + (c2 - c0) + " " + (cpu2 - cpu0));
       System.out.flush();
@@ -594,19 +604,29 @@ public final class Worker {
    * READY}, then for each line {@code RUN <loop> <ms>} makes that loop's calls ({@code openai.chat},
    * {@code azure.chat}: the ones just measured by {@link #perCall}) one after the other for that long,
    * each timed with {@code System.nanoTime}, and prints {@code WINDOW <calls> <wall ns> <median ns per
-   * call> <process CPU ns> <mean ns per call>}; {@code END} returns (the other groups follow).
+   * call> <process CPU ns> <mean ns per call>}; {@code MEASURE} marks the windows so far as
+   * unmeasured; {@code END} prints each loop's CPU per call by thread group over its measured windows
+   * ({@code <loop>.paired.cpu.<group>.us}) and returns (the other groups follow).
    */
   private void callWindows() throws Exception {
     java.io.BufferedReader in = commands();
     System.out.println("READY");
     System.out.flush();
     long[] times = new long[1 << 14];
+    Map<String, ThreadCpu.Sum> groups = new java.util.LinkedHashMap<>();
+    Map<String, Long> groupCalls = new HashMap<>();
     for (String line; (line = in.readLine()) != null && !line.equals("END"); ) {
+      if (line.equals("MEASURE")) {
+        groups.clear();
+        groupCalls.clear();
+        continue;
+      }
       String[] f = line.trim().split(" ");
       Call call = pairedCalls.get(f[1]);
       if (call == null) {
         throw new IllegalArgumentException("no per-call loop " + f[1] + " in this worker: " + line);
       }
+      ThreadCpu.Snapshot threads0 = ThreadCpu.now();
       long cpu0 = CPU.getProcessCpuTime();
       long t0 = System.nanoTime();
       long end = t0 + Long.parseLong(f[2]) * 1_000_000L;
@@ -622,10 +642,30 @@ public final class Worker {
         t = t1;
       } while (t < end);
       long cpu = CPU.getProcessCpuTime() - cpu0;
+      groups.computeIfAbsent(f[1], k -> new ThreadCpu.Sum()).add(ThreadCpu.now().since(threads0));
+      groupCalls.merge(f[1], (long) n, Long::sum);
       long median = (long) median(Arrays.copyOf(times, n));
       System.out.println("WINDOW " + n + " " + (t - t0) + " " + median + " " + cpu + " " + (t - t0) / n);
       System.out.flush();
     }
+    for (Map.Entry<String, ThreadCpu.Sum> e : groups.entrySet()) {
+      threadGroupMetrics(e.getKey() + ".paired", e.getValue(), groupCalls.get(e.getKey()));
+    }
+  }
+
+  /**
+   * {@code <prefix>.cpu.<group>.us}: each thread group's CPU ({@link ThreadCpu}, 10 ms ticks per
+   * thread) over {@code calls}, and {@code <prefix>.cpu.ticks} the ticks summed (how coarse it is).
+   */
+  static void threadGroupMetrics(String prefix, ThreadCpu.Sum groups, long calls) {
+    long ticks = 0;
+    for (Map.Entry<String, Double> e : groups.perCallMicros(calls).entrySet()) {
+      metric(prefix + ".cpu." + e.getKey() + ".us", e.getValue());
+    }
+    for (long t : groups.ticks.values()) {
+      ticks += t;
+    }
+    metric(prefix + ".cpu.ticks", ticks);
   }
 
   /** Where the 64 threads wait between paired windows; closing waits until every one is waiting. */
@@ -682,6 +722,7 @@ public final class Worker {
       metric(name + ".warm.jit.ms", jit0 - jitWarm);
       long[] times = new long[n];
       LoopProfiler.start(name);
+      ThreadCpu.Snapshot threads0 = ThreadCpu.now();
       long cpu0 = CPU.getProcessCpuTime();
       Allocation a0 = Allocation.start();
       for (int i = 0; i < n; i++) {
@@ -691,11 +732,14 @@ public final class Worker {
       }
       long allocated = a0.allocatedSince();
       long cpu = CPU.getProcessCpuTime() - cpu0;
+      ThreadCpu.Sum threads = new ThreadCpu.Sum();
+      threads.add(ThreadCpu.now().since(threads0));
       LoopProfiler.stop(name);
       // What the JIT still compiled during the measured loop (0 when it had settled).
       metric(name + ".loop.jit.ms", jitMillis() - jit0);
       metric(name + ".us", median(times) / 1e3);
       metric(name + ".cpu.us", cpu / 1e3 / n);
+      threadGroupMetrics(name, threads, n);
       metric(name + ".p90.us", percentile(times, 0.9) / 1e3);
       metric(name + ".alloc", allocated / (double) n);
     } catch (Exception e) {
