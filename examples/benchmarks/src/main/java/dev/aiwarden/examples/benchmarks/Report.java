@@ -394,7 +394,7 @@ final class Report {
       "",
       "## How it is measured",
       "",
-      "- `examples/benchmarks/run.sh` (full, ~55 min on 2 cores) or `--quick` (~3–4 min, a smoke test).",
+      "- `examples/benchmarks/run.sh` (full, ~60 min on 2 cores) or `--quick` (~3–4 min, a smoke test).",
       "  Sources: `examples/benchmarks/src/main/java/dev/aiwarden/examples/benchmarks/` (`Suite` drives, `Worker` measures",
       "  whole processes, `HookPathBench`, `AiCallBench` and `AzureCallBench` are the in-process micro-benchmarks,",
       "  `Micro` runs them).",

@@ -89,7 +89,7 @@ public final class Suite {
   // Settings.
   private boolean quick;
   private int rounds = 5;
-  private int startupRuns = 11;
+  private int startupRuns = 21;
   private double scale = 1;
   private String policy = "auto";
   private boolean otel = true;
