@@ -89,6 +89,9 @@ public final class KeyShapes {
       }
       return;
     }
+    if (len < 32) {
+      return; // the Azure shapes are runs of 32 or 84 inside the token: most names end here
+    }
     // Alphanumeric runs inside the token: the Azure shapes.
     int i = start;
     while (i < end) {
