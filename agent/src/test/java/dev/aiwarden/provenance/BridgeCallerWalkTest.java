@@ -7,14 +7,13 @@ import dev.aiwarden.bootstrap.Warden;
 import dev.aiwarden.bootstrap.WardenHooks;
 import dev.aiwarden.core.WardenCore;
 import dev.aiwarden.examples.callers.Shapes;
+import dev.aiwarden.hook.Allocations;
 import dev.aiwarden.policy.MonitorOnlyPolicy;
 import dev.aiwarden.telemetry.CallTelemetry;
 import dev.aiwarden.telemetry.Telemetry;
-import java.lang.management.ManagementFactory;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,8 +25,8 @@ class BridgeCallerWalkTest {
   private final CallTelemetry calls = Telemetry.noop().callTelemetry();
   private final WardenCore core = new WardenCore(() -> MonitorOnlyPolicy.INSTANCE, () -> calls);
 
-  @BeforeEach
-  void install() {
+  /** JUnit makes an instance per test: each test runs with this core installed. */
+  BridgeCallerWalkTest() {
     Warden.install(core);
   }
 
@@ -45,26 +44,13 @@ class BridgeCallerWalkTest {
   private static Caller[] both() {
     boolean bridge = CallerLocator.bridgeWalker() != null;
     Caller found = (Caller) Warden.captureCaller();
-    return new Caller[] {found, reference(), bridge ? found : null};
+    return new Caller[] {found, CallerLocatorTest.reference(), bridge ? found : null};
   }
 
-  /** A plain walk of the whole stack, every frame classified by class name. */
-  private static Caller reference() {
-    return StackWalker.getInstance()
-        .walk(
-            s ->
-                s.filter(f -> CallerLocator.isApplicationClass(f.getClassName()))
-                    .findFirst()
-                    .map(f -> new Caller(f.getClassName() + "." + f.getMethodName(), f.getFileName(), f.getLineNumber()))
-                    .orElse(null));
-  }
-
+  /** {@link CallerLocatorTest#assertSame}: the answer is the reference's. */
   private static void assertSameCaller(Caller found, Caller reference, String shape) {
-    assertThat(found).as(shape).isNotNull();
-    assertThat(found.function()).as(shape).isEqualTo(reference.function());
-    assertThat(found.file()).as(shape).isEqualTo(reference.file());
-    assertThat(found.line()).as(shape).isEqualTo(reference.line());
-    assertThat(found.toString()).as(shape).isEqualTo(reference.toString());
+    assertThat(reference).as(shape).isNotNull();
+    CallerLocatorTest.assertSame(new Caller[] {found, reference}, shape);
   }
 
   @Test
@@ -182,19 +168,9 @@ class BridgeCallerWalkTest {
     return frames <= 0 ? Warden.captureCaller() : capture(frames - 1);
   }
 
-  private static long bytesPerCapture(int depth) {
-    com.sun.management.ThreadMXBean threads =
-        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+  private static long bytesPerCapture(int depth) throws Exception {
     IntFunction<Object> search = BridgeCallerWalkTest::capture;
-    for (int i = 0; i < 20_000; i++) {
-      Shapes.direct(search, depth);
-    }
-    int n = 2_000;
-    long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
-    for (int i = 0; i < n; i++) {
-      Shapes.direct(search, depth);
-    }
-    return (threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before) / n;
+    return Allocations.leastPerRun(20_000, 2_000, 4, () -> Shapes.direct(search, depth));
   }
 
   /**
@@ -202,7 +178,7 @@ class BridgeCallerWalkTest {
    * object and a MemberName per filled frame, ~84 bytes on Java 17, ~52 on Java 25) are lower.
    */
   @Test
-  void theBridgeWalkFillsFewerFrames() {
+  void theBridgeWalkFillsFewerFrames() throws Exception {
     for (int depth : new int[] {3, 20}) {
       long bridged = bytesPerCapture(depth);
       Warden.install(new WithoutBridge(core));
