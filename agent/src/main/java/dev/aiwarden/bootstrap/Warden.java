@@ -254,7 +254,10 @@ public final class Warden {
       return null;
     }
     try {
-      return h.captureCaller();
+      // The walk runs from this frame when the core allows it: the frames of the core's own
+      // captureCaller and search are then not filled (see WardenHooks.callerWalker).
+      StackWalker walker = h.callerWalker();
+      return walker == null ? h.captureCaller() : walker.walk(h.callerSearch());
     } catch (Throwable t) {
       hookError("captureCaller", t);
       return null;

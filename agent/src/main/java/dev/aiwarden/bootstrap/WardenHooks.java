@@ -22,6 +22,23 @@ public interface WardenHooks {
   Object captureCaller();
 
   /**
+   * The walker with which {@link Warden#captureCaller()} may search for the caller itself, from its
+   * own frame (two frames fewer to fill than the core's search from inside {@link #captureCaller()}:
+   * the walk's cost grows with every frame), or null to call {@link #captureCaller()}. Non-null only
+   * when the walk's answer and cost are known to be the same either way; used with {@link
+   * #callerSearch()}.
+   */
+  default StackWalker callerWalker() {
+    return null;
+  }
+
+  /** The search {@link Warden#captureCaller()} runs with {@link #callerWalker()}'s walker. */
+  default java.util.function.Function<java.util.stream.Stream<StackWalker.StackFrame>, Object>
+      callerSearch() {
+    return null;
+  }
+
+  /**
    * An AI request is about to leave. Returns the call handle (pass it back below), or null when
    * ai-warden ignores the request.
    *

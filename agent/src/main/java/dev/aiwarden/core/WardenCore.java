@@ -60,7 +60,18 @@ public final class WardenCore implements WardenHooks {
 
   @Override
   public Object captureCaller() {
-    return CallerLocator.find();
+    return CallerLocator.find(); // Warden.captureCaller's walk expects exactly these two frames
+  }
+
+  @Override
+  public StackWalker callerWalker() {
+    return CallerLocator.bridgeWalker();
+  }
+
+  @Override
+  public java.util.function.Function<java.util.stream.Stream<StackWalker.StackFrame>, Object>
+      callerSearch() {
+    return CallerLocator.BRIDGE_SEARCH;
   }
 
   @Override

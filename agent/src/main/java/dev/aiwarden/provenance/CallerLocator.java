@@ -32,6 +32,11 @@ import java.util.stream.Stream;
  *       same kind of call fills only the frames down to its caller, in one batch. When they
  *       disagree (a thread alternating call paths) the JDK's default batches are used, as before.
  *       The sizes only change the cost: the frames walked and the answer are the same.
+ *   <li>A hook's walk through {@code Warden.captureCaller} runs from that frame, not from here
+ *       ({@link #bridgeWalker()}, {@link #BRIDGE_SEARCH}), once the thread's last two walks agreed
+ *       and found a caller: the frames of this class's {@link #find()} and the core's {@code
+ *       captureCaller} are not filled (2 of the 9 frames an openai-java call walks). Depths are
+ *       still counted as {@link #find()} counts them, so both kinds of walk size each other's.
  *   <li>Reflection frames are not filtered out by the JDK ({@link
  *       StackWalker.Option#SHOW_REFLECT_FRAMES}): its per-frame check costs a class-name read
  *       per frame, and their classes (JDK reflection and method-handle classes) are skipped here
@@ -79,6 +84,19 @@ public final class CallerLocator {
 
   private static final Function<Stream<StackWalker.StackFrame>, Integer> DEPTH =
       CallerLocator::applicationDepth;
+
+  /**
+   * Frames a walk from {@code Warden.captureCaller} does not go through, against one from {@link
+   * #find()} called by the core's {@code captureCaller}: {@link #find()} and that method.
+   */
+  static final int BRIDGE_FRAMES = 2;
+
+  /**
+   * The search of {@code Warden.captureCaller}'s own walk ({@link #bridgeWalker()}): the same as
+   * {@link #find()}'s, its depth learnt as {@link #find()} would have counted it. Never throws.
+   */
+  public static final Function<Stream<StackWalker.StackFrame>, Object> BRIDGE_SEARCH =
+      CallerLocator::bridged;
 
   private static final String[] SKIPPED = {
     "java.",
@@ -153,6 +171,22 @@ public final class CallerLocator {
     } catch (RuntimeException e) {
       return null;
     }
+  }
+
+  /**
+   * The walker for a search from {@code Warden.captureCaller}'s frame ({@link #BRIDGE_SEARCH}), or
+   * null when the thread's last two walks disagree or found no application frame: then the core's
+   * {@code captureCaller} calls {@link #find()}, which handles those cases. Such a walk fills
+   * {@link #BRIDGE_FRAMES} frames fewer than {@link #find()}'s, and finds the same frame (the two
+   * frames it leaves out are the agent's own, skipped anyway).
+   */
+  public static StackWalker bridgeWalker() {
+    int last = Depths.last();
+    if (!Depths.repeated(last) || Depths.none(last)) {
+      return null;
+    }
+    int frames = Depths.frames(last) - BRIDGE_FRAMES;
+    return frames > 0 ? walker(frames) : null;
   }
 
   /**
@@ -240,15 +274,28 @@ public final class CallerLocator {
 
   /** The walk of {@link #find()}: its answer, and how deep it went for the next walk. */
   private static Caller walked(Stream<StackWalker.StackFrame> frames) {
-    return first(frames, true);
+    return first(frames, true, 0);
+  }
+
+  private static Object bridged(Stream<StackWalker.StackFrame> frames) {
+    try {
+      return first(frames, true, BRIDGE_FRAMES);
+    } catch (RuntimeException e) {
+      return null; // as find()
+    }
   }
 
   /** The first application frame of {@code frames}, or null. */
   static Caller find(Stream<StackWalker.StackFrame> frames) {
-    return first(frames, false);
+    return first(frames, false, 0);
   }
 
-  private static Caller first(Stream<StackWalker.StackFrame> frames, boolean learn) {
+  /**
+   * The first application frame; when {@code learn}, the walk's depth is kept for the next walk,
+   * with {@code skipped} frames added (those a walk from {@link #find()} would have gone through
+   * before this walk's first frame).
+   */
+  private static Caller first(Stream<StackWalker.StackFrame> frames, boolean learn, int skipped) {
     // A plain loop: no pipeline stages, lambdas or Optional per call; stops at the first match.
     Iterator<StackWalker.StackFrame> it = frames.iterator();
     int n = 0;
@@ -258,13 +305,13 @@ public final class CallerLocator {
       Object kind = kindOf(f);
       if (kind != SKIP) {
         if (learn) {
-          Depths.walked(n, false);
+          Depths.walked(n + skipped, false);
         }
         return caller(f, (Sites) kind);
       }
     }
     if (learn) {
-      Depths.walked(n, true);
+      Depths.walked(n + skipped, true);
     }
     return null;
   }

@@ -268,7 +268,7 @@ class CallerLocatorTest {
   private static final List<IntFunction<Caller[]>> LIBRARIES =
       List.of(Library::down, Library::reflective, Library::viaMethodHandle, Library::viaJdk);
 
-  private static void assertSame(Caller[] found, String shape) {
+  static void assertSame(Caller[] found, String shape) {
     Caller c = found[0];
     Caller ref = found[1];
     if (ref == null) {
