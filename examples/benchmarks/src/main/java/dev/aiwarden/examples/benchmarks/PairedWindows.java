@@ -48,6 +48,20 @@ final class PairedWindows {
    */
   static final int CALL_WINDOWS = 12;
   static final int QUICK_CALL_WINDOWS = 4;
+  /**
+   * Unmeasured cycles of per-call windows (1) before the measured ones (--quick: fewer). The JVMs
+   * waited, idle, while the others ran their loops; when they call again, connections reopen, a few
+   * compiled methods deoptimise (TLS reads, okio) and C2 recompiles them and first compiles the
+   * per-call methods whose counters only now cross its thresholds: with one unmeasured window, the
+   * JIT compilers' CPU in the windows came almost all from the first 4-6 cycles (openai-java: 10-29
+   * ticks of 10 ms per window, then 0-5), more in the JVMs with an agent (their per-call trees are
+   * larger), so the windows measured that tail rather than the settled JVM (`--only openai,azure
+   * --rounds 2 --no-otel --policy none`: the openai-java JIT row was 51 µs per call without an agent
+   * and 91 with ai-warden; after 6 unmeasured cycles 12 and 7). 6 x 0.5 s x 2 loops x 4
+   * configurations add ~24 s per round.
+   */
+  static final int CALL_WARM_CYCLES = 6;
+  static final int QUICK_CALL_WARM_CYCLES = 1;
   static final long CALL_WINDOW_MS = 500;
   static final long QUICK_CALL_WINDOW_MS = 250;
 
@@ -75,10 +89,14 @@ final class PairedWindows {
     try {
       start(jvms, order, tag, "%s ...", common, args);
       long ms = suite.quick() ? QUICK_CALL_WINDOW_MS : CALL_WINDOW_MS;
-      // Every JVM's connections idled while the others ran: one unmeasured window each.
-      for (String loop : loops) {
-        for (Jvm jvm : jvms.values()) {
-          jvm.window("RUN " + loop + " " + ms);
+      // Every JVM idled while the others ran: unmeasured cycles, as the measured ones, reopen its
+      // connections and let the JIT's recompiling after the pause end (CALL_WARM_CYCLES).
+      int warm = suite.quick() ? QUICK_CALL_WARM_CYCLES : CALL_WARM_CYCLES;
+      for (int i = 0; i < warm; i++) {
+        for (String loop : loops) {
+          for (String config : Suite.rotated(order, i)) {
+            jvms.get(config).window("RUN " + loop + " " + ms);
+          }
         }
       }
       for (Jvm jvm : jvms.values()) {
