@@ -70,46 +70,24 @@ class BridgeCallerWalkTest {
     CallerLocatorTest.assertSame(new Caller[] {found, reference}, shape);
   }
 
-  @Test
-  void aRepeatedCallWalksFromTheBridgeWithTheSameAnswerAndDepth() {
+  /**
+   * At each depth, {@code rounds} calls in each shape, each round's by {@code searchOfRound}: the
+   * reference's answers, walked by the shorter walk ({@code walk}) from round 2 on, and the depth
+   * learnt always the one the core's walk learnt (find()'s count).
+   */
+  private static void assertRepeatedCalls(
+      IntFunction<IntFunction<Caller[]>> searchOfRound, int rounds, String walk) {
     int[] depths = {0, 1, 2, 3, 5, 12, 20, 45, 120, 300};
     for (int depth : depths) {
-      int[] walked = new int[4];
-      for (int round = 0; round < 4; round++) {
+      int[] walked = new int[rounds];
+      for (int round = 0; round < rounds; round++) {
         String shape = depth + " frames, round " + round;
-        Caller[] direct = Shapes.direct(BridgeCallerWalkTest::down, depth);
-        walked[round] = CallerLocator.lastWalkFrames();
-        assertSameCaller(direct[0], direct[1], "direct, " + shape);
-        if (round >= 2) {
-          assertThat(direct[2]).as("walked from the bridge, " + shape).isNotNull();
-        }
-        Caller[] lambda = Shapes.fromLambda(BridgeCallerWalkTest::down, depth);
-        assertThat(lambda[0].function()).contains(Shapes.class.getName() + ".lambda$");
-        assertSameCaller(lambda[0], lambda[1], "lambda, " + shape);
-        Caller[] nested = Shapes.fromNested(BridgeCallerWalkTest::down, depth);
-        assertSameCaller(nested[0], nested[1], "nested, " + shape);
-      }
-      // The depth a bridge walk learns is the one the core's walk learnt (find()'s count).
-      assertThat(walked[2]).as("%d frames", depth).isEqualTo(walked[0]);
-      assertThat(walked[3]).as("%d frames", depth).isEqualTo(walked[0]);
-    }
-  }
-
-  @Test
-  void aRepeatedCallWalksFromTheHooksOwnFrameWithTheSameAnswerAndDepth() {
-    int[] depths = {0, 1, 2, 3, 5, 12, 20, 45, 120, 300};
-    for (int depth : depths) {
-      int[] walked = new int[6];
-      for (int round = 0; round < 6; round++) {
-        String shape = depth + " frames, round " + round;
-        // Rounds 4 and 5 go through Warden.captureCaller: both kinds of walk size each other's.
-        IntFunction<Caller[]> search =
-            round < 4 ? BridgeCallerWalkTest::hookDown : BridgeCallerWalkTest::down;
+        IntFunction<Caller[]> search = searchOfRound.apply(round);
         Caller[] direct = Shapes.direct(search, depth);
         walked[round] = CallerLocator.lastWalkFrames();
         assertSameCaller(direct[0], direct[1], "direct, " + shape);
         if (round >= 2) {
-          assertThat(direct[2]).as("walked from its own frame, " + shape).isNotNull();
+          assertThat(direct[2]).as("walked from " + walk + ", " + shape).isNotNull();
         }
         Caller[] lambda = Shapes.fromLambda(search, depth);
         assertThat(lambda[0].function()).contains(Shapes.class.getName() + ".lambda$");
@@ -117,11 +95,24 @@ class BridgeCallerWalkTest {
         Caller[] nested = Shapes.fromNested(search, depth);
         assertSameCaller(nested[0], nested[1], "nested, " + shape);
       }
-      // The depth a hook's walk learns is the one the core's walk learnt (find()'s count).
-      for (int round = 1; round < walked.length; round++) {
+      for (int round = 1; round < rounds; round++) {
         assertThat(walked[round]).as("%d frames, round %d", depth, round).isEqualTo(walked[0]);
       }
     }
+  }
+
+  @Test
+  void aRepeatedCallWalksFromTheBridgeWithTheSameAnswerAndDepth() {
+    assertRepeatedCalls(round -> BridgeCallerWalkTest::down, 4, "the bridge");
+  }
+
+  @Test
+  void aRepeatedCallWalksFromTheHooksOwnFrameWithTheSameAnswerAndDepth() {
+    // Rounds 4 and 5 go through Warden.captureCaller: both kinds of walk size each other's.
+    assertRepeatedCalls(
+        round -> round < 4 ? BridgeCallerWalkTest::hookDown : BridgeCallerWalkTest::down,
+        6,
+        "the hook's own frame");
   }
 
   @Test
