@@ -264,6 +264,41 @@ public final class Warden {
     }
   }
 
+  /**
+   * For a hook that finds its call's caller in its own entry method, one frame nearer the caller
+   * than {@link #captureCaller()}'s walk: the walker to call from that method, {@code
+   * walker.walk(hookCallerSearch())}, with the same answer as {@link #captureCaller()}; or null,
+   * then call {@link #captureCaller()} (a thread whose walks do not repeat, or no core). Never
+   * throws.
+   */
+  public static StackWalker hookCallerWalker() {
+    WardenHooks h = hooks;
+    if (h == null) {
+      return null;
+    }
+    try {
+      return h.hookCallerWalker();
+    } catch (Throwable t) {
+      hookError("hookCallerWalker", t);
+      return null;
+    }
+  }
+
+  /** The search to run with {@link #hookCallerWalker()}'s walker (null when there is no core). */
+  public static java.util.function.Function<java.util.stream.Stream<StackWalker.StackFrame>, Object>
+      hookCallerSearch() {
+    WardenHooks h = hooks;
+    if (h == null) {
+      return null;
+    }
+    try {
+      return h.hookCallerSearch();
+    } catch (Throwable t) {
+      hookError("hookCallerSearch", t);
+      return null;
+    }
+  }
+
   public static Object requestStarting(
       String client,
       String method,

@@ -39,6 +39,21 @@ public interface WardenHooks {
   }
 
   /**
+   * As {@link #callerWalker()}, for a walk from a hook's own entry method, the frame that would
+   * call {@link Warden#captureCaller()} (one frame fewer to fill: {@link Warden#captureCaller()}'s
+   * own), or null to call {@link Warden#captureCaller()}; used with {@link #hookCallerSearch()}.
+   */
+  default StackWalker hookCallerWalker() {
+    return null;
+  }
+
+  /** The search a hook runs with {@link #hookCallerWalker()}'s walker. */
+  default java.util.function.Function<java.util.stream.Stream<StackWalker.StackFrame>, Object>
+      hookCallerSearch() {
+    return null;
+  }
+
+  /**
    * An AI request is about to leave. Returns the call handle (pass it back below), or null when
    * ai-warden ignores the request.
    *

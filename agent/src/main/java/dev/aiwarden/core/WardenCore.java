@@ -75,6 +75,17 @@ public final class WardenCore implements WardenHooks {
   }
 
   @Override
+  public StackWalker hookCallerWalker() {
+    return CallerLocator.hookWalker();
+  }
+
+  @Override
+  public java.util.function.Function<java.util.stream.Stream<StackWalker.StackFrame>, Object>
+      hookCallerSearch() {
+    return CallerLocator.HOOK_SEARCH;
+  }
+
+  @Override
   public Object requestStarting(
       String client,
       String method,

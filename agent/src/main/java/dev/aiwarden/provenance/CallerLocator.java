@@ -98,6 +98,20 @@ public final class CallerLocator {
   public static final Function<Stream<StackWalker.StackFrame>, Object> BRIDGE_SEARCH =
       CallerLocator::bridged;
 
+  /**
+   * Frames a walk from a hook's entry method (the method that would call {@code
+   * Warden.captureCaller}, {@code Warden.hookCallerWalker}) does not go through, against one from
+   * {@link #find()}: {@link #find()}, the core's and {@code Warden}'s {@code captureCaller}.
+   */
+  static final int HOOK_FRAMES = BRIDGE_FRAMES + 1;
+
+  /**
+   * The search of a walk from a hook's entry method ({@link #hookWalker()}): the same as {@link
+   * #find()}'s, its depth learnt as {@link #find()} would have counted it. Never throws.
+   */
+  public static final Function<Stream<StackWalker.StackFrame>, Object> HOOK_SEARCH =
+      CallerLocator::fromHook;
+
   private static final String[] SKIPPED = {
     "java.",
     "javax.",
@@ -181,11 +195,25 @@ public final class CallerLocator {
    * frames it leaves out are the agent's own, skipped anyway).
    */
   public static StackWalker bridgeWalker() {
+    return walkerSaving(BRIDGE_FRAMES);
+  }
+
+  /**
+   * The walker for a search from a hook's entry method itself ({@link #HOOK_SEARCH}), one frame
+   * nearer the caller than {@code Warden.captureCaller}'s: {@link #HOOK_FRAMES} frames fewer than
+   * {@link #find()}'s; null when {@link #bridgeWalker()} is null (the hook then calls {@code
+   * Warden.captureCaller}). The frame left out is the agent's own {@code Warden.captureCaller}.
+   */
+  public static StackWalker hookWalker() {
+    return walkerSaving(HOOK_FRAMES);
+  }
+
+  private static StackWalker walkerSaving(int saved) {
     int last = Depths.last();
     if (!Depths.repeated(last) || Depths.none(last)) {
       return null;
     }
-    int frames = Depths.frames(last) - BRIDGE_FRAMES;
+    int frames = Depths.frames(last) - saved;
     return frames > 0 ? walker(frames) : null;
   }
 
@@ -278,8 +306,16 @@ public final class CallerLocator {
   }
 
   private static Object bridged(Stream<StackWalker.StackFrame> frames) {
+    return learnt(frames, BRIDGE_FRAMES);
+  }
+
+  private static Object fromHook(Stream<StackWalker.StackFrame> frames) {
+    return learnt(frames, HOOK_FRAMES);
+  }
+
+  private static Object learnt(Stream<StackWalker.StackFrame> frames, int skipped) {
     try {
-      return first(frames, true, BRIDGE_FRAMES);
+      return first(frames, true, skipped);
     } catch (RuntimeException e) {
       return null; // as find()
     }

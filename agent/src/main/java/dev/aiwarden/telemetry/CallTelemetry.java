@@ -474,7 +474,7 @@ public final class CallTelemetry {
   private static final int LINE_CAPACITY = 320;
 
   /** Appends {@link #line} to {@code b}: no intermediate strings. */
-  private static void appendLine(StringBuilder b, AiCall call, boolean denied) {
+  static void appendLine(StringBuilder b, AiCall call, boolean denied) {
     String operation = operation(call);
     b.append(operation == null ? "ai" : operation);
     String model = model(call);
@@ -580,12 +580,18 @@ public final class CallTelemetry {
    * written directly, by {@link LogWriter}: slf4j-simple would take two global locks per line (its
    * date formatter, which prints the prefix, and its write lock) and format a date. An INFO line is
    * handed to the writer thread; a WARN line (a denial, or a call the policy would deny) is written
-   * by the caller after the queued lines, so it is on stderr before the caller goes on. The
-   * prefix, level and line are built in one of the thread's reusable builders ({@link
-   * LogWriter.Line}), copied once, by the writer. Any other logger gets the line as its message.
+   * by the caller after the queued lines, so it is on stderr before the caller goes on. An INFO
+   * line is handed over as the call itself and built by the writer, straight into the batch it
+   * writes (the call is complete, and never changed after its end): the calling thread only
+   * queues it. A WARN line's prefix, level and line are built in one of the thread's reusable
+   * builders ({@link LogWriter.Line}). Any other logger gets the line as its message.
    */
   private static void emit(Logger l, String level, AiCall call, boolean denied) {
     if (l instanceof org.slf4j.simple.SimpleLogger) {
+      if (!denied && "INFO".equals(level)) {
+        LogWriter.shared().info(call);
+        return;
+      }
       LogWriter.Line line = LogWriter.take();
       try {
         StringBuilder b = line.text();

@@ -2,6 +2,7 @@ package dev.aiwarden.telemetry;
 
 import dev.aiwarden.bootstrap.Warden;
 import dev.aiwarden.bootstrap.WardenThread;
+import dev.aiwarden.core.AiCall;
 import java.io.PrintStream;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -249,6 +250,15 @@ final class LogWriter {
     handOver(line);
   }
 
+  /**
+   * {@link #info(Line)} for an ended, allowed call: its line ({@link CallTelemetry#appendLine},
+   * after the prefix and level) is built where it is written, by the writer (or by a caller
+   * writing the queued lines itself). The call must not change any more.
+   */
+  void info(AiCall call) {
+    handOver(call);
+  }
+
   private void handOver(Object line) {
     if (synchronous) {
       writeNow(line);
@@ -410,7 +420,17 @@ final class LogWriter {
    * copied.
    */
   private void add(Object line) {
-    if (line instanceof Line) {
+    if (line instanceof AiCall) {
+      int start = batch.length();
+      try {
+        batch.append(AgentLog.PREFIX).append(" INFO ");
+        CallTelemetry.appendLine(batch, (AiCall) line, false);
+      } catch (RuntimeException e) {
+        batch.setLength(start); // as when the caller built it: that line is not logged
+        AgentLog.errorOnce("telemetry.log", "ai-warden could not log an AI call", e);
+        return;
+      }
+    } else if (line instanceof Line) {
       Line l = (Line) line;
       batch.append(l.text);
       l.queued = false;

@@ -39,6 +39,17 @@ public class QuietCore implements WardenHooks {
   }
 
   @Override
+  public StackWalker hookCallerWalker() {
+    return null;
+  }
+
+  @Override
+  public java.util.function.Function<java.util.stream.Stream<StackWalker.StackFrame>, Object>
+      hookCallerSearch() {
+    return null;
+  }
+
+  @Override
   public Object requestStarting(
       String client,
       String method,

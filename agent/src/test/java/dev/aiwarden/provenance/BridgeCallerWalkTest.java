@@ -47,34 +47,81 @@ class BridgeCallerWalkTest {
     return new Caller[] {found, CallerLocatorTest.reference(), bridge ? found : null};
   }
 
+  /**
+   * What a hook walking from its own frame answers (as {@code OpenAiJavaAdapter.enterExecute}:
+   * {@code Warden.hookCallerWalker}, else {@code Warden.captureCaller}), whether it walked itself,
+   * and the reference answer.
+   */
+  private static Caller[] fromHook() {
+    StackWalker walker = Warden.hookCallerWalker();
+    Caller found =
+        (Caller) (walker == null ? Warden.captureCaller() : walker.walk(Warden.hookCallerSearch()));
+    return new Caller[] {found, CallerLocatorTest.reference(), walker == null ? null : found};
+  }
+
+  /** Library frames down to a hook's own walk. */
+  private static Caller[] hookDown(int frames) {
+    return frames <= 0 ? fromHook() : hookDown(frames - 1);
+  }
+
   /** {@link CallerLocatorTest#assertSame}: the answer is the reference's. */
   private static void assertSameCaller(Caller found, Caller reference, String shape) {
     assertThat(reference).as(shape).isNotNull();
     CallerLocatorTest.assertSame(new Caller[] {found, reference}, shape);
   }
 
-  @Test
-  void aRepeatedCallWalksFromTheBridgeWithTheSameAnswerAndDepth() {
+  /**
+   * At each depth, {@code rounds} calls in each shape, each round's by {@code searchOfRound}: the
+   * reference's answers, walked by the shorter walk ({@code walk}) from round 2 on, and the depth
+   * learnt always the one the core's walk learnt (find()'s count).
+   */
+  private static void assertRepeatedCalls(
+      IntFunction<IntFunction<Caller[]>> searchOfRound, int rounds, String walk) {
     int[] depths = {0, 1, 2, 3, 5, 12, 20, 45, 120, 300};
     for (int depth : depths) {
-      int[] walked = new int[4];
-      for (int round = 0; round < 4; round++) {
+      int[] walked = new int[rounds];
+      for (int round = 0; round < rounds; round++) {
         String shape = depth + " frames, round " + round;
-        Caller[] direct = Shapes.direct(BridgeCallerWalkTest::down, depth);
+        IntFunction<Caller[]> search = searchOfRound.apply(round);
+        Caller[] direct = Shapes.direct(search, depth);
         walked[round] = CallerLocator.lastWalkFrames();
         assertSameCaller(direct[0], direct[1], "direct, " + shape);
         if (round >= 2) {
-          assertThat(direct[2]).as("walked from the bridge, " + shape).isNotNull();
+          assertThat(direct[2]).as("walked from " + walk + ", " + shape).isNotNull();
         }
-        Caller[] lambda = Shapes.fromLambda(BridgeCallerWalkTest::down, depth);
+        Caller[] lambda = Shapes.fromLambda(search, depth);
         assertThat(lambda[0].function()).contains(Shapes.class.getName() + ".lambda$");
         assertSameCaller(lambda[0], lambda[1], "lambda, " + shape);
-        Caller[] nested = Shapes.fromNested(BridgeCallerWalkTest::down, depth);
+        Caller[] nested = Shapes.fromNested(search, depth);
         assertSameCaller(nested[0], nested[1], "nested, " + shape);
       }
-      // The depth a bridge walk learns is the one the core's walk learnt (find()'s count).
-      assertThat(walked[2]).as("%d frames", depth).isEqualTo(walked[0]);
-      assertThat(walked[3]).as("%d frames", depth).isEqualTo(walked[0]);
+      for (int round = 1; round < rounds; round++) {
+        assertThat(walked[round]).as("%d frames, round %d", depth, round).isEqualTo(walked[0]);
+      }
+    }
+  }
+
+  @Test
+  void aRepeatedCallWalksFromTheBridgeWithTheSameAnswerAndDepth() {
+    assertRepeatedCalls(round -> BridgeCallerWalkTest::down, 4, "the bridge");
+  }
+
+  @Test
+  void aRepeatedCallWalksFromTheHooksOwnFrameWithTheSameAnswerAndDepth() {
+    // Rounds 4 and 5 go through Warden.captureCaller: both kinds of walk size each other's.
+    assertRepeatedCalls(
+        round -> round < 4 ? BridgeCallerWalkTest::hookDown : BridgeCallerWalkTest::down,
+        6,
+        "the hook's own frame");
+  }
+
+  @Test
+  void aThreadAlternatingDepthsGetsTheSameAnswersFromTheHooksOwnFrame() {
+    for (int i = 0; i < 40; i++) {
+      int depth = i % 3 == 0 ? 4 : 25;
+      Caller[] found =
+          Shapes.direct(i % 2 == 0 ? BridgeCallerWalkTest::hookDown : BridgeCallerWalkTest::down, depth);
+      assertSameCaller(found[0], found[1], "call " + i + ", " + depth + " frames");
     }
   }
 
@@ -168,9 +215,34 @@ class BridgeCallerWalkTest {
     return frames <= 0 ? Warden.captureCaller() : capture(frames - 1);
   }
 
+  private static Object hookCapture(int frames) {
+    if (frames > 0) {
+      return hookCapture(frames - 1);
+    }
+    StackWalker walker = Warden.hookCallerWalker();
+    return walker == null ? Warden.captureCaller() : walker.walk(Warden.hookCallerSearch());
+  }
+
   private static long bytesPerCapture(int depth) throws Exception {
-    IntFunction<Object> search = BridgeCallerWalkTest::capture;
+    return bytesPerSearch(BridgeCallerWalkTest::capture, depth);
+  }
+
+  private static long bytesPerSearch(IntFunction<Object> search, int depth) throws Exception {
     return Allocations.leastPerRun(20_000, 2_000, 4, () -> Shapes.direct(search, depth));
+  }
+
+  /**
+   * A hook's walk from its own frame fills one frame fewer than {@code Warden.captureCaller}'s
+   * (that method's own): ~84 bytes on Java 17, ~52 on Java 25 less per search. (Not below 5
+   * library frames: the JDK's first batch has at least 8 slots, 6 frames on Java 17.)
+   */
+  @Test
+  void theHooksOwnWalkFillsOneFrameFewer() throws Exception {
+    for (int depth : new int[] {5, 20}) {
+      long fromHook = bytesPerSearch(BridgeCallerWalkTest::hookCapture, depth);
+      long bridged = bytesPerCapture(depth);
+      assertThat(bridged - fromHook).as("bytes saved per search, %d library frames", depth).isGreaterThanOrEqualTo(40);
+    }
   }
 
   /**

@@ -2,6 +2,8 @@ package dev.aiwarden.telemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.aiwarden.core.AiCall;
+import dev.aiwarden.exchange.ResponseInfo;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -113,6 +115,62 @@ class LogWriterTest {
     assertThat(err.bytes.toByteArray()).isEqualTo(expected.toByteArray());
     assertThat(err.writingThreads).containsExactly(LogWriter.THREAD_NAME);
     assertThat(w.callerWrites()).isZero();
+  }
+
+  @Test
+  void anEndedCallIsQueuedAsItselfAndItsLineBuiltByTheWriterInItsTurn() throws Exception {
+    Capture err = capture();
+    LogWriter w = writer(LogWriter.CAPACITY, LogWriterTest::daemon);
+    AiCall call = Calls.answered(Calls.chat(), 200, Calls.chatResponse());
+    String expected = AgentLog.PREFIX + " INFO " + CallTelemetry.line(call, false);
+    w.info("[ai-warden] INFO before");
+    w.info(call);
+    w.info("[ai-warden] INFO after");
+    awaitDrained(w);
+    w.flush();
+
+    assertThat(err.lines()).containsExactly("[ai-warden] INFO before", expected, "[ai-warden] INFO after");
+    assertThat(expected).contains("chat gpt-4o -> 200", "caller=com.acme.App.main(App.java:42)", "tokens=12/40 412ms");
+    assertThat(err.writingThreads).containsExactly(LogWriter.THREAD_NAME);
+    assertThat(w.callerWrites()).isZero();
+  }
+
+  @Test
+  void aCallWrittenByItsCallerWhenTheRingIsFullGetsTheSameLine() throws Exception {
+    Capture err = capture();
+    // No writer thread runs: the ring of 2 fills, and the third line's caller writes them all.
+    LogWriter w = writer(2, task -> new Thread(() -> {}, LogWriter.THREAD_NAME));
+    AiCall call = Calls.answered(Calls.chat(), 200, Calls.chatResponse());
+    w.info("[ai-warden] INFO one");
+    w.info(call);
+    w.info("[ai-warden] INFO three");
+    w.flush();
+
+    assertThat(err.lines())
+        .containsExactly(
+            "[ai-warden] INFO one",
+            AgentLog.PREFIX + " INFO " + CallTelemetry.line(call, false),
+            "[ai-warden] INFO three");
+    assertThat(err.writingThreads).doesNotContain(LogWriter.THREAD_NAME);
+  }
+
+  @Test
+  void aCallWhoseLineCannotBeBuiltIsCountedAndTheOtherLinesAreWritten() throws Exception {
+    Capture err = capture();
+    LogWriter w = writer(LogWriter.CAPACITY, LogWriterTest::daemon);
+    ResponseInfo broken = Calls.chatResponse();
+    broken.contentFilterCategories = null; // appendLine throws on it
+    AiCall call = Calls.answered(Calls.chat(), 200, broken);
+    long errors = AgentLog.internalErrorCount();
+    w.info("[ai-warden] INFO before");
+    w.info(call);
+    w.info("[ai-warden] INFO after");
+    awaitDrained(w);
+    w.flush();
+
+    assertThat(err.lines()).filteredOn(l -> l.contains("INFO"))
+        .containsExactly("[ai-warden] INFO before", "[ai-warden] INFO after");
+    assertThat(AgentLog.internalErrorCount()).isEqualTo(errors + 1);
   }
 
   /** What println writes for these lines on a stream of that charset. */

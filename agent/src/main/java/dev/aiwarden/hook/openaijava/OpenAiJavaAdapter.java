@@ -8,6 +8,8 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * Finds a synchronous openai-java AI call's caller at {@code RetryingHttpClient.execute}, the SDK's
@@ -72,7 +74,12 @@ public final class OpenAiJavaAdapter {
           || !ownFrames(client)) {
         return null;
       }
-      Object caller = Warden.captureCaller();
+      // Walked from this frame when the thread's walks repeat (Warden.captureCaller's frame is
+      // then not filled); the same answer either way.
+      StackWalker walker = Warden.hookCallerWalker();
+      Function<Stream<StackWalker.StackFrame>, Object> search =
+          walker == null ? null : Warden.hookCallerSearch();
+      Object caller = search == null ? Warden.captureCaller() : walker.walk(search);
       // Null when there is no application frame (or no core): OkHttp's walk answers as before.
       return caller == null ? null : Warden.keepCaller(target.host, target.port, target.path, caller);
     } catch (LinkageError otherVersion) {
