@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The performance suite (issue 7): ai-warden beside no agent and beside the OpenTelemetry Java agent.
 # Writes docs/performance.md. Usage: examples/benchmarks/run.sh [--quick] [options] (see Suite.java).
-# Full run ~60 min on 2 cores (of which ~2.5 min of in-process JMH micro-benchmarks).
+# Full run ~70 min on 2 cores (of which ~2.5 min of in-process JMH micro-benchmarks).
 #   --quick          tiny iteration counts, ~3-4 min: a smoke test, not figures to quote
 #   --rounds N       rounds of forked JVMs (default 5; quick 2)
 #   --startup-runs N start-up runs per app and configuration (default 21; quick 2)
